@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "kb",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kb", targets: ["kb"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // cmark-gfm (GitHub-flavoured CommonMark) from Debian's libcmark-gfm-dev.
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // Small POSIX helpers Foundation lacks (atomic directory exchange).
+        .target(name: "CKBSystem"),
+        .target(name: "KBCore", dependencies: ["CKBSystem"]),
+        .target(name: "KBMarkdown", dependencies: ["KBCore", "CCmarkGFM"]),
+        .target(name: "KBContent", dependencies: ["KBCore", "KBMarkdown", "Yams"]),
+        .target(name: "KBSite", dependencies: [
+            "KBCore", "KBMarkdown", "KBContent",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .target(name: "KBBuild", dependencies: [
+            "KBCore", "KBContent", "KBSite",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "KBCommands", dependencies: [
+            "KBCore", "KBContent", "KBSite", "KBBuild",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "kb", dependencies: ["KBCommands"]),
+        .target(name: "KBTesting", dependencies: ["KBCore"]),
+        .testTarget(name: "KBCoreTests", dependencies: ["KBCore"]),
+        .testTarget(name: "KBMarkdownTests", dependencies: ["KBMarkdown"]),
+        .testTarget(name: "KBContentTests", dependencies: ["KBContent", "KBTesting"]),
+        .testTarget(name: "KBSiteTests", dependencies: ["KBSite", "KBContent", "KBTesting"]),
+        .testTarget(name: "KBBuildTests", dependencies: ["KBBuild", "KBTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["KBTesting"],
+                    exclude: ["Fixtures", "Golden"]),
+    ]
+)

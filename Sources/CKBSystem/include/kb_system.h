@@ -1,0 +1,8 @@
+#ifndef KB_SYSTEM_H
+#define KB_SYSTEM_H
+
+/// Atomically exchanges two paths (Linux renameat2 RENAME_EXCHANGE). Returns 0, or -1 with errno
+/// set (ENOSYS/EINVAL where the kernel or file system cannot: callers fall back to two renames).
+int kb_exchange_paths(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import KBContent
+import KBCore
+
+/// The incremental build cache: parsed articles by file (size, mtime, content hash), the render
+/// key of every page written, and the fingerprint of the last successful build. SQLite via GRDB.
+public final class BuildCache: ParseCache, @unchecked Sendable {
+    /// Bump when the parser or the page models change shape: old entries are then ignored.
+    public static let formatVersion = "kb-cache-3"
+
+    private let queue: DatabaseQueue
+    private let articlesByPath: [String: (size: Int, mtime: Double, hash: String, data: Data)]
+    private let decoder = JSONDecoder()
+
+    public init(path: String, parserKey: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var config = Configuration()
+        config.journalMode = .wal
+        queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL,
+                                                     hash TEXT NOT NULL, data BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS pages (output TEXT NOT NULL, path TEXT NOT NULL, key TEXT NOT NULL,
+                                                  PRIMARY KEY (output, path));
+                """)
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'parser'")
+            let key = Self.formatVersion + ":" + parserKey
+            if stored != key {
+                try db.execute(sql: "DELETE FROM articles; DELETE FROM pages; DELETE FROM meta;")
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('parser', ?)", arguments: [key])
+            }
+        }
+        articlesByPath = try queue.read { db in
+            var out: [String: (size: Int, mtime: Double, hash: String, data: Data)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime, hash, data FROM articles") {
+                out[row["path"]] = (row["size"], row["mtime"], row["hash"], row["data"])
+            }
+            return out
+        }
+    }
+
+    public func article(for entry: FileEntry) -> Article? {
+        guard let hit = articlesByPath[entry.relativePath], hit.size == entry.size, hit.mtime == entry.modified else { return nil }
+        return try? decoder.decode(Article.self, from: hit.data)
+    }
+
+    public func article(path: String, contentHash: String) -> Article? {
+        guard let hit = articlesByPath[path], hit.hash == contentHash else { return nil }
+        return try? decoder.decode(Article.self, from: hit.data)
+    }
+
+    /// Stores what this build parsed, forgetting files that are gone.
+    public func saveArticles(_ articles: [Article], entries: [FileEntry]) throws {
+        let byPath = Dictionary(entries.map { ($0.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+        let encoder = JSONEncoder()
+        let current = articlesByPath
+        try queue.write { db in
+            let keep = Set(articles.map(\.path))
+            for path in current.keys where !keep.contains(path) {
+                try db.execute(sql: "DELETE FROM articles WHERE path = ?", arguments: [path])
+            }
+            for a in articles {
+                guard let e = byPath[a.path] else { continue }
+                if let old = current[a.path], old.size == e.size, old.mtime == e.modified, old.hash == a.contentHash { continue }
+                try db.execute(sql: "INSERT OR REPLACE INTO articles (path, size, mtime, hash, data) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [a.path, e.size, e.modified, a.contentHash, try encoder.encode(a)])
+            }
+        }
+    }
+
+    public func pageKeys(output: String) throws -> [String: String] {
+        try queue.read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, key FROM pages WHERE output = ?", arguments: [output]) {
+                out[row["path"]] = row["key"]
+            }
+            return out
+        }
+    }
+
+    public func savePageKeys(_ keys: [String: String], output: String) throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM pages WHERE output = ?", arguments: [output])
+            let statement = try db.makeStatement(sql: "INSERT INTO pages (output, path, key) VALUES (?, ?, ?)")
+            for (path, key) in keys { try statement.execute(arguments: [output, path, key]) }
+        }
+    }
+
+    public func meta(_ key: String) throws -> String? {
+        try queue.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+}

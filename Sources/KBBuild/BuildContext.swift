@@ -1,0 +1,62 @@
+import Foundation
+import KBContent
+import KBCore
+import KBSite
+
+public struct BuildOptions: Sendable {
+    public var content: String?
+    public var output: String?
+    public var baseURL: String?
+    /// Ignore the cache and render everything.
+    public var force = false
+    public init(content: String? = nil, output: String? = nil, baseURL: String? = nil, force: Bool = false) {
+        self.content = content
+        self.output = output
+        self.baseURL = baseURL
+        self.force = force
+    }
+}
+
+/// What one build knows so far; each step reads and adds to it.
+public struct BuildContext: Sendable {
+    public var options: BuildOptions
+    public var project: Project
+    public var outputDirectory: String
+    public var cache: BuildCache?
+    public var content: LoadedContent?
+    public var graph: KnowledgeGraph?
+    public var theme: Theme?
+    public var pages: [SitePage] = []
+    public var pageKeys: [String: String] = [:]
+    public var diagnostics: [Diagnostic] = []
+    public var stats = BuildStats()
+    public var fingerprint = ""
+    /// Set by a step that found nothing to do: the rest is skipped.
+    public var upToDate = false
+    var staged: StagedDirectory?
+}
+
+public struct BuildStats: Sendable, Codable {
+    public init() {}
+    public var articles = 0
+    public var parsed = 0
+    public var pages = 0
+    public var rendered = 0
+    public var reused = 0
+    public var assets = 0
+    public var seconds = 0.0
+}
+
+/// One named stage of the build; errors are reported with its name.
+public struct BuildStep: Sendable {
+    public var name: String
+    public var run: @Sendable (inout BuildContext) throws -> Void
+}
+
+public struct BuildFailure: Error, CustomStringConvertible {
+    public var step: String
+    public var diagnostics: [Diagnostic]
+    public var description: String {
+        "build failed in step '\(step)':\n" + diagnostics.map(\.description).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import KBContent
+import KBCore
+import KBMarkdown
+import KBSite
+
+/// `kb build`: the whole pipeline, readable in one place.
+public enum SiteBuilder {
+    public static let version = "0.1.0"
+
+    public static let steps: [BuildStep] = [
+        BuildStep(name: "fingerprint", run: fingerprint),
+        BuildStep(name: "load", run: load),
+        BuildStep(name: "resolve", run: resolve),
+        BuildStep(name: "theme", run: theme),
+        BuildStep(name: "plan", run: plan),
+        BuildStep(name: "render", run: render),
+        BuildStep(name: "assets", run: assets),
+        BuildStep(name: "commit", run: commit),
+    ]
+
+    public static func build(_ options: BuildOptions) throws -> BuildContext {
+        let start = Date()
+        var project = try Project.discover(content: options.content)
+        if let base = options.baseURL { project.config.baseURL = base }
+        let output = Project.absolute(options.output ?? (project.root + "/Site"), from: FileManager.default.currentDirectoryPath)
+        var context = BuildContext(options: options, project: project, outputDirectory: output)
+        do {
+            context.cache = try BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: parserKey(project))
+        } catch {
+            // A broken cache only costs speed.
+            context.diagnostics.append(.warning("build cache unavailable (\(error)); building everything", rule: "cache", at: nil))
+        }
+        for step in steps {
+            do {
+                try step.run(&context)
+            } catch let error as DiagnosticError {
+                throw BuildFailure(step: step.name, diagnostics: context.diagnostics + error.diagnostics)
+            } catch let error as BuildFailure {
+                throw error
+            } catch {
+                throw BuildFailure(step: step.name, diagnostics: context.diagnostics + [.error("\(error)", rule: "build", at: nil)])
+            }
+            if context.upToDate { break }
+        }
+        context.stats.seconds = Date().timeIntervalSince(start)
+        return context
+    }
+
+    static func parserKey(_ project: Project) -> String {
+        var h = StableHash()
+        h.combine(version)
+        h.combine(String(describing: project.config.languages))
+        h.combine(String(describing: project.config.languageFolders.sorted { $0.key < $1.key }.map { [$0.key, $0.value.lang, $0.value.of ?? ""] }))
+        h.combine(project.config.defaultLanguage)
+        return h.hex
+    }
+
+    // MARK: steps
+
+    /// Nothing changed since the last successful build into the same folder: stop here.
+    static func fingerprint(_ c: inout BuildContext) throws {
+        var diags: [Diagnostic] = []
+        let fs = LocalFileSystem()
+        var h = StableHash()
+        h.combine(version)
+        h.combine(c.outputDirectory)
+        h.combine(String(describing: c.project.config))
+        for entry in try fs.walk(c.project.contentDirectory, diagnostics: &diags) {
+            h.combine(entry.relativePath)
+            h.combine("\(entry.size):\(entry.modified)")
+        }
+        let templates = c.project.root + "/Templates"
+        if fs.isDirectory(templates) {
+            for entry in try fs.walk(templates, diagnostics: &diags) {
+                h.combine(entry.relativePath)
+                h.combine("\(entry.size):\(entry.modified)")
+            }
+        }
+        if let configPath = c.project.configPath, let bytes = try? fs.read(configPath) { h.combine(bytes: bytes) }
+        c.fingerprint = h.hex
+        guard !c.options.force, let cache = c.cache,
+              FileManager.default.fileExists(atPath: c.outputDirectory + "/index.html"),
+              try cache.meta("fingerprint:" + c.outputDirectory) == c.fingerprint else { return }
+        if let saved = try cache.meta("diagnostics:" + c.outputDirectory), let data = saved.data(using: .utf8) {
+            c.diagnostics = (try? JSONDecoder().decode([Diagnostic].self, from: data)) ?? []
+        }
+        if let saved = try cache.meta("stats:" + c.outputDirectory), let data = saved.data(using: .utf8),
+           let stats = try? JSONDecoder().decode(BuildStats.self, from: data) {
+            c.stats = stats
+        }
+        c.stats.parsed = 0
+        c.stats.rendered = 0
+        c.stats.reused = c.stats.pages
+        c.upToDate = true
+    }
+
+    static func load(_ c: inout BuildContext) throws {
+        let content = try ContentLoader().load(c.project, cache: c.options.force ? nil : c.cache)
+        c.stats.articles = content.articles.count
+        c.stats.parsed = content.parsedCount
+        c.content = content
+    }
+
+    static func resolve(_ c: inout BuildContext) throws {
+        let graph = KnowledgeGraph(content: c.content!)
+        c.diagnostics += graph.diagnostics
+        c.graph = graph
+        if graph.diagnostics.hasErrors { throw DiagnosticError([]) }
+    }
+
+    static func theme(_ c: inout BuildContext) throws {
+        c.theme = try Theme(overrides: c.project.root + "/Templates")
+    }
+
+    static func plan(_ c: inout BuildContext) throws {
+        let graph = c.graph!
+        c.pages = PageBuilder(graph: graph).pages()
+        c.stats.pages = c.pages.count
+        let body = BodyRenderer(graph: graph)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let themeFP = c.theme!.fingerprint
+        let rawHTML = graph.config.rawHTML
+        let keys: [String] = c.pages.parallelMap { page in
+            var h = StableHash()
+            h.combine(version)
+            h.combine(themeFP)
+            h.combine(rawHTML ? "raw" : "escaped")
+            if let data = try? encoder.encode(page.model) { h.combine(bytes: data) }
+            if let i = page.article {
+                h.combine(graph.articles[i].contentHash)
+                h.combine(body.linkFingerprint(i, page: page.path))
+            }
+            return h.hex
+        }
+        c.pageKeys = Dictionary(zip(c.pages.map(\.path), keys), uniquingKeysWith: { a, _ in a })
+    }
+
+    static func render(_ c: inout BuildContext) throws {
+        let staged = try StagedDirectory(destination: c.outputDirectory)
+        c.staged = staged
+        let previous = c.options.force ? [:] : ((try? c.cache?.pageKeys(output: c.outputDirectory)) ?? [:])
+        // Folders first, serially: the parallel writers below then never race to create them.
+        let folders = Set(c.pages.map { ($0.path as NSString).deletingLastPathComponent })
+        for folder in folders.sorted() where !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: staged.path(folder), withIntermediateDirectories: true)
+        }
+        let graph = c.graph!
+        let theme = c.theme!
+        let body = BodyRenderer(graph: graph)
+        let parser = ArticleParser(config: graph.config)
+        let contentDir = c.project.contentDirectory
+        let keys = c.pageKeys
+        let results: [Result<Bool, Error>] = c.pages.parallelMap { page in
+            do {
+                if previous[page.path] == keys[page.path], staged.reuse(page.path) { return .success(false) }
+                var model = page.model
+                if let i = page.article {
+                    let a = graph.articles[i]
+                    let bytes = try LocalFileSystem().read(contentDir + "/" + a.path)
+                    let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
+                    model.body = body.render(i, document: parsed.document, page: page.path)
+                }
+                try staged.write(page.path, try theme.render(model))
+                return .success(true)
+            } catch {
+                return .failure(error)
+            }
+        }
+        for r in results {
+            switch r {
+            case .success(true): c.stats.rendered += 1
+            case .success(false): c.stats.reused += 1
+            case .failure(let e): throw e
+            }
+        }
+    }
+
+    static func assets(_ c: inout BuildContext) throws {
+        let staged = c.staged!
+        for (path, text) in c.theme!.assets {
+            try staged.write(path, text)
+            c.stats.assets += 1
+        }
+        for asset in c.content!.assets {
+            let target = staged.path(asset.relativePath)
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: c.project.contentDirectory + "/" + asset.relativePath, toPath: target)
+            c.stats.assets += 1
+        }
+    }
+
+    static func commit(_ c: inout BuildContext) throws {
+        try c.staged!.commit()
+        guard let cache = c.cache else { return }
+        try cache.saveArticles(c.content!.articles, entries: c.content!.entries)
+        try cache.savePageKeys(c.pageKeys, output: c.outputDirectory)
+        let enc = JSONEncoder()
+        try cache.setMeta("diagnostics:" + c.outputDirectory, String(decoding: try enc.encode(c.diagnostics), as: UTF8.self))
+        try cache.setMeta("stats:" + c.outputDirectory, String(decoding: try enc.encode(c.stats), as: UTF8.self))
+        try cache.setMeta("fingerprint:" + c.outputDirectory, c.fingerprint)
+    }
+}

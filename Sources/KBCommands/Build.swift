@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import KBBuild
+import KBContent
+import KBCore
+
+extension KB {
+    struct Build: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render the knowledge base into a static site that works from disk.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .long, help: "Output folder (default: Site/ beside Content/).")
+        var output: String?
+
+        @Option(name: .long, help: "Public URL of the site, for canonical links.")
+        var baseURL: String?
+
+        @Flag(name: .long, help: "Ignore the build cache and render every page.")
+        var force = false
+
+        struct Report: Encodable {
+            var ok: Bool
+            var output: String
+            var upToDate: Bool
+            var stats: BuildStats
+            var diagnostics: [Diagnostic]
+        }
+
+        func run() async throws {
+            let term = global.terminal
+            do {
+                let context = try SiteBuilder.build(BuildOptions(content: global.content, output: output, baseURL: baseURL, force: force))
+                if global.json {
+                    term.out(jsonString(Report(ok: true, output: context.outputDirectory, upToDate: context.upToDate,
+                                               stats: context.stats, diagnostics: context.diagnostics)))
+                } else {
+                    term.report(context.diagnostics)
+                    let s = context.stats
+                    let what = context.upToDate
+                        ? "Up to date: \(s.pages) pages"
+                        : "Built \(s.pages) pages (\(s.rendered) rendered, \(s.reused) unchanged) from \(s.articles) articles (\(s.parsed) parsed)"
+                    term.out("\(term.green("✓")) \(what) in \(String(format: "%.2f", s.seconds)) s → \(Project.displayPath(context.outputDirectory))")
+                }
+            } catch let failure as BuildFailure {
+                if global.json {
+                    term.out(jsonString(Report(ok: false, output: output ?? "", upToDate: false, stats: BuildStats(),
+                                               diagnostics: failure.diagnostics)))
+                } else {
+                    term.report(failure.diagnostics)
+                    let n = failure.diagnostics.errorCount
+                    term.err("\(term.red("✗")) build failed in step '\(failure.step)' with \(n) error\(n == 1 ? "" : "s"); the previous site is untouched")
+                }
+                throw ExitCode(failure.diagnostics.contains { $0.rule == "usage" } ? ExitStatus.usage : ExitStatus.findings)
+            } catch let error as DiagnosticError {
+                term.report(error.diagnostics)
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+    }
+}

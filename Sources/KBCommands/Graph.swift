@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import KBBuild
+import KBContent
+import KBCore
+
+extension KB {
+    struct Graph: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the knowledge graph: articles, checks, fixes, error texts and entities with typed edges.")
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case json, dot, graphml }
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .long, help: "json, dot or graphml.")
+        var format: Format = .json
+
+        @Option(name: .long, help: "Only this language's articles.")
+        var lang: String?
+
+        func run() async throws {
+            let term = global.terminal
+            let graph: KnowledgeGraph
+            do { (_, graph) = try GraphLoader.load(content: global.content) } catch let e as DiagnosticError {
+                term.report(e.diagnostics)
+                throw ExitCode(ExitStatus.usage)
+            }
+            let export = graph.export(lang: lang)
+            switch global.json ? .json : format {
+            case .json: term.out(export.json())
+            case .dot: term.out(export.dot())
+            case .graphml: term.out(export.graphML())
+            }
+            if graph.diagnostics.hasErrors {
+                term.err("\(graph.diagnostics.errorCount) errors in the KB: run kb check; unresolved references are missing from the graph")
+                throw ExitCode(ExitStatus.findings)
+            }
+        }
+    }
+}

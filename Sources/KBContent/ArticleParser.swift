@@ -1,0 +1,285 @@
+import Foundation
+import KBCore
+import KBMarkdown
+import Yams
+
+/// Turns one Markdown file into an `Article` (and its body tree). Pure: bytes in, values out.
+public struct ArticleParser: Sendable {
+    public static let maxFileSize = 4 * 1024 * 1024
+    static let frontMatterKeys = ["id", "title", "kind", "summary", "lang", "platforms", "tools", "env",
+                                  "components", "tags", "errors", "causes", "fixes", "see_also", "requires",
+                                  "alerts", "severity", "sources", "verified", "updated"]
+
+    public var config: KBConfig
+    public init(config: KBConfig) { self.config = config }
+
+    public struct Parsed: Sendable {
+        public var article: Article
+        public var document: MarkdownDocument
+    }
+
+    /// Where the language and canonical id of a path come from: `lang_dirs`, then the `.xx.md` suffix.
+    public func identity(ofPath path: String) -> (canonical: String, slug: String, lang: String, isIndex: Bool) {
+        var rel = path
+        var lang = config.defaultLanguage
+        for (folder, spec) in config.languageFolders.sorted(by: { $0.key.count > $1.key.count })
+        where rel.hasPrefix(folder + "/") {
+            lang = spec.lang
+            rel = (spec.of.map { $0 + "/" } ?? "") + rel.dropFirst(folder.count + 1)
+            break
+        }
+        var name = String(rel.dropLast(3)) // ".md"
+        if let dot = name.lastIndex(of: "."), !name[dot...].contains("/") {
+            let suffix = String(name[name.index(after: dot)...])
+            if config.languageCodes.contains(suffix) {
+                lang = suffix
+                name = String(name[..<dot])
+            }
+        }
+        let slug = name.split(separator: "/").last.map(String.init) ?? name
+        if slug == "_index" {
+            let folder = name.split(separator: "/").dropLast().joined(separator: "/")
+            return (folder, folder.split(separator: "/").last.map(String.init) ?? "", lang, true)
+        }
+        return (name, slug, lang, false)
+    }
+
+    public func parse(bytes: [UInt8], path: String, displayPath: String) -> Parsed {
+        let hash = StableHash.of(bytes: bytes)
+        let ident = identity(ofPath: path)
+        var article = Article(path: path, displayPath: displayPath, canonicalID: ident.canonical, shortID: ident.slug,
+                              hasExplicitID: false, idLocation: nil, lang: ident.lang, isSectionIndex: ident.isIndex,
+                              section: ident.canonical.split(separator: "/").dropLast(ident.isIndex ? 0 : 1).joined(separator: "/"),
+                              title: "", titleFromHeading: false, kind: .reference, kindLocation: nil, summary: "",
+                              contentHash: hash)
+        if ident.isIndex { article.section = ident.canonical }
+        let empty = MarkdownDocument(root: MarkdownNode(kind: .document))
+        guard bytes.count <= Self.maxFileSize else {
+            article.diagnostics.append(.error("file is larger than \(Self.maxFileSize / 1024 / 1024) MiB; split it",
+                                              rule: "file-too-large", at: article.location))
+            article.title = ident.slug
+            return Parsed(article: article, document: empty)
+        }
+        let text: String
+        do { text = try SourceText.decode(bytes, path: displayPath) } catch {
+            article.diagnostics += error.diagnostics
+            article.title = ident.slug
+            return Parsed(article: article, document: empty)
+        }
+
+        let (yaml, body, bodyOffset) = Self.splitFrontMatter(text)
+        var explicitTitle: String?
+        if let yaml {
+            explicitTitle = readFrontMatter(yaml, into: &article)
+        }
+        let document = MarkdownParser.parse(body, lineOffset: bodyOffset)
+        let bodyLines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        readBody(document, lines: bodyLines, lineOffset: bodyOffset, into: &article)
+
+        if let explicitTitle {
+            article.title = explicitTitle
+        } else if let first = document.root.children.first, first.kind == .heading, first.level == 1 {
+            article.title = first.plainText.trimmingCharacters(in: .whitespaces)
+            article.titleFromHeading = true
+        } else if yaml != nil, !article.isSectionIndex {
+            article.diagnostics.append(.error("no title: add 'title:' to the front matter or start the body with '# Title'",
+                                              rule: "missing-title", at: article.location))
+            article.title = ident.slug
+        } else {
+            article.title = ident.isIndex ? ident.slug : ident.slug
+        }
+        if article.summary.isEmpty { article.summary = Self.firstParagraph(document) }
+        return Parsed(article: article, document: document)
+    }
+
+    /// Splits `---\n…\n---\n` off the top. Returns the YAML, the body and the body's line offset.
+    static func splitFrontMatter(_ text: String) -> (String?, String, Int) {
+        guard text.hasPrefix("---\n") || text == "---" else { return (nil, text, 0) }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.removeFirst()
+        for (i, line) in lines.enumerated() where line == "---" || line == "..." {
+            let yaml = lines[..<i].joined(separator: "\n")
+            let body = lines[(i + 1)...].joined(separator: "\n")
+            return (yaml, body, i + 2)
+        }
+        return (nil, text, 0) // no closing fence: a thematic break, not front matter
+    }
+
+    /// The first paragraph or block quote as plain text, shortened.
+    static func firstParagraph(_ document: MarkdownDocument) -> String {
+        for node in document.root.children where node.kind == .paragraph || node.kind == .blockQuote {
+            let text = node.plainText.split(whereSeparator: \.isNewline).joined(separator: " ")
+                .trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            if text.count > 280 { return String(text.prefix(277)) + "…" }
+            return text
+        }
+        return ""
+    }
+
+    // MARK: front matter
+
+    private func readFrontMatter(_ yaml: String, into article: inout Article) -> String? {
+        let y = YAMLNodes(path: article.displayPath, lineOffset: 1)
+        var diags: [Diagnostic] = []
+        defer { article.diagnostics += diags }
+        let root: Node?
+        do { root = try Yams.compose(yaml: yaml) } catch {
+            diags.append(YAMLNodes.diagnostic(for: error, path: article.displayPath, lineOffset: 1))
+            return nil
+        }
+        guard let root else { return nil }
+        guard case .mapping(let map) = root else {
+            diags.append(.error("front matter must be a mapping of keys", rule: "front-matter-type", at: y.location(root)))
+            return nil
+        }
+        var title: String?
+        func refs(_ node: Node, _ key: String) -> [Ref] {
+            y.strings(node, key, &diags).compactMap { (id, loc) in
+                if id.isEmpty || id.contains(" ") {
+                    diags.append(.error("'\(id)' is not an article id", rule: "bad-id", at: loc))
+                    return nil
+                }
+                return Ref(id: id, location: loc)
+            }
+        }
+        func oneOf<E: RawRepresentable & CaseIterable>(_ node: Node, _ key: String, _ type: E.Type) -> E? where E.RawValue == String {
+            guard let s = y.string(node, key, &diags) else { return nil }
+            if let v = E(rawValue: s) { return v }
+            let names = E.allCases.map(\.rawValue)
+            let hint = Slug.closest(to: s, in: names).map { "; did you mean '\($0)'?" } ?? ""
+            diags.append(.error("'\(s)' is not a valid \(key)\(hint) (one of: \(names.joined(separator: ", ")))",
+                                rule: "front-matter-value", at: y.location(node)))
+            return nil
+        }
+        for (keyNode, value) in map {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "id":
+                guard let s = y.string(value, key, &diags) else { continue }
+                if Slug.isValidID(s) {
+                    article.shortID = s
+                    article.hasExplicitID = true
+                    article.idLocation = y.location(value)
+                } else {
+                    diags.append(.error("id '\(s)' must match [a-z0-9][a-z0-9-]*", rule: "bad-id", at: y.location(value)))
+                }
+            case "title": title = y.string(value, key, &diags)
+            case "summary": if let s = y.string(value, key, &diags) { article.summary = s }
+            case "kind":
+                if let k = oneOf(value, key, ArticleKind.self) { article.kind = k; article.kindLocation = y.location(value) }
+            case "severity": article.severity = oneOf(value, key, Severity.self)
+            case "lang":
+                guard let s = y.string(value, key, &diags) else { continue }
+                if config.languageCodes.contains(s) { article.lang = s } else {
+                    diags.append(.error("unknown language '\(s)' (configured: \(config.languageCodes.joined(separator: ", ")); add it under languages: in kb.yml)",
+                                        rule: "front-matter-value", at: y.location(value)))
+                }
+            case "platforms":
+                for (s, loc) in y.strings(value, key, &diags) {
+                    if let p = Platform(rawValue: s) { article.platforms.append(p) } else {
+                        let hint = Slug.closest(to: s, in: Platform.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
+                        diags.append(.error("'\(s)' is not a platform\(hint) (one of: windows, linux, macos, kubernetes)",
+                                            rule: "front-matter-value", at: loc))
+                    }
+                }
+            case "tools": article.tools = y.strings(value, key, &diags).map(\.0)
+            case "env": article.env = y.strings(value, key, &diags).map(\.0)
+            case "components": article.components = y.strings(value, key, &diags).map(\.0)
+            case "tags": article.tags = y.strings(value, key, &diags).map(\.0)
+            case "sources": article.sources = y.strings(value, key, &diags).map(\.0)
+            case "alerts":
+                for (s, loc) in y.strings(value, key, &diags) {
+                    if s.range(of: "^[A-Za-z_:][A-Za-z0-9_:]*$", options: .regularExpression) != nil { article.alerts.append(s) } else {
+                        diags.append(.error("'\(s)' is not a Prometheus alert name", rule: "front-matter-value", at: loc))
+                    }
+                }
+            case "causes": article.causes = refs(value, key)
+            case "fixes": article.fixes = refs(value, key)
+            case "see_also": article.seeAlso = refs(value, key)
+            case "requires": article.requires = refs(value, key)
+            case "errors": readErrors(value, y: y, diags: &diags, into: &article)
+            case "verified":
+                guard case .mapping(let m) = value else {
+                    diags.append(.error("'verified' must map software to a version, e.g. go: \"1.22.1\"", rule: "front-matter-type", at: y.location(value)))
+                    continue
+                }
+                article.verified = m.map { [$0.key.string ?? "", $0.value.string ?? ""] }
+            case "updated":
+                guard let s = y.string(value, key, &diags) else { continue }
+                if s.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil { article.updated = s } else {
+                    diags.append(.error("'updated' must be a date YYYY-MM-DD", rule: "front-matter-value", at: y.location(value)))
+                }
+            default:
+                let hint = Slug.closest(to: key, in: Self.frontMatterKeys).map { "; did you mean '\($0)'?" } ?? ""
+                diags.append(.error("unknown front-matter key '\(key)'\(hint)", rule: "unknown-key", at: y.location(keyNode)))
+            }
+        }
+        return title
+    }
+
+    private func readErrors(_ node: Node, y: YAMLNodes, diags: inout [Diagnostic], into article: inout Article) {
+        guard case .sequence(let seq) = node else {
+            diags.append(.error("'errors' must be a list of texts or {regex: …}", rule: "front-matter-type", at: y.location(node)))
+            return
+        }
+        for item in seq {
+            let loc = y.location(item)
+            switch item {
+            case .scalar(let s):
+                if s.string.trimmingCharacters(in: .whitespaces).isEmpty {
+                    diags.append(.error("empty error text", rule: "front-matter-value", at: loc))
+                } else {
+                    article.errors.append(ErrorSignature(text: s.string, isRegex: false, location: loc))
+                }
+            case .mapping(let m) where m.count == 1 && m.first?.key.string == "regex":
+                let pattern = m.first?.value.string ?? ""
+                do {
+                    _ = try NSRegularExpression(pattern: pattern)
+                    article.errors.append(ErrorSignature(text: pattern, isRegex: true, location: loc))
+                } catch {
+                    diags.append(.error("regex does not compile: \(pattern)", rule: "bad-regex", at: loc))
+                }
+            default:
+                diags.append(.error("an error is a text or {regex: …}", rule: "front-matter-type", at: loc))
+            }
+        }
+    }
+
+    // MARK: body
+
+    private func readBody(_ document: MarkdownDocument, lines: [Substring], lineOffset: Int, into article: inout Article) {
+        let path = article.displayPath
+        article.headings = document.headings.map {
+            Heading(level: $0.level, text: $0.text, anchor: $0.anchor,
+                    location: SourceLocation(path: path, line: $0.line, column: $0.column))
+        }
+        func lineText(_ line: Int) -> String {
+            let i = line - lineOffset - 1
+            return i >= 0 && i < lines.count ? String(lines[i]) : ""
+        }
+        var diags: [Diagnostic] = []
+        document.root.forEach { node in
+            switch node.kind {
+            case .link, .image:
+                var loc = SourceLocation(path: path, line: node.line, column: node.column)
+                // Inline positions are coarse: find the destination on its line.
+                for candidate in [node.line, node.line + 1, node.line + 2] {
+                    let text = lineText(candidate)
+                    if let r = text.range(of: "](" + node.url) ?? text.range(of: "<" + node.url + ">") {
+                        loc = SourceLocation(path: path, line: candidate,
+                                             column: text.distance(from: text.startIndex, to: r.lowerBound) + 3)
+                        break
+                    }
+                }
+                article.links.append(Link(url: node.url, location: loc))
+            case .codeBlock:
+                let loc = SourceLocation(path: path, line: node.line, column: node.column)
+                article.blocks.append(InfoString.parse(node.info, code: node.literal, fenceLine: lineText(node.line),
+                                                       location: loc, diagnostics: &diags))
+            default: break
+            }
+        }
+        article.diagnostics += diags
+    }
+}

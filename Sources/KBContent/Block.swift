@@ -1,0 +1,178 @@
+import Foundation
+import KBCore
+
+public enum BlockRole: String, Sendable, Codable, CaseIterable {
+    case check, fix, example, output
+}
+
+public enum BlockEffect: String, Sendable, Codable, CaseIterable {
+    case read, mutates, destructive
+}
+
+public enum CIMode: String, Sendable, Codable, CaseIterable {
+    case run, lint, skip
+}
+
+public enum MatchMode: String, Sendable, Codable, CaseIterable {
+    case exact, glob, regex
+}
+
+/// A fenced code block with its parsed info string.
+public struct Block: Sendable, Hashable, Codable {
+    public var language: String
+    public var role: BlockRole?
+    public var id: String?
+    public var os: [String]
+    /// Seconds.
+    public var timeout: Double
+    public var forID: Ref?
+    public var detects: Ref?
+    public var effect: BlockEffect
+    public var admin: Bool
+    public var ci: CIMode?
+    public var match: MatchMode
+    public var code: String
+    /// The fence line.
+    public var location: SourceLocation
+    /// Attributes as written, in order, for display.
+    public var attributes: [[String]]
+
+    public static let shellLanguages: Set<String> = ["sh", "bash", "zsh", "shell", "powershell", "pwsh", "ps1", "cmd", "bat"]
+
+    /// `os` when the block does not say: from the language.
+    public static func defaultOS(for language: String) -> [String] {
+        switch language {
+        case "powershell", "ps1", "cmd", "bat": return ["windows"]
+        case "sh", "bash", "zsh", "shell": return ["linux", "macos"]
+        case "pwsh": return ["windows", "linux", "macos"]
+        default: return []
+        }
+    }
+}
+
+/// Parses a fence info string `lang role key=value …`, reporting each bad part at its column.
+public enum InfoString {
+    static let keys = ["id", "os", "timeout", "for", "detects", "effect", "admin", "ci", "match"]
+    static let osNames = ["windows", "linux", "macos"]
+
+    /// - Parameters:
+    ///   - fenceLine: the text of the fence line, to find each attribute's column.
+    ///   - location: the fence's position (its first character).
+    public static func parse(_ info: String, code: String, fenceLine: String, location: SourceLocation,
+                             diagnostics: inout [Diagnostic]) -> Block {
+        let words = info.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let language = words.first?.lowercased() ?? ""
+        var block = Block(language: language, role: nil, id: nil, os: Block.defaultOS(for: language),
+                          timeout: 10, forID: nil, detects: nil, effect: .read, admin: false, ci: nil,
+                          match: .exact, code: code, location: location, attributes: [])
+        guard words.count >= 2 else { return block }
+
+        func at(_ word: String) -> SourceLocation {
+            // Column of the word on the fence line, in characters.
+            var loc = location
+            if let range = fenceLine.range(of: word) {
+                loc.column = fenceLine.distance(from: fenceLine.startIndex, to: range.lowerBound) + 1
+            }
+            return loc
+        }
+
+        var rest = Array(words.dropFirst())
+        if let role = BlockRole(rawValue: rest[0]) {
+            block.role = role
+            rest.removeFirst()
+        } else if !rest[0].contains("=") {
+            if let guess = Slug.closest(to: rest[0], in: BlockRole.allCases.map(\.rawValue)) {
+                diagnostics.append(.error("unknown block role '\(rest[0])'; did you mean '\(guess)'?",
+                                          rule: "block-role", at: at(rest[0])))
+            }
+            return block // another tool's info string: plain code
+        } else {
+            // Attributes without a role still matter (e.g. ci=skip on plain code).
+        }
+        if block.role == .fix { block.effect = .mutates }
+
+        var seen = Set<String>()
+        for word in rest {
+            guard let eq = word.firstIndex(of: "=") else {
+                diagnostics.append(.error("expected key=value, found '\(word)'", rule: "block-attribute", at: at(word)))
+                continue
+            }
+            let key = String(word[..<eq]), value = String(word[word.index(after: eq)...])
+            let loc = at(word)
+            block.attributes.append([key, value])
+            guard keys.contains(key) else {
+                let hint = Slug.closest(to: key, in: keys).map { "; did you mean '\($0)'?" } ?? ""
+                diagnostics.append(.error("unknown block attribute '\(key)'\(hint)", rule: "block-attribute", at: loc))
+                continue
+            }
+            if !seen.insert(key).inserted {
+                diagnostics.append(.error("attribute '\(key)' given twice", rule: "block-attribute", at: loc))
+            }
+            if value.isEmpty {
+                diagnostics.append(.error("attribute '\(key)' has no value", rule: "block-attribute", at: loc))
+                continue
+            }
+            func bad(_ expected: String) {
+                diagnostics.append(.error("bad value '\(value)' for '\(key)': expected \(expected)", rule: "block-attribute", at: loc))
+            }
+            switch key {
+            case "id":
+                if Slug.isValidID(value) { block.id = value } else { bad("a slug like 'go-on-path' ([a-z0-9][a-z0-9-]*)") }
+            case "os":
+                let list = value.split(separator: ",").map(String.init)
+                if let wrong = list.first(where: { !osNames.contains($0) }) {
+                    let hint = Slug.closest(to: wrong, in: osNames).map { " (did you mean '\($0)'?)" } ?? ""
+                    bad("a comma list of windows, linux, macos\(hint)")
+                } else { block.os = list }
+            case "timeout":
+                if let seconds = parseDuration(value) { block.timeout = seconds } else { bad("a duration such as 500ms, 10s or 2m") }
+            case "for":
+                block.forID = Ref(id: value, location: loc)
+            case "detects":
+                block.detects = Ref(id: value, location: loc)
+            case "effect":
+                if let e = BlockEffect(rawValue: value) { block.effect = e } else { bad("read, mutates or destructive") }
+            case "admin":
+                if value == "true" || value == "false" { block.admin = value == "true" } else { bad("true or false") }
+            case "ci":
+                if let c = CIMode(rawValue: value) { block.ci = c } else { bad("run, lint or skip") }
+            case "match":
+                if let m = MatchMode(rawValue: value) { block.match = m } else { bad("exact, glob or regex") }
+            default: break
+            }
+        }
+
+        let fenceLoc = location
+        switch block.role {
+        case .check?, .fix?, .example?:
+            if block.id == nil, !seen.contains("id") {
+                diagnostics.append(.error("a \(block.role!.rawValue) block needs id=…", rule: "block-attribute", at: fenceLoc))
+            }
+            if !Block.shellLanguages.contains(language) {
+                diagnostics.append(.error("a \(block.role!.rawValue) block must be in a shell language (sh, bash, zsh, powershell, pwsh, cmd), not '\(language)'",
+                                          rule: "block-attribute", at: fenceLoc))
+            }
+        case .output?:
+            if block.forID == nil {
+                diagnostics.append(.error("an output block needs for=<example id>", rule: "block-attribute", at: fenceLoc))
+            }
+        case nil: break
+        }
+        if block.role == .check, block.effect != .read {
+            diagnostics.append(.error("a check must be read-only (effect=read)", rule: "block-attribute", at: fenceLoc))
+        }
+        return block
+    }
+
+    /// `500ms`, `10s`, `2m`, or plain seconds.
+    public static func parseDuration(_ s: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where s.hasSuffix(suffix) {
+            let number = s.dropLast(suffix.count)
+            if let v = Double(number), v > 0, v.isFinite { return v * factor }
+            return nil
+        }
+        if let v = Double(s), v > 0, v.isFinite { return v }
+        return nil
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import KBCore
+import Yams
+
+/// `kb.yml`: site-wide settings. Every key is optional.
+public struct KBConfig: Sendable, Hashable, Codable {
+    public struct LanguageFolder: Sendable, Hashable, Codable {
+        /// Language of every file under the folder.
+        public var lang: String
+        /// The folder whose files these translate (`pages.zh` → `pages`): canonical ids use it.
+        public var of: String?
+    }
+
+    public var title = "Knowledge base"
+    public var baseURL: String?
+    public var defaultLanguage = "en"
+    /// Language code → name shown in the language switch, in order.
+    public var languages: [[String]] = [["en", "English"], ["zh", "中文"]]
+    /// Folder (relative to the content root) → language.
+    public var languageFolders: [String: LanguageFolder] = [:]
+    /// Pass raw HTML in Markdown through instead of escaping it.
+    public var rawHTML = false
+    /// Content folder relative to kb.yml.
+    public var content: String?
+
+    public init() {}
+
+    public var languageCodes: [String] { languages.map { $0[0] } }
+
+    public func languageName(_ code: String) -> String {
+        languages.first { $0[0] == code }?[1] ?? code
+    }
+
+    static let keys = ["title", "base_url", "default_lang", "languages", "lang_dirs", "raw_html", "content"]
+
+    /// Parses kb.yml; problems are positioned diagnostics.
+    public static func parse(_ text: String, path: String) throws(DiagnosticError) -> KBConfig {
+        var config = KBConfig()
+        var diags: [Diagnostic] = []
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            throw DiagnosticError(YAMLNodes.diagnostic(for: error, path: path, lineOffset: 0))
+        }
+        guard let node else { return config }
+        let y = YAMLNodes(path: path, lineOffset: 0)
+        guard case .mapping(let map) = node else {
+            throw DiagnosticError(.error("kb.yml must be a mapping of settings", rule: "config", at: y.location(node)))
+        }
+        for (keyNode, value) in map {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "title": if let s = y.string(value, key, &diags) { config.title = s }
+            case "base_url": config.baseURL = y.string(value, key, &diags)
+            case "default_lang": if let s = y.string(value, key, &diags) { config.defaultLanguage = s }
+            case "raw_html": if let b = value.bool { config.rawHTML = b } else {
+                diags.append(.error("'raw_html' must be true or false", rule: "config", at: y.location(value)))
+            }
+            case "content": config.content = y.string(value, key, &diags)
+            case "languages":
+                guard case .mapping(let langs) = value else {
+                    diags.append(.error("'languages' must map a code to a name, e.g. en: English", rule: "config", at: y.location(value)))
+                    continue
+                }
+                config.languages = langs.map { [$0.key.string ?? "", $0.value.string ?? ""] }
+            case "lang_dirs":
+                guard case .mapping(let dirs) = value else {
+                    diags.append(.error("'lang_dirs' must map a folder to {lang: …, of: …}", rule: "config", at: y.location(value)))
+                    continue
+                }
+                for (dir, spec) in dirs {
+                    guard let folder = dir.string, let lang = spec["lang"]?.string else {
+                        diags.append(.error("each 'lang_dirs' entry needs lang:", rule: "config", at: y.location(spec)))
+                        continue
+                    }
+                    config.languageFolders[folder] = LanguageFolder(lang: lang, of: spec["of"]?.string)
+                }
+            default:
+                let hint = Slug.closest(to: key, in: keys).map { "; did you mean '\($0)'?" } ?? ""
+                diags.append(.error("unknown setting '\(key)'\(hint)", rule: "config", at: y.location(keyNode)))
+            }
+        }
+        if !config.languageCodes.contains(config.defaultLanguage) {
+            config.languages.insert([config.defaultLanguage, config.defaultLanguage], at: 0)
+        }
+        for (_, folder) in config.languageFolders where !config.languageCodes.contains(folder.lang) {
+            config.languages.append([folder.lang, folder.lang])
+        }
+        if diags.hasErrors { throw DiagnosticError(diags) }
+        return config
+    }
+}

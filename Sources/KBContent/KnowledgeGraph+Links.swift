@@ -1,0 +1,95 @@
+import Foundation
+import KBCore
+
+extension KnowledgeGraph {
+    /// Resolves one body link: `kb:id#anchor`, `#anchor`, a relative path to a `.md` file, a
+    /// folder, or an asset. Appends a diagnostic when it does not resolve.
+    mutating func resolveLink(_ link: Link, from a: Article) -> LinkTarget {
+        let url = link.url
+        if url.hasPrefix("kb:") {
+            let rest = String(url.dropFirst(3))
+            let (id, anchor) = Self.splitFragment(rest)
+            switch resolve(id, from: a) {
+            case .found(let t): return checkAnchor(anchor, in: t, link: link)
+            case .ambiguous(let c):
+                diagnostics.append(.error("ambiguous link 'kb:\(id)': use one of \(c.joined(separator: ", "))",
+                                          rule: "ambiguous-reference", at: link.location))
+            case .missing(let s):
+                diagnostics.append(.error("broken link 'kb:\(id)': no such article\(s.map { "; did you mean '\($0)'?" } ?? "")",
+                                          rule: "broken-link", at: link.location))
+            }
+            return .broken
+        }
+        if Self.isExternal(url) { return .external }
+        let (pathPart, anchor) = Self.splitFragment(url)
+        let self_ = article(path: a.path)
+        if pathPart.isEmpty {
+            guard let me = self_ else { return .broken }
+            return checkAnchor(anchor, in: me, link: link)
+        }
+        let decoded = pathPart.removingPercentEncoding ?? pathPart
+        let baseDir = decoded.hasPrefix("/") ? "" : a.path.split(separator: "/").dropLast().joined(separator: "/")
+        guard let target = Self.normalize(baseDir.isEmpty ? decoded : baseDir + "/" + decoded) else {
+            diagnostics.append(.error("link '\(url)' leaves the content folder", rule: "link-outside", at: link.location))
+            return .broken
+        }
+        if target.hasSuffix(".md") {
+            if let t = article(path: target) { return checkAnchor(anchor, in: t, link: link) }
+            diagnostics.append(.error("broken link '\(url)': no file \(target) in the content folder", rule: "broken-link", at: link.location))
+            return .broken
+        }
+        let folder = target.hasSuffix("/") ? String(target.dropLast()) : target
+        if let t = article(canonical: folder, lang: a.lang) ?? article(canonical: folder, lang: config.defaultLanguage),
+           articles[t].isSectionIndex {
+            return checkAnchor(anchor, in: t, link: link)
+        }
+        if assets.contains(target) { return .asset(target) }
+        diagnostics.append(.error("broken link '\(url)': no file \(target) in the content folder", rule: "broken-link", at: link.location))
+        return .broken
+    }
+
+    private mutating func checkAnchor(_ anchor: String?, in t: Int, link: Link) -> LinkTarget {
+        guard let anchor, !anchor.isEmpty else { return .article(t, anchor: nil) }
+        let decoded = anchor.removingPercentEncoding ?? anchor
+        let anchors = articles[t].headings.map(\.anchor)
+        if !anchors.contains(decoded) {
+            let hint = Slug.closest(to: decoded, in: anchors).map { "; did you mean '#\($0)'?" } ?? ""
+            diagnostics.append(.error("broken anchor '#\(decoded)': no such heading in \(articles[t].displayPath)\(hint)",
+                                      rule: "broken-anchor", at: link.location))
+        }
+        return .article(t, anchor: decoded)
+    }
+
+    static func splitFragment(_ s: String) -> (String, String?) {
+        var s = s
+        if let q = s.firstIndex(of: "?") {
+            let hash = s.firstIndex(of: "#")
+            if hash == nil || q < hash! { s.removeSubrange(q..<(hash ?? s.endIndex)) }
+        }
+        guard let h = s.firstIndex(of: "#") else { return (s, nil) }
+        return (String(s[..<h]), String(s[s.index(after: h)...]))
+    }
+
+    static func isExternal(_ url: String) -> Bool {
+        if url.hasPrefix("//") { return true }
+        guard let colon = url.firstIndex(of: ":") else { return false }
+        let scheme = url[..<colon]
+        return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+            && !scheme.contains("/")
+    }
+
+    /// Folds `.` and `..`; nil when the path climbs above the root.
+    static func normalize(_ path: String) -> String? {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/") + (path.hasSuffix("/") && !parts.isEmpty ? "/" : "")
+    }
+}

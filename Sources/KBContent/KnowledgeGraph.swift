@@ -1,0 +1,184 @@
+import Foundation
+import KBCore
+
+/// All articles of a KB with every reference resolved. Built once per command; pure.
+public struct KnowledgeGraph: Sendable {
+    public let config: KBConfig
+    /// Sorted by canonical id, then language (default language first).
+    public let articles: [Article]
+    public let assets: Set<String>
+
+    /// Resolved references, by article index.
+    public internal(set) var causes: [[Int]]
+    public internal(set) var fixes: [[Int]]
+    public internal(set) var seeAlso: [[Int]]
+    public internal(set) var requires: [[Int]]
+    /// Body links to other articles (unique, in order).
+    public internal(set) var links: [[Int]]
+    /// Articles that link or refer to this one.
+    public internal(set) var backlinks: [[Int]]
+    /// The same canonical id in the other languages.
+    public internal(set) var translations: [[Int]]
+    /// Resolved body link destinations, by article index then link index.
+    public internal(set) var linkTargets: [[LinkTarget]]
+    public internal(set) var diagnostics: [Diagnostic] = []
+
+    var byKey: [String: Int] = [:]
+    var byPath: [String: Int] = [:]
+    var byShort: [String: [Int]] = [:]
+    /// "lang\0blockID" → (article, block index).
+    var blocksByID: [String: (Int, Int)] = [:]
+
+    public enum LinkTarget: Sendable, Hashable {
+        case external
+        case article(Int, anchor: String?)
+        case asset(String)
+        case broken
+    }
+
+    public init(content: LoadedContent) {
+        self.init(config: content.project.config, articles: content.articles,
+                  assets: Set(content.assets.map(\.relativePath)), diagnostics: content.diagnostics)
+    }
+
+    public init(config: KBConfig, articles input: [Article], assets: Set<String> = [], diagnostics: [Diagnostic] = []) {
+        self.config = config
+        let order = Dictionary(uniqueKeysWithValues: config.languageCodes.enumerated().map { ($1, $0) })
+        let sorted = input.sorted {
+            ($0.canonicalID, order[$0.lang] ?? 99, $0.path) < ($1.canonicalID, order[$1.lang] ?? 99, $1.path)
+        }
+        articles = sorted
+        self.assets = assets
+        let n = sorted.count
+        causes = Array(repeating: [], count: n)
+        fixes = causes; seeAlso = causes; requires = causes; links = causes; backlinks = causes; translations = causes
+        linkTargets = sorted.map { Array(repeating: .broken, count: $0.links.count) }
+        self.diagnostics = diagnostics
+        index()
+        resolveAll()
+    }
+
+    static func key(_ lang: String, _ id: String) -> String { lang + "\u{0}" + id }
+
+    // MARK: lookup
+
+    public func article(canonical id: String, lang: String) -> Int? { byKey[Self.key(lang, id)] }
+    public func article(path: String) -> Int? { byPath[path] }
+
+    /// Every article a user might mean by `id` (short or canonical), any language.
+    public func lookup(_ id: String, lang: String? = nil) -> [Int] {
+        let bare = id.hasPrefix("kb:") ? String(id.dropFirst(3)) : id
+        let langs = lang.map { [$0] } ?? config.languageCodes
+        var out: [Int] = []
+        for l in langs {
+            if let i = byKey[Self.key(l, bare)] { out.append(i) }
+            for i in byShort[Self.key(l, bare)] ?? [] where !out.contains(i) { out.append(i) }
+        }
+        return out
+    }
+
+    /// The block with this id in this language.
+    public func block(id: String, lang: String) -> (article: Int, block: Int)? {
+        blocksByID[Self.key(lang, id)].map { (article: $0.0, block: $0.1) }
+    }
+
+    public enum Resolution: Sendable, Equatable {
+        case found(Int)
+        case ambiguous([String])
+        case missing(suggestion: String?)
+    }
+
+    /// Resolves a reference written in `from`'s language: canonical or unique short id, falling back
+    /// to the default language when the target is not translated.
+    public func resolve(_ raw: String, from: Article) -> Resolution {
+        let id = raw.hasPrefix("kb:") ? String(raw.dropFirst(3)) : raw
+        for lang in [from.lang, config.defaultLanguage] + config.languageCodes {
+            if let i = byKey[Self.key(lang, id)] { return .found(i) }
+            if id.contains("/") { continue }
+            let candidates = byShort[Self.key(lang, id)] ?? []
+            if candidates.count == 1 { return .found(candidates[0]) }
+            if candidates.count > 1 {
+                return .ambiguous(candidates.map { articles[$0].canonicalID }.sorted())
+            }
+        }
+        let names = articles.filter { $0.lang == from.lang && !$0.isSectionIndex }.map(\.shortID)
+        return .missing(suggestion: Slug.closest(to: id, in: names))
+    }
+
+    // MARK: building
+
+    private mutating func index() {
+        for (i, a) in articles.enumerated() {
+            let k = Self.key(a.lang, a.canonicalID)
+            if let other = byKey[k] {
+                diagnostics.append(.error("duplicate article: \(articles[other].displayPath) has the same id '\(a.canonicalID)' and language '\(a.lang)'",
+                                          rule: "duplicate-id", at: a.location))
+            } else {
+                byKey[k] = i
+            }
+            byPath[a.path] = i
+            if !a.isSectionIndex { byShort[Self.key(a.lang, a.shortID), default: []].append(i) }
+            for (b, block) in a.blocks.enumerated() {
+                guard let id = block.id else { continue }
+                let bk = Self.key(a.lang, id)
+                if let (oa, ob) = blocksByID[bk] {
+                    diagnostics.append(.error("block id '\(id)' is already used at \(articles[oa].blocks[ob].location)",
+                                              rule: "duplicate-id", at: block.location))
+                } else {
+                    blocksByID[bk] = (i, b)
+                }
+            }
+        }
+        // Explicit ids must be unique in a language; file-name ids may repeat across folders.
+        for (_, list) in byShort where list.count > 1 {
+            let explicit = list.filter { articles[$0].hasExplicitID }
+            guard explicit.count > 1 else { continue }
+            for i in explicit.dropFirst() {
+                let a = articles[i]
+                diagnostics.append(.error("duplicate id '\(a.shortID)': also declared in \(articles[explicit[0]].displayPath)",
+                                          rule: "duplicate-id", at: a.idLocation ?? a.location))
+            }
+        }
+    }
+
+    private mutating func resolveAll() {
+        var back = Array(repeating: [Int](), count: articles.count)
+        for (i, a) in articles.enumerated() {
+            diagnostics += a.diagnostics
+            func refs(_ list: [Ref], _ field: String) -> [Int] {
+                var out: [Int] = []
+                for ref in list {
+                    switch resolve(ref.id, from: a) {
+                    case .found(let t):
+                        if !out.contains(t) { out.append(t) }
+                    case .ambiguous(let candidates):
+                        diagnostics.append(.error("ambiguous id '\(ref.id)' in \(field): use one of \(candidates.joined(separator: ", "))",
+                                                  rule: "ambiguous-reference", at: ref.location))
+                    case .missing(let suggestion):
+                        let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
+                        diagnostics.append(.error("unknown id '\(ref.id)' in \(field)\(hint)", rule: "dangling-reference", at: ref.location))
+                    }
+                }
+                return out
+            }
+            causes[i] = refs(a.causes, "causes")
+            fixes[i] = refs(a.fixes, "fixes")
+            seeAlso[i] = refs(a.seeAlso, "see_also")
+            requires[i] = refs(a.requires, "requires")
+            for (l, link) in a.links.enumerated() {
+                let target = resolveLink(link, from: a)
+                linkTargets[i][l] = target
+                if case .article(let t, _) = target, t != i, !links[i].contains(t) { links[i].append(t) }
+            }
+            for t in Set(causes[i] + fixes[i] + seeAlso[i] + requires[i] + links[i]) where t != i { back[t].append(i) }
+            translations[i] = config.languageCodes.compactMap { l in
+                l == a.lang ? nil : byKey[Self.key(l, a.canonicalID)]
+            }
+        }
+        backlinks = back.map { $0.sorted() }
+        checkKinds()
+        checkBlocks()
+        checkRequiresCycles()
+        checkTranslations()
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import KBCore
+import Yams
+
+/// Typed reads of Yams nodes that report problems at the node's position in the file.
+struct YAMLNodes {
+    var path: String
+    /// Lines before the YAML text in the file (the opening `---`).
+    var lineOffset: Int
+
+    func location(_ node: Node) -> SourceLocation {
+        let mark = node.mark
+        return SourceLocation(path: path, line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1)
+    }
+
+    func string(_ node: Node, _ key: String, _ diags: inout [Diagnostic]) -> String? {
+        if case .scalar(let s) = node { return s.string }
+        diags.append(.error("'\(key)' must be a single value", rule: "front-matter-type", at: location(node)))
+        return nil
+    }
+
+    /// A list of scalars; one scalar is refused so that `tags: a, b` does not pass as one tag.
+    func strings(_ node: Node, _ key: String, _ diags: inout [Diagnostic]) -> [(String, SourceLocation)] {
+        guard case .sequence(let seq) = node else {
+            diags.append(.error("'\(key)' must be a list, e.g. \(key): [a, b]", rule: "front-matter-type", at: location(node)))
+            return []
+        }
+        var out: [(String, SourceLocation)] = []
+        for item in seq {
+            if case .scalar(let s) = item {
+                out.append((s.string, location(item)))
+            } else {
+                diags.append(.error("each item of '\(key)' must be a single value", rule: "front-matter-type", at: location(item)))
+            }
+        }
+        return out
+    }
+
+    static func diagnostic(for error: Error, path: String, lineOffset: Int) -> Diagnostic {
+        if let y = error as? YamlError {
+            switch y {
+            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+                let ctx = context.map { "\($0.text) " } ?? ""
+                return .error("invalid YAML: \(ctx)\(problem)", rule: "yaml",
+                              at: SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column))
+            case let .duplicatedKeysInMapping(duplicates, context):
+                let mark = context.mark
+                return .error("key given twice: \(duplicates.joined(separator: ", "))", rule: "yaml",
+                              at: SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column))
+            default: break
+            }
+        }
+        return .error("invalid YAML: \(error)", rule: "yaml", at: SourceLocation(path: path, line: 1 + lineOffset, column: 1))
+    }
+}

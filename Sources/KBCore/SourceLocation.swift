@@ -1,0 +1,18 @@
+/// A position in a source file, printed `path:line:col` (1-based, columns in characters).
+public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public var path: String
+    public var line: Int
+    public var column: Int
+
+    public init(path: String, line: Int, column: Int) {
+        self.path = path
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(path):\(line):\(column)" }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.path, a.line, a.column) < (b.path, b.line, b.column)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import KBCore
+
+/// Renders a `MarkdownDocument` to HTML. Pure: links and code blocks go through hooks so the site
+/// can rewrite `.md` links and decorate executable blocks.
+public struct HTMLRenderer {
+    /// Raw HTML in Markdown is escaped unless the KB opts in.
+    public var allowRawHTML = false
+    /// Rewrites a link or image destination; return nil to drop the link (text is kept).
+    public var resolveURL: (String) -> String? = { $0 }
+    /// Renders a fenced code block itself; nil falls back to a plain `<pre><code>`.
+    public var renderCodeBlock: (MarkdownNode) -> String? = { _ in nil }
+
+    public init() {}
+
+    public func render(_ document: MarkdownDocument) -> String {
+        var out = ""
+        out.reserveCapacity(4096)
+        var anchors = Slug.AnchorSet()
+        for child in document.root.children { block(child, into: &out, anchors: &anchors, tight: false) }
+        return out
+    }
+
+    /// Inline content only (titles, summaries): no block wrapper.
+    public func renderInlines(_ node: MarkdownNode) -> String {
+        var out = ""
+        for child in node.children { inline(child, into: &out) }
+        return out
+    }
+
+    private func block(_ node: MarkdownNode, into out: inout String, anchors: inout Slug.AnchorSet, tight: Bool) {
+        switch node.kind {
+        case .paragraph:
+            if tight {
+                for child in node.children { inline(child, into: &out) }
+            } else {
+                out += "<p>"
+                for child in node.children { inline(child, into: &out) }
+                out += "</p>\n"
+            }
+        case .heading:
+            let level = min(max(node.level, 1), 6)
+            let anchor = anchors.unique(Slug.anchor(node.plainText))
+            out += "<h\(level) id=\"\(HTML.escapeAttribute(anchor))\">"
+            for child in node.children { inline(child, into: &out) }
+            out += "<a class=\"anchor\" href=\"#\(HTML.escapeAttribute(anchor))\" aria-label=\"Link to this section\">#</a>"
+            out += "</h\(level)>\n"
+        case .blockQuote:
+            out += "<blockquote>\n"
+            for child in node.children { block(child, into: &out, anchors: &anchors, tight: false) }
+            out += "</blockquote>\n"
+        case .list:
+            let tag = node.ordered ? "ol" : "ul"
+            let isTaskList = node.children.contains { $0.checked != nil }
+            var attrs = ""
+            if node.ordered, node.listStart != 1 { attrs += " start=\"\(node.listStart)\"" }
+            if isTaskList { attrs += " class=\"task-list\"" }
+            out += "<\(tag)\(attrs)>\n"
+            for item in node.children { block(item, into: &out, anchors: &anchors, tight: node.tight) }
+            out += "</\(tag)>\n"
+        case .item:
+            out += "<li>"
+            if let checked = node.checked {
+                out += "<input type=\"checkbox\" disabled\(checked ? " checked" : "") aria-label=\"\(checked ? "done" : "to do")\"> "
+            }
+            for child in node.children { block(child, into: &out, anchors: &anchors, tight: tight) }
+            out += "</li>\n"
+        case .codeBlock:
+            if let custom = renderCodeBlock(node) {
+                out += custom
+            } else {
+                out += HTML.codeBlock(language: node.info.split(separator: " ").first.map(String.init) ?? "", code: node.literal)
+            }
+        case .htmlBlock:
+            if allowRawHTML { out += node.literal } else { out += "<pre class=\"raw-html\">\(HTML.escape(node.literal))</pre>\n" }
+        case .thematicBreak:
+            out += "<hr>\n"
+        case .table:
+            out += "<div class=\"table-wrap\"><table>\n"
+            let header = node.children.filter(\.isHeaderRow)
+            let body = node.children.filter { !$0.isHeaderRow }
+            if !header.isEmpty {
+                out += "<thead>\n"
+                for row in header { tableRow(row, cellTag: "th", alignments: node.alignments, into: &out) }
+                out += "</thead>\n"
+            }
+            if !body.isEmpty {
+                out += "<tbody>\n"
+                for row in body { tableRow(row, cellTag: "td", alignments: node.alignments, into: &out) }
+                out += "</tbody>\n"
+            }
+            out += "</table></div>\n"
+        case .footnoteDefinition:
+            out += "<div class=\"footnote\">"
+            for child in node.children { block(child, into: &out, anchors: &anchors, tight: false) }
+            out += "</div>\n"
+        default:
+            // An inline where a block was expected: render it inline rather than lose it.
+            inline(node, into: &out)
+        }
+    }
+
+    private func tableRow(_ row: MarkdownNode, cellTag: String, alignments: [String], into out: inout String) {
+        out += "<tr>"
+        for (i, cell) in row.children.enumerated() {
+            let align = i < alignments.count ? alignments[i] : ""
+            out += align.isEmpty ? "<\(cellTag)>" : "<\(cellTag) class=\"align-\(align)\">"
+            for child in cell.children { inline(child, into: &out) }
+            out += "</\(cellTag)>"
+        }
+        out += "</tr>\n"
+    }
+
+    private func inline(_ node: MarkdownNode, into out: inout String) {
+        switch node.kind {
+        case .text: out += HTML.escape(node.literal)
+        case .softBreak: out += "\n"
+        case .lineBreak: out += "<br>\n"
+        case .code: out += "<code>\(HTML.escape(node.literal))</code>"
+        case .htmlInline: out += allowRawHTML ? node.literal : HTML.escape(node.literal)
+        case .emphasis: wrap("em", node, into: &out)
+        case .strong: wrap("strong", node, into: &out)
+        case .strikethrough: wrap("del", node, into: &out)
+        case .link:
+            if let href = HTML.safeURL(node.url).flatMap(resolveURL) {
+                let title = node.title.isEmpty ? "" : " title=\"\(HTML.escapeAttribute(node.title))\""
+                out += "<a href=\"\(HTML.escapeAttribute(href))\"\(title)>"
+                for child in node.children { inline(child, into: &out) }
+                out += "</a>"
+            } else {
+                for child in node.children { inline(child, into: &out) }
+            }
+        case .image:
+            let alt = HTML.escapeAttribute(node.plainText)
+            if let src = HTML.safeURL(node.url).flatMap(resolveURL) {
+                out += "<img src=\"\(HTML.escapeAttribute(src))\" alt=\"\(alt)\" loading=\"lazy\">"
+            } else {
+                out += alt
+            }
+        case .footnoteReference:
+            out += "<sup class=\"footnote-ref\">\(HTML.escape(node.literal))</sup>"
+        default:
+            var anchors = Slug.AnchorSet()
+            block(node, into: &out, anchors: &anchors, tight: false)
+        }
+    }
+
+    private func wrap(_ tag: String, _ node: MarkdownNode, into out: inout String) {
+        out += "<\(tag)>"
+        for child in node.children { inline(child, into: &out) }
+        out += "</\(tag)>"
+    }
+}
+
+/// HTML escaping shared by the renderer and the site.
+public enum HTML {
+    public static func escape(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    public static func escapeAttribute(_ s: String) -> String {
+        escape(s).replacingOccurrences(of: "'", with: "&#39;")
+    }
+
+    /// Refuses script-bearing schemes; everything else (relative, http(s), mailto, kb:) passes.
+    public static func safeURL(_ url: String) -> String? {
+        let lower = url.trimmingCharacters(in: .whitespaces).lowercased()
+        for bad in ["javascript:", "vbscript:", "data:text/html", "file:"] where lower.hasPrefix(bad) { return nil }
+        return url
+    }
+
+    public static func codeBlock(language: String, code: String) -> String {
+        let cls = language.isEmpty ? "" : " class=\"language-\(escapeAttribute(language))\""
+        return "<pre><code\(cls)>\(escape(code))</code></pre>\n"
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import KBContent
+import KBCore
+import KBMarkdown
+
+/// Renders an article's Markdown body for its page: links resolved through the graph to relative
+/// `.html` URLs, executable blocks decorated with their role, the title heading not repeated.
+public struct BodyRenderer: Sendable {
+    public let graph: KnowledgeGraph
+    public let layout: SiteLayout
+
+    public init(graph: KnowledgeGraph) {
+        self.graph = graph
+        self.layout = SiteLayout(config: graph.config)
+    }
+
+    /// What the rendered body depends on besides the file's bytes: where its links point.
+    public func linkFingerprint(_ i: Int, page: String) -> String {
+        var h = StableHash()
+        for (link, target) in zip(graph.articles[i].links, graph.linkTargets[i]) {
+            h.combine(link.url)
+            h.combine(url(for: target, page: page, original: link.url) ?? "-")
+        }
+        return h.hex
+    }
+
+    func url(for target: KnowledgeGraph.LinkTarget, page: String, original: String) -> String? {
+        switch target {
+        case .external: return original
+        case .broken: return nil
+        case .asset(let path): return SiteLayout.relativeURL(from: page, to: path)
+        case .article(let t, let anchor):
+            return SiteLayout.relativeURL(from: page, to: layout.articlePath(graph.articles[t]), anchor: anchor)
+        }
+    }
+
+    public func render(_ i: Int, document: MarkdownDocument, page: String) -> String {
+        let a = graph.articles[i]
+        var targets: [String: String] = [:]
+        for (link, target) in zip(a.links, graph.linkTargets[i]) {
+            if let u = url(for: target, page: page, original: link.url) { targets[link.url] = u }
+        }
+        var renderer = HTMLRenderer()
+        renderer.allowRawHTML = graph.config.rawHTML
+        renderer.resolveURL = { targets[$0] }
+        let strings = UIStrings.table(a.lang)
+        renderer.renderCodeBlock = { node in Self.decorate(node, strings: strings) }
+        var doc = document
+        if let first = doc.root.children.first, first.kind == .heading, first.level == 1,
+           a.titleFromHeading || first.plainText.trimmingCharacters(in: .whitespaces) == a.title {
+            doc.root.children.removeFirst()
+        }
+        return renderer.render(doc)
+    }
+
+    /// An executable block as a figure with its badges; plain code stays a `<pre>`.
+    static func decorate(_ node: MarkdownNode, strings: [String: String]) -> String? {
+        var ignored: [Diagnostic] = []
+        let block = InfoString.parse(node.info, code: node.literal, fenceLine: "",
+                                     location: SourceLocation(path: "", line: node.line, column: node.column), diagnostics: &ignored)
+        guard let role = block.role else {
+            return "<div class=\"code\">" + HTML.codeBlock(language: block.language, code: node.literal) + "</div>\n"
+        }
+        var badges = "<span class=\"badge role role-\(role.rawValue)\">\(HTML.escape(strings[role.rawValue] ?? role.rawValue))</span>"
+        if let id = block.id { badges += " <code class=\"block-id\">\(HTML.escape(id))</code>" }
+        if let f = block.forID?.id { badges += " <span class=\"badge for\">→ \(HTML.escape(f))</span>" }
+        if role != .output {
+            for os in block.os { badges += " <span class=\"badge os\">\(HTML.escape(os))</span>" }
+        }
+        if role == .fix || block.effect != .read {
+            badges += " <span class=\"badge effect effect-\(block.effect.rawValue)\">\(block.effect.rawValue)</span>"
+        }
+        if block.admin { badges += " <span class=\"badge admin\">\(HTML.escape(strings["admin"] ?? "admin"))</span>" }
+        let anchor = block.id.map { " id=\"block-\(HTML.escapeAttribute($0))\"" } ?? ""
+        var out = "<figure class=\"block block-\(role.rawValue)\"\(anchor)>\n<figcaption>\(badges)</figcaption>\n"
+        if block.effect == .destructive {
+            out += "<p class=\"callout danger\" role=\"note\">\(HTML.escape(strings["destructive"] ?? ""))</p>\n"
+        }
+        out += HTML.codeBlock(language: block.language, code: node.literal)
+        return out + "</figure>\n"
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import KBContent
+import KBCore
+
+/// The parts every page of one language shares: navigation, language switch, asset URLs.
+struct ChromeBuilder: Sendable {
+    let graph: KnowledgeGraph
+    let layout: SiteLayout
+    let lang: String
+    /// Every folder that holds an article in this language, and its ancestors; "" is the root.
+    let allSections: [String]
+    private let sectionTitles: [String: String]
+    private let sectionCounts: [String: Int]
+    private let sectionSummaries: [String: String]
+    private let usedLanguages: Set<String>
+
+    init(graph: KnowledgeGraph, layout: SiteLayout, lang: String) {
+        self.graph = graph
+        self.layout = layout
+        self.lang = lang
+        var set: Set<String> = [""]
+        var titles: [String: String] = [:]
+        for a in graph.articles where a.lang == lang {
+            var parts = a.section.split(separator: "/").map(String.init)
+            while !parts.isEmpty {
+                set.insert(parts.joined(separator: "/"))
+                parts.removeLast()
+            }
+            if a.isSectionIndex { titles[a.canonicalID] = a.title }
+        }
+        // Untranslated section titles fall back to the default language's.
+        for a in graph.articles where a.isSectionIndex && a.lang == graph.config.defaultLanguage && titles[a.canonicalID] == nil {
+            titles[a.canonicalID] = a.title
+        }
+        allSections = set.sorted()
+        sectionTitles = titles
+        var counts: [String: Int] = [:]
+        var summaries: [String: String] = [:]
+        for a in graph.articles where a.lang == lang {
+            if a.isSectionIndex { summaries[a.canonicalID] = a.summary; continue }
+            var parts = a.section.split(separator: "/").map(String.init)
+            while !parts.isEmpty {
+                counts[parts.joined(separator: "/"), default: 0] += 1
+                parts.removeLast()
+            }
+        }
+        sectionCounts = counts
+        sectionSummaries = summaries
+        usedLanguages = Set(graph.articles.map(\.lang))
+    }
+
+    func sectionTitle(_ section: String) -> String {
+        sectionTitles[section] ?? section.split(separator: "/").last.map(String.init) ?? section
+    }
+
+    func childSections(of parent: String, from page: String) -> [PageModel.Item] {
+        allSections.filter { s in
+            guard !s.isEmpty else { return false }
+            let parts = s.split(separator: "/")
+            let parentParts = parent.split(separator: "/")
+            return parts.count == parentParts.count + 1 && Array(parts.prefix(parentParts.count)) == parentParts
+        }.map { s in
+            .init(title: sectionTitle(s), url: SiteLayout.relativeURL(from: page, to: layout.sectionPath(s, lang: lang)),
+                  summary: sectionSummaries[s]?.nonEmpty, count: sectionCounts[s] ?? 0)
+        }
+    }
+
+    func breadcrumbs(section: String, from page: String) -> [PageModel.Item] {
+        var out: [PageModel.Item] = []
+        var parts: [Substring] = []
+        for p in section.split(separator: "/") {
+            parts.append(p)
+            let s = parts.joined(separator: "/")
+            out.append(.init(title: sectionTitle(s), url: SiteLayout.relativeURL(from: page, to: layout.sectionPath(s, lang: lang))))
+        }
+        return out
+    }
+
+    func chrome(for page: String, title: String, article: Int? = nil) -> PageModel.Chrome {
+        let t = UIStrings.table(lang)
+        let top = childSections(of: "", from: page).map { item -> PageModel.Item in
+            var i = item
+            i.summary = nil
+            i.count = nil
+            return i
+        }
+        // The language switch goes to the same page in the other language when it exists.
+        let languages: [PageModel.Item] = graph.config.languages.compactMap { pair in
+            let code = pair[0], name = pair[1]
+            guard code == graph.config.defaultLanguage || usedLanguages.contains(code) else { return nil }
+            var target = layout.homePath(code)
+            if let article, let other = graph.article(canonical: graph.articles[article].canonicalID, lang: code) {
+                target = layout.articlePath(graph.articles[other])
+            } else if page.hasPrefix(layout.prefix(lang)) || lang == graph.config.defaultLanguage {
+                // Listing pages have the same path under each language prefix.
+                let rest = lang == graph.config.defaultLanguage ? page : String(page.dropFirst(layout.prefix(lang).count))
+                if article == nil, rest.hasSuffix("index.html"), rest.split(separator: "/").count <= 2 {
+                    target = layout.prefix(code) + rest
+                }
+            }
+            return .init(title: name, url: SiteLayout.relativeURL(from: page, to: target), kind: code, current: code == lang)
+        }
+        let base = graph.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        return PageModel.Chrome(
+            siteTitle: graph.config.title, lang: lang, root: SiteLayout.rootPrefix(from: page),
+            homeURL: SiteLayout.relativeURL(from: page, to: layout.homePath(lang)),
+            cssURL: SiteLayout.relativeURL(from: page, to: layout.assetPath("kb.css")),
+            jsURL: SiteLayout.relativeURL(from: page, to: layout.assetPath("kb.js")),
+            sections: top, languages: languages.count > 1 ? languages : [], t: t,
+            canonicalURL: base.map { $0 + page })
+    }
+}

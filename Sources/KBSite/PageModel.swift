@@ -1,0 +1,122 @@
+/// What a template sees. One shape for every page type keeps the theme simple: a template uses
+/// the fields it needs; empty lists render nothing.
+public struct PageModel: Sendable, Codable, Hashable {
+    public struct Item: Sendable, Codable, Hashable {
+        public var title: String
+        public var url: String
+        public var kind: String = ""
+        public var kindLabel: String? = nil
+        public var summary: String? = nil
+        public var count: Int? = nil
+        public var current = false
+    }
+
+    public struct Group: Sendable, Codable, Hashable {
+        public var title: String
+        public var url: String = ""
+        public var items: [Item]
+    }
+
+    public struct ErrorText: Sendable, Codable, Hashable {
+        public var text: String
+        public var isRegex: Bool
+    }
+
+    public struct BlockRef: Sendable, Codable, Hashable {
+        public var id: String
+        public var url: String
+        public var os: String?
+    }
+
+    /// One branch of the troubleshooting tree: a cause with its checks and fixes.
+    public struct Branch: Sendable, Codable, Hashable {
+        public var title: String
+        public var url: String
+        public var summary: String?
+        public var checks: [BlockRef]
+        public var fixes: [Item]
+    }
+
+    public struct Source: Sendable, Codable, Hashable {
+        public var text: String
+        public var url: String?
+    }
+
+    public struct Pair: Sendable, Codable, Hashable {
+        public var name: String
+        public var value: String
+    }
+
+    public struct TOCEntry: Sendable, Codable, Hashable {
+        public var text: String
+        public var anchor: String
+        public var level: Int
+        public var sub: Bool
+    }
+
+    public struct Chrome: Sendable, Codable, Hashable {
+        public var siteTitle: String
+        public var lang: String
+        public var root: String
+        public var homeURL: String
+        public var cssURL: String
+        public var jsURL: String
+        public var sections: [Item]
+        public var languages: [Item]
+        public var t: [String: String]
+        public var canonicalURL: String?
+    }
+
+    public var template: String
+    public var chrome: Chrome
+    public var title: String
+    public var summary: String?
+    public var kind: String = ""
+    public var kindLabel: String?
+    public var breadcrumbs: [Item] = []
+
+    // Articles.
+    public var platforms: [Item] = []
+    public var facets: [Group] = []
+    public var errors: [ErrorText] = []
+    public var tree: [Branch] = []
+    public var ownChecks: [BlockRef] = []
+    public var ownFixes: [Item] = []
+    public var causedSymptoms: [Item] = []
+    public var backlinks: [Item] = []
+    public var seeAlso: [Item] = []
+    public var requires: [Item] = []
+    public var translations: [Item] = []
+    public var sources: [Source] = []
+    public var verified: [Pair] = []
+    public var updated: String?
+    public var severity: String?
+    public var alerts: [Item] = []
+    public var toc: [TOCEntry] = []
+    public var body: String = ""
+
+    // Listings (home, sections, taxonomies).
+    public var groups: [Group] = []
+    public var subsections: [Item] = []
+    public var items: [Item] = []
+
+    // Flags for templates (Mustache reads stored properties only): set by `settle()`.
+    public var hasErrors = false
+    public var hasTree = false
+    public var hasMeta = false
+    public var hasRelated = false
+    public var hasTOC = false
+
+    public mutating func settle() {
+        hasErrors = !errors.isEmpty
+        hasTree = !tree.isEmpty || !ownChecks.isEmpty || !ownFixes.isEmpty || !causedSymptoms.isEmpty
+        hasMeta = !sources.isEmpty || !verified.isEmpty || updated != nil
+        hasRelated = !backlinks.isEmpty || !seeAlso.isEmpty || !requires.isEmpty
+        hasTOC = toc.count >= 2
+    }
+}
+
+extension String {
+    /// nil for "": Mustache renders a section for any present value, empty strings included.
+    public var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import KBContent
+import KBCore
+
+/// Where every page of the site lives, and relative URLs between them (so the site works from disk).
+public struct SiteLayout: Sendable {
+    public let config: KBConfig
+
+    public init(config: KBConfig) { self.config = config }
+
+    /// "" for the default language, "zh/" for the others.
+    public func prefix(_ lang: String) -> String { lang == config.defaultLanguage ? "" : lang + "/" }
+
+    public func articlePath(_ a: Article) -> String {
+        a.isSectionIndex ? sectionPath(a.canonicalID, lang: a.lang) : prefix(a.lang) + a.canonicalID + ".html"
+    }
+
+    public func sectionPath(_ section: String, lang: String) -> String {
+        prefix(lang) + (section.isEmpty ? "" : section + "/") + "index.html"
+    }
+
+    public func homePath(_ lang: String) -> String { prefix(lang) + "index.html" }
+    public func taxonomyPath(_ facet: String, lang: String) -> String { prefix(lang) + facet + "/index.html" }
+    public func termPath(_ facet: String, _ value: String, lang: String) -> String {
+        prefix(lang) + facet + "/" + Self.termSlug(value) + ".html"
+    }
+    public func assetPath(_ name: String) -> String { "assets/" + name }
+
+    /// A file-name-safe form of a facet value.
+    public static func termSlug(_ value: String) -> String {
+        var out = ""
+        for s in value.lowercased().unicodeScalars {
+            if s.properties.isAlphabetic || s.properties.numericType != nil || s == "-" || s == "_" || s == "." {
+                out.unicodeScalars.append(s)
+            } else {
+                out.append("-")
+            }
+        }
+        while out.hasPrefix(".") { out.removeFirst() }
+        return out.isEmpty ? "_" : out
+    }
+
+    /// A relative URL from the page at `from` to the file at `to` (both site-relative paths),
+    /// percent-encoded, so links work from `file://` as well as from a server.
+    public static func relativeURL(from: String, to: String, anchor: String? = nil) -> String {
+        let fromDir = from.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        let toParts = to.split(separator: "/", omittingEmptySubsequences: false)
+        var common = 0
+        while common < fromDir.count, common < toParts.count - 1, fromDir[common] == toParts[common] { common += 1 }
+        let ups = Array(repeating: "..", count: fromDir.count - common)
+        let rest = toParts[common...].map { encode(String($0)) }
+        var url = (ups + rest).joined(separator: "/")
+        if let anchor, !anchor.isEmpty { url += "#" + encodeFragment(anchor) }
+        return url
+    }
+
+    /// Path to the site root from a page: "", "../", "../../".
+    public static func rootPrefix(from page: String) -> String {
+        String(repeating: "../", count: page.split(separator: "/", omittingEmptySubsequences: false).count - 1)
+    }
+
+    private static let pathAllowed: CharacterSet = {
+        var s = CharacterSet.alphanumerics
+        s.insert(charactersIn: "-._~!$&'()*+,;=:@")
+        return s
+    }()
+
+    static func encode(_ component: String) -> String {
+        component.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? component
+    }
+
+    static func encodeFragment(_ fragment: String) -> String {
+        fragment.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? fragment
+    }
+}

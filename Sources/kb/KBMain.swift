@@ -1,0 +1,8 @@
+import KBCommands
+
+@main
+struct KBMain {
+    static func main() async {
+        await KB.main(nil)
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KBBuild
 
 /// The `kb` command: subcommands live one per file as extensions.
@@ -27,4 +28,26 @@ public struct GlobalOptions: ParsableArguments {
     public init() {}
 
     var terminal: Terminal { Terminal(colour: !noColor && !json) }
+}
+
+extension KB {
+    /// Runs kb with DESIGN §6's exit codes: usage errors exit 2 (ArgumentParser's own is 64).
+    public static func runMain() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                let message = fullMessage(for: error)
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+                Foundation.exit(ExitStatus.usage)
+            }
+            exit(withError: error)
+        }
+    }
 }

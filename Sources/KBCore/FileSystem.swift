@@ -49,7 +49,9 @@ public struct LocalFileSystem: FileSystem {
                                           at: SourceLocation(path: dir, line: 1, column: 1)))
                 continue
             }
-            for name in names where !name.hasPrefix(".") {
+            // Hidden folders and files are skipped (.git, .build-kb), but not Markdown pages
+            // whose name starts with a dot (tldr documents the `.` command as `..md`).
+            for name in names where !name.hasPrefix(".") || (name.hasSuffix(".md") && name.count > 3) {
                 let childRel = rel.isEmpty ? name : rel + "/" + name
                 let full = rootPath + "/" + childRel
                 guard let attrs = try? fm.attributesOfItem(atPath: full) else { continue }

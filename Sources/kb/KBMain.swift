@@ -3,6 +3,6 @@ import KBCommands
 @main
 struct KBMain {
     static func main() async {
-        await KB.main(nil)
+        await KB.runMain()
     }
 }

@@ -1,0 +1,109 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import KBTesting
+import Testing
+
+/// The built `kb` binary, run as a user would.
+@Suite struct BinaryTests {
+    @Test func checkNamesEveryProblemAtItsPosition() throws {
+        let kb = try TestSupport.fixture("invalid")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let r = try TestSupport.kb(["check"], cwd: kb)
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "Content/sec/a.md:4:1: error: unknown front-matter key 'titel'; did you mean 'title'? [unknown-key]",
+            "Content/sec/a.md:5:10: error: unknown id 'nope' in causes [dangling-reference]",
+            "Content/sec/a.md:8:27: error: broken link 'missing.md': no file sec/missing.md in the content folder [broken-link]",
+            "Content/sec/a.md:8:58: error: broken anchor '#nowhere': no such heading in Content/sec/b.md [broken-anchor]",
+            "Content/sec/a.md:10:22: error: unknown block attribute 'tmeout'; did you mean 'timeout'? [block-attribute]",
+            "Content/sec/a.md:10:32: error: bad value 'windoze' for 'os': expected a comma list of windows, linux, macos (did you mean 'windows'?) [block-attribute]",
+            "Content/sec/b.md:4:7: warning: cause has no check and no fix: add a check block or a fix [cause-without-check]",
+            "Content/sec/c.md:2:5: error: duplicate id 'dup': also declared in Content/sec/b.md [duplicate-id]",
+        ])
+        #expect(r.stdout.contains("3 articles checked: 7 errors, 1 warning"))
+
+        let json = try TestSupport.kb(["check", "--json"], cwd: kb)
+        #expect(json.status == 1)
+        let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let summary = doc?["summary"] as? [String: Int]
+        #expect(summary?["errors"] == 7)
+        #expect(summary?["warnings"] == 1)
+        let results = doc?["results"] as? [[String: Any]] ?? []
+        #expect(results.first?["file"] as? String == "Content/sec/a.md")
+        #expect(results.first?["line"] as? Int == 4)
+        #expect(results.first?["article"] as? String == "sec/a")
+
+        // A failed build writes nothing.
+        let build = try TestSupport.kb(["build"], cwd: kb)
+        #expect(build.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: kb + "/Site"))
+        #expect(build.stderr.contains("the previous site is untouched"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let dir = try TestSupport.tempDirectory()
+        defer { TestSupport.remove(dir) }
+        let r = try TestSupport.kb(["check"], cwd: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no knowledge base here"))
+        #expect(try TestSupport.kb(["build", "--no-such-flag"], cwd: dir).status == 2)
+        let missing = try TestSupport.kb(["build", "--content", dir + "/nope"], cwd: dir)
+        #expect(missing.status == 2)
+    }
+
+    @Test func buildsTheBasicFixtureWithGoldenPagesAndResolvingLinks() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let r = try TestSupport.kb(["build"], cwd: kb)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Built 25 pages"))
+        let site = kb + "/Site"
+        for page in ["index.html", "net/index.html", "net/dns-fails.html", "net/resolver-down.html", "net/dns-concept.html",
+                     "zh/net/dns-fails.html", "plain.html", "tags/dns.html"] {
+            let main = TestSupport.mainElement(TestSupport.read(site + "/" + page))
+            let result = try TestSupport.golden(main, name: "basic/" + page)
+            #expect(result == .match, "\(result)")
+        }
+        #expect(SiteLinkChecker.problems(in: site) == [])
+        // Every page declares its language.
+        #expect(TestSupport.read(site + "/zh/net/dns-fails.html").contains("<html lang=\"zh\">"))
+        #expect(TestSupport.read(site + "/net/dns-fails.html").contains("<html lang=\"en\">"))
+
+        let again = try TestSupport.kb(["build"], cwd: kb)
+        #expect(again.stdout.contains("Up to date"))
+    }
+
+    @Test func showAndGraph() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let show = try TestSupport.kb(["show", "dns-fails"], cwd: kb)
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("Name lookups fail"))
+        #expect(show.stdout.contains("The local resolver is not running (kb show resolver-down)"))
+        #expect(show.stdout.contains("check resolver-answers"))
+        #expect(!show.stdout.contains("\u{1B}["), "no colour without a TTY")
+        let zh = try TestSupport.kb(["show", "dns-fails", "--lang", "zh", "--json"], cwd: kb)
+        let doc = try JSONSerialization.jsonObject(with: Data(zh.stdout.utf8)) as? [String: Any]
+        #expect(doc?["title"] as? String == "域名解析失败")
+        #expect(doc?["causes"] as? [String] == ["resolver-down"])
+        #expect(try TestSupport.kb(["show", "dns-fail"], cwd: kb).stderr.contains("did you mean 'dns-fails'?"))
+
+        let dot = try TestSupport.kb(["graph", "--format", "dot"], cwd: kb)
+        #expect(dot.status == 0)
+        if let graphviz = TestSupport.which("dot") {
+            let path = kb + "/g.dot"
+            try TestSupport.write(dot.stdout, to: path)
+            let svg = try TestSupport.run(graphviz, ["-Tsvg", path])
+            #expect(svg.status == 0, "Graphviz rejects kb's DOT: \(svg.stderr)")
+            #expect(svg.stdout.contains("<svg"))
+        }
+        let json = try TestSupport.kb(["graph"], cwd: kb)
+        let graph = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((graph?["edges"] as? [[String: Any]])?.contains { $0["type"] as? String == "causedBy" } == true)
+        let graphml = try TestSupport.kb(["graph", "--format", "graphml"], cwd: kb)
+        #expect(try XMLDocument(xmlString: graphml.stdout).rootElement()?.name == "graphml")
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import KBCore
+
+@Suite struct SlugTests {
+    @Test(arguments: [
+        ("What you see", "what-you-see"),
+        ("GOROOT vs. GOPATH (and modules)", "goroot-vs-gopath-and-modules"),
+        ("现象 / 原因", "现象--原因"),
+        ("go_env: -w", "go_env--w"),
+        ("Über Straße", "über-straße"),
+    ])
+    func anchorsFollowGitHub(text: String, anchor: String) {
+        #expect(Slug.anchor(text) == anchor)
+    }
+
+    @Test func duplicateAnchorsGetSuffixes() {
+        var set = Slug.AnchorSet()
+        #expect([set.unique("a"), set.unique("a"), set.unique("a"), set.unique("a-1")] == ["a", "a-1", "a-2", "a-1-1"])
+    }
+
+    @Test func idsAreLowerSlugs() {
+        #expect(Slug.isValidID("go-command-not-found"))
+        #expect(Slug.isValidID("x509"))
+        #expect(!Slug.isValidID("-lead"))
+        #expect(!Slug.isValidID("Upper"))
+        #expect(!Slug.isValidID("with space"))
+        #expect(!Slug.isValidID(""))
+    }
+
+    @Test func didYouMeanPicksTheClosestWithinReach() {
+        #expect(Slug.closest(to: "titel", in: ["title", "tools", "tags"]) == "title")
+        #expect(Slug.closest(to: "zzzzzz", in: ["title", "tools"]) == nil)
+        #expect(Slug.editDistance("kitten", "sitting") == 3)
+    }
+}
+
+@Suite struct SourceTextTests {
+    @Test func stripsBOMAndNormalisesLineEnds() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("a\r\nb\rc\n".utf8)
+        #expect(try SourceText.decode(bytes, path: "x.md") == "a\nb\nc\n")
+    }
+
+    @Test func invalidUTF8IsAPositionedError() {
+        let bytes = Array("line one\nab".utf8) + [0xC3, 0x28] + Array("\n".utf8)
+        do {
+            _ = try SourceText.decode(bytes, path: "bad.md")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.first?.description == "bad.md:2:3: error: file is not valid UTF-8 (first bad byte shown at this position); save it as UTF-8 [invalid-utf8]")
+        }
+    }
+
+    @Test func truncatedSequenceAtTheEndIsFound() {
+        let bytes = Array("é".utf8) + [0xE4, 0xB8]
+        #expect(throws: DiagnosticError.self) { try SourceText.decode(bytes, path: "t.md") }
+    }
+}
+
+@Suite struct DiagnosticTests {
+    @Test func printsPathLineColumnSeverityAndRule() {
+        let d = Diagnostic.error("unknown id 'x'", rule: "dangling-reference", at: SourceLocation(path: "a.md", line: 3, column: 9))
+        #expect(d.description == "a.md:3:9: error: unknown id 'x' [dangling-reference]")
+    }
+
+    @Test func sortsByFileThenPosition() {
+        let a = Diagnostic.warning("w", rule: "r", at: SourceLocation(path: "b.md", line: 1, column: 1))
+        let b = Diagnostic.error("e", rule: "r", at: SourceLocation(path: "a.md", line: 9, column: 1))
+        let c = Diagnostic.error("e", rule: "r", at: SourceLocation(path: "a.md", line: 2, column: 5))
+        let n = Diagnostic.error("n", rule: "r", at: nil)
+        #expect([a, n, b, c].sortedByLocation() == [c, b, a, n])
+        #expect([a, b, c].errorCount == 2)
+        #expect([a, b, c].warningCount == 1)
+    }
+}
+
+@Suite struct StableHashTests {
+    @Test func isStableAndSeparatesFields() {
+        #expect(StableHash.of("hello") == StableHash.of("hello"))
+        #expect(StableHash.of("hello") != StableHash.of("hellp"))
+        var x = StableHash(), y = StableHash()
+        x.combine("ab"); x.combine("c")
+        y.combine("a"); y.combine("bc")
+        #expect(x.hex != y.hex)
+        #expect(StableHash.of("").count == 32)
+    }
+}
+
+@Suite struct StagedDirectoryTests {
+    @Test func commitReplacesTheWholeFolderAndKeepsGitignore() throws {
+        let dir = NSTemporaryDirectory() + "kb-stage-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/Site"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try "old".write(toFile: out + "/stale.html", atomically: true, encoding: .utf8)
+        try "keep".write(toFile: out + "/page.html", atomically: true, encoding: .utf8)
+        try "*\n".write(toFile: out + "/.gitignore", atomically: true, encoding: .utf8)
+        let staged = try StagedDirectory(destination: out)
+        try staged.write("index.html", "new")
+        #expect(staged.reuse("page.html"))
+        #expect(!staged.reuse("missing.html"))
+        try staged.commit()
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(names == [".gitignore", "index.html", "page.html"])
+        #expect(try String(contentsOfFile: out + "/page.html", encoding: .utf8) == "keep")
+        // No staging folder left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["Site"])
+    }
+
+    @Test func abandonedStagingIsRemovedAndDestinationUntouched() throws {
+        let dir = NSTemporaryDirectory() + "kb-stage-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/Site"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try "old".write(toFile: out + "/index.html", atomically: true, encoding: .utf8)
+        do {
+            let staged = try StagedDirectory(destination: out)
+            try staged.write("index.html", "half")
+        }
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8) == "old")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["Site"])
+    }
+}
+
+@Suite struct ParallelMapTests {
+    @Test func keepsOrderOnLargeInputs() {
+        let input = Array(0..<10_000)
+        #expect(input.parallelMap { $0 * 2 } == input.map { $0 * 2 })
+    }
+}

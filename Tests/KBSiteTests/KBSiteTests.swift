@@ -1,0 +1,83 @@
+import Foundation
+import KBContent
+import KBCore
+import KBTesting
+import Testing
+@testable import KBSite
+
+@Suite struct SiteLayoutTests {
+    @Test(arguments: [
+        ("index.html", "go/a.html", nil as String?, "go/a.html"),
+        ("go/a.html", "go/b.html", nil, "b.html"),
+        ("go/a.html", "index.html", nil, "../index.html"),
+        ("zh/go/a.html", "go/a.html", nil, "../../go/a.html"),
+        ("go/a.html", "edge/x y.html", "如何检查", "../edge/x%20y.html#%E5%A6%82%E4%BD%95%E6%A3%80%E6%9F%A5"),
+        ("a/b/c.html", "a/b/index.html", nil, "index.html"),
+        ("pages/common/[.html", "pages/common/[.html", nil, "%5B.html"),
+    ])
+    func relativeURLs(from: String, to: String, anchor: String?, expected: String) {
+        #expect(SiteLayout.relativeURL(from: from, to: to, anchor: anchor) == expected)
+    }
+
+    @Test func pathsPerLanguage() {
+        let layout = SiteLayout(config: KBConfig())
+        let parser = ArticleParser(config: KBConfig())
+        let zh = parser.parse(bytes: Array("# T\n".utf8), path: "go/x.zh.md", displayPath: "go/x.zh.md").article
+        let index = parser.parse(bytes: Array("# T\n".utf8), path: "go/_index.md", displayPath: "go/_index.md").article
+        #expect(layout.articlePath(zh) == "zh/go/x.html")
+        #expect(layout.articlePath(index) == "go/index.html")
+        #expect(layout.termPath("env", "GO111MODULE", lang: "en") == "env/go111module.html")
+        #expect(SiteLayout.termSlug("C:\\Program Files") == "c--program-files")
+        #expect(SiteLayout.rootPrefix(from: "zh/go/x.html") == "../../")
+    }
+}
+
+@Suite struct ThemeTests {
+    @Test func defaultThemeMatchesTemplatesFolder() throws {
+        // The theme compiled into kb must be the repo's Templates/ (scripts/embed-theme.py).
+        let dir = TestSupport.packageRoot + "/Templates"
+        var diags: [Diagnostic] = []
+        let files = try LocalFileSystem().walk(dir, diagnostics: &diags)
+        #expect(Set(files.map(\.relativePath)) == Set(DefaultTheme.files.keys))
+        for f in files {
+            #expect(TestSupport.read(dir + "/" + f.relativePath) == DefaultTheme.files[f.relativePath], "\(f.relativePath) differs: run scripts/embed-theme.py")
+        }
+    }
+
+    @Test func templateSyntaxErrorIsPositioned() throws {
+        let dir = try TestSupport.tempDirectory()
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("<p>ok</p>\n<p>{{#open}}never closed</p>\n", to: dir + "/term.mustache")
+        do {
+            _ = try Theme(overrides: dir)
+            Issue.record("expected a template error")
+        } catch let e as DiagnosticError {
+            #expect(e.diagnostics.count == 1)
+            #expect(e.diagnostics[0].rule == "template")
+            #expect(e.diagnostics[0].location?.path.hasSuffix("/term.mustache") == true)
+            #expect(e.diagnostics[0].location?.line == 3) // where the parser found the section still open: the end
+        }
+    }
+
+    @Test func missingPartialIsAnErrorNotEmptyOutput() throws {
+        let dir = try TestSupport.tempDirectory()
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("{{> _head}}\n{{> _nosuch}}\n", to: dir + "/home.mustache")
+        #expect(throws: DiagnosticError.self) { try Theme(overrides: dir) }
+        let theme = try Theme(overrides: nil)
+        #expect(theme.assets.keys.contains("assets/kb.css"))
+    }
+}
+
+@Suite struct BodyRendererTests {
+    @Test func executableBlocksGetBadgesAndDestructiveWarning() {
+        let node = KBMarkdownNodeFactory.code(info: "powershell fix id=reset for=probe effect=destructive admin=true", code: "Remove-Item x\n")
+        let html = BodyRenderer.decorate(node, strings: UIStrings.table("en"))!
+        #expect(html.contains("id=\"block-reset\""))
+        #expect(html.contains("badge role role-fix"))
+        #expect(html.contains("effect-destructive"))
+        #expect(html.contains("class=\"callout danger\""))
+        #expect(html.contains("needs admin"))
+        #expect(html.contains("<span class=\"badge os\">windows</span>"))
+    }
+}

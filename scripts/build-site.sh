@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up, builds kb (release) and renders Content/ into Site/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh build
+swift build -c release --product kb
+.build/release/kb build "$@"
+echo "Open Site/index.html in a browser (no server needed)."

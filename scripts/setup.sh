@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what kb needs on Debian, only when missing. Sourced by build-site.sh and test.sh.
+#   setup.sh build   — to build kb and the site
+#   setup.sh test    — also what the tests run for real (Chromium, Hugo, shellcheck, Go, Graphviz)
+set -euo pipefail
+
+want=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev)
+if [ "${1:-build}" = "test" ]; then
+  want+=(chromium hugo shellcheck golang-go graphviz git)
+fi
+
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  for dir in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
+    [ -x "$dir/swift" ] && export PATH="$dir:$PATH"
+  done
+fi
+command -v swift >/dev/null 2>&1 || { echo "setup: no Swift toolchain found (Swift 6.0 or later is required)" >&2; exit 2; }

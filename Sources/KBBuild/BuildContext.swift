@@ -45,6 +45,8 @@ public struct BuildStats: Sendable, Codable {
     public var reused = 0
     public var assets = 0
     public var seconds = 0.0
+    /// [step name, seconds] in order.
+    public var steps: [[String]] = []
 }
 
 /// One named stage of the build; errors are reported with its name.

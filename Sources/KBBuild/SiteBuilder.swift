@@ -32,6 +32,8 @@ public enum SiteBuilder {
             context.diagnostics.append(.warning("build cache unavailable (\(error)); building everything", rule: "cache", at: nil))
         }
         for step in steps {
+            let stepStart = Date()
+            defer { context.stats.steps.append([step.name, String(format: "%.3f", Date().timeIntervalSince(stepStart))]) }
             do {
                 try step.run(&context)
             } catch let error as DiagnosticError {

@@ -27,7 +27,23 @@ public final class StagedDirectory: @unchecked Sendable {
         if !FileManager.default.fileExists(atPath: dir) {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        guard FileManager.default.createFile(atPath: full, contents: data) else {
+        // Plain writes: the staging folder as a whole is what becomes visible atomically, so a
+        // per-file temp+fsync (what FileManager.createFile does) would only cost time.
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw DiagnosticError(.error("cannot write \(full): \(String(cString: strerror(errno)))", rule: "io", at: nil))
+        }
+        defer { close(fd) }
+        let ok = data.withUnsafeBytes { buf -> Bool in
+            var offset = 0
+            while offset < buf.count {
+                let n = Foundation.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        guard ok else {
             throw DiagnosticError(.error("cannot write \(full): \(String(cString: strerror(errno)))", rule: "io", at: nil))
         }
     }

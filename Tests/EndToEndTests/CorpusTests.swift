@@ -42,6 +42,13 @@ import Testing
         #expect(zhTar.contains("href=\"../../../pages/common/tar.html\""), "links to the English page")
         #expect(SiteLinkChecker.problems(in: site) == [])
 
+        // Opened from disk in a real browser, the home page shows the sections, and they resolve.
+        let dom = try BrowserTests.dom(site + "/index.html")
+        #expect(dom.contains("href=\"pages/index.html\">pages</a>"))
+        for href in dom.matches(of: /href="([^"#:]+\.html)"/).map({ String($0.1) }) {
+            #expect(FileManager.default.fileExists(atPath: site + "/" + (href.removingPercentEncoding ?? href)), "\(href)")
+        }
+
         let again = try TestSupport.kb(["build", "--content", kb, "--output", site])
         #expect(again.stdout.contains("Up to date"))
     }

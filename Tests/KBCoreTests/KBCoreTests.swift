@@ -128,3 +128,25 @@ import Testing
         #expect(input.parallelMap { $0 * 2 } == input.map { $0 * 2 })
     }
 }
+
+@Suite struct FileSystemTests {
+    @Test func walkRefusesLinksOutOfTheRootAndSkipsHiddenFolders() throws {
+        let dir = NSTemporaryDirectory() + "kb-walk-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/root/sub", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/root/.git", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/outside", withIntermediateDirectories: true)
+        try "x".write(toFile: dir + "/outside/secret.md", atomically: true, encoding: .utf8)
+        try "a".write(toFile: dir + "/root/sub/a.md", atomically: true, encoding: .utf8)
+        try "d".write(toFile: dir + "/root/..md", atomically: true, encoding: .utf8)
+        try "g".write(toFile: dir + "/root/.git/config", atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: dir + "/root/leak.md", withDestinationPath: dir + "/outside/secret.md")
+        try fm.createSymbolicLink(atPath: dir + "/root/inside.md", withDestinationPath: dir + "/root/sub/a.md")
+        var diags: [Diagnostic] = []
+        let files = try LocalFileSystem().walk(dir + "/root", diagnostics: &diags).map(\.relativePath)
+        #expect(files == ["..md", "inside.md", "sub/a.md"])
+        #expect(diags.map(\.rule) == ["symlink-outside"])
+        #expect(diags.first?.location?.path.hasSuffix("/root/leak.md") == true)
+    }
+}

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // cmark-gfm (GitHub-flavoured CommonMark) from Debian's libcmark-gfm-dev.
@@ -25,24 +26,33 @@ let package = Package(
         .target(name: "KBCore", dependencies: ["CKBSystem"]),
         .target(name: "KBMarkdown", dependencies: ["KBCore", "CCmarkGFM"]),
         .target(name: "KBContent", dependencies: ["KBCore", "KBMarkdown", "Yams"]),
+        .target(name: "KBChecks", dependencies: ["KBCore", "KBContent"]),
         .target(name: "KBSite", dependencies: [
             "KBCore", "KBMarkdown", "KBContent",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        .target(name: "KBSearch", dependencies: [
+            "KBCore", "KBMarkdown", "KBContent",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "KBBuild", dependencies: [
-            "KBCore", "KBContent", "KBSite",
+            "KBCore", "KBContent", "KBSite", "KBSearch",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "KBCommands", dependencies: [
-            "KBCore", "KBContent", "KBSite", "KBBuild",
+            "KBCore", "KBContent", "KBSite", "KBBuild", "KBSearch", "KBChecks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "kb", dependencies: ["KBCommands"]),
         .target(name: "KBTesting", dependencies: ["KBCore"]),
         .testTarget(name: "KBCoreTests", dependencies: ["KBCore"]),
         .testTarget(name: "KBMarkdownTests", dependencies: ["KBMarkdown"]),
         .testTarget(name: "KBContentTests", dependencies: ["KBContent", "KBTesting"]),
+        .testTarget(name: "KBChecksTests", dependencies: ["KBChecks", "KBContent", "KBTesting"]),
         .testTarget(name: "KBSiteTests", dependencies: ["KBSite", "KBContent", "KBTesting"]),
+        .testTarget(name: "KBSearchTests", dependencies: ["KBSearch", "KBContent", "KBTesting"],
+                    exclude: ["tokenizer-vectors.json"]),
         .testTarget(name: "KBBuildTests", dependencies: ["KBBuild", "KBTesting"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KBTesting"],
                     exclude: ["Fixtures", "Golden"]),

@@ -28,6 +28,7 @@ public struct BuildContext: Sendable {
     public var theme: Theme?
     public var pages: [SitePage] = []
     public var pageKeys: [String: String] = [:]
+    public var diagrams: Diagrams?
     public var diagnostics: [Diagnostic] = []
     public var stats = BuildStats()
     public var fingerprint = ""

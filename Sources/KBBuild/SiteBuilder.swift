@@ -2,6 +2,7 @@ import Foundation
 import KBContent
 import KBCore
 import KBMarkdown
+import KBSearch
 import KBSite
 
 /// `kb build`: the whole pipeline, readable in one place.
@@ -14,8 +15,11 @@ public enum SiteBuilder {
         BuildStep(name: "resolve", run: resolve),
         BuildStep(name: "theme", run: theme),
         BuildStep(name: "plan", run: plan),
+        BuildStep(name: "diagrams", run: diagrams),
         BuildStep(name: "render", run: render),
         BuildStep(name: "assets", run: assets),
+        BuildStep(name: "feeds", run: feeds),
+        BuildStep(name: "search", run: search),
         BuildStep(name: "commit", run: commit),
     ]
 
@@ -117,7 +121,9 @@ public enum SiteBuilder {
 
     static func plan(_ c: inout BuildContext) throws {
         let graph = c.graph!
-        c.pages = PageBuilder(graph: graph).pages()
+        // The "diagnose this" panels link the doctor scripts once a step writes them.
+        let doctor = steps.contains { $0.name.hasPrefix("doctor") } ? ["doctor.ps1", "doctor.sh"] : []
+        c.pages = PageBuilder(graph: graph, doctorScripts: doctor).pages()
         c.stats.pages = c.pages.count
         let body = BodyRenderer(graph: graph)
         let encoder = JSONEncoder()
@@ -150,7 +156,8 @@ public enum SiteBuilder {
         }
         let graph = c.graph!
         let theme = c.theme!
-        let body = BodyRenderer(graph: graph)
+        let diagrams = c.diagrams
+        let body = BodyRenderer(graph: graph, diagrams: diagrams)
         let parser = ArticleParser(config: graph.config)
         let contentDir = c.project.contentDirectory
         let keys = c.pageKeys
@@ -164,6 +171,7 @@ public enum SiteBuilder {
                     let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
                     model.body = body.render(i, document: parsed.document, page: page.path)
                 }
+                if let dot = model.diagramSource { model.diagram = diagrams?.inline(dot: dot, idPrefix: "g-", label: model.title) }
                 try staged.write(page.path, try theme.render(model))
                 return .success(true)
             } catch {
@@ -179,6 +187,21 @@ public enum SiteBuilder {
         }
     }
 
+    /// ```dot / ```mermaid blocks and the graph pages, drawn by Graphviz (kept in the cache).
+    static func diagrams(_ c: inout BuildContext) throws {
+        let cache = c.cache.map { cache in
+            Diagrams.Cache(get: { try? cache.meta($0) }, set: { try? cache.setMeta($0, $1) })
+        }
+        let drawn = Diagrams.render(graph: c.graph!, pages: c.pages, graphviz: Graphviz.locate(), cache: cache)
+        c.diagnostics += drawn.diagnostics
+        c.diagrams = drawn
+    }
+
+    /// sitemap.xml and the Atom feeds, when a base URL is configured.
+    static func feeds(_ c: inout BuildContext) throws {
+        for (path, text) in SiteFeeds.files(graph: c.graph!, pages: c.pages) { try c.staged!.write(path, text) }
+    }
+
     static func assets(_ c: inout BuildContext) throws {
         let staged = c.staged!
         for (path, text) in c.theme!.assets {
@@ -190,6 +213,32 @@ public enum SiteBuilder {
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: c.project.contentDirectory + "/" + asset.relativePath, toPath: target)
             c.stats.assets += 1
+        }
+    }
+
+    /// The search index: `.build-kb/search.sqlite` for the CLI and `search/<lang>/*.js` for the site
+    /// (see SearchIndexing); unchanged content reuses the previous site's files.
+    static func search(_ c: inout BuildContext) throws {
+        let staged = c.staged!
+        let fp = try SearchIndexing.fingerprint(c.project)
+        let languages = PageBuilder(graph: c.graph!).languages
+        let old = c.outputDirectory + "/search"
+        if !c.options.force, let store = try? SearchStore(path: SearchIndexing.storePath(c.project)),
+           (try? store.meta("fingerprint")) == fp,
+           languages.allSatisfy({ FileManager.default.fileExists(atPath: old + "/" + $0 + "/meta.js") }),
+           let files = FileManager.default.enumerator(atPath: old)?.allObjects as? [String] {
+            var reused = true
+            for f in files where f.hasSuffix(".js") { reused = reused && staged.reuse("search/" + f) }
+            if reused { return }
+        }
+        let indexes = try SearchIndexing.update(graph: c.graph!, project: c.project, fingerprint: fp)
+        for index in indexes {
+            try FileManager.default.createDirectory(atPath: staged.path("search/\(index.lang)/d"), withIntermediateDirectories: true)
+            let files = try SiteIndex.files(for: index)
+            let results: [Error?] = files.parallelMap { file in
+                do { try staged.write(file.0, file.1); return nil } catch { return error }
+            }
+            if let e = results.compactMap({ $0 }).first { throw e }
         }
     }
 

@@ -1,39 +1,61 @@
 import ArgumentParser
 import Foundation
 import KBBuild
+import KBChecks
 import KBContent
 import KBCore
 
 extension KB {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Lint the knowledge base: schema, references, links and anchors, ids, translations, block attributes.",
-            discussion: "Exit 0 when clean, 1 when anything is found (warnings too, unless --allow-warnings), 2 on usage errors.")
+            abstract: "Lint the knowledge base, and with --run prove its commands: run examples and checks in a sandbox.",
+            discussion: """
+            Lints schema, references, links and anchors, ids, translations, block attributes, dangerous advice, and every \
+            sh/bash block with shellcheck (PowerShell with pwsh's parser where pwsh exists). With --run, executes example \
+            blocks whose shell exists here (temp cwd, HOME and TMPDIR, scrubbed environment, LC_ALL=C, TZ=UTC, timeout \
+            kills the process group) and compares them with their output blocks; check blocks must exit 0 or 1.
+            Exit 0 when clean, 1 when anything is found (warnings too, unless --allow-warnings), 2 on usage errors.
+            """)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, sarif, github }
 
         @OptionGroup var global: GlobalOptions
 
+        @Flag(name: .long, help: "Run example and check blocks (sandboxed), not only lint.")
+        var run = false
+
+        @Flag(name: .long, help: "With --run: rewrite output blocks whose example now prints something else.")
+        var update = false
+
+        @Option(name: .long, help: "Blocks run at once (default: the number of cores).")
+        var jobs: Int?
+
+        @Option(name: .long, help: "text, json, junit, sarif or github.")
+        var format: Format = .text
+
         @Flag(name: .long, help: "Do not fail on warnings.")
         var allowWarnings = false
-
-        struct Result: Encodable {
-            var id: String
-            var article: String
-            var status: String
-            var message: String
-            var file: String
-            var line: Int
-            var column: Int
-        }
 
         struct Summary: Encodable {
             var articles: Int
             var errors: Int
             var warnings: Int
+            var run: Int
+            var passed: Int
+            var failed: Int
+            var skipped: Int
+            var linted: Int
+            var notLinted: Int
         }
 
         struct Report: Encodable {
             var summary: Summary
-            var results: [Result]
+            var results: [CheckResult]
+        }
+
+        func validate() throws {
+            if update && !run { throw ValidationError("--update needs --run") }
+            if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         }
 
         func run() async throws {
@@ -43,19 +65,63 @@ extension KB {
                 term.report(e.diagnostics)
                 throw ExitCode(ExitStatus.usage)
             }
-            let diagnostics = graph.diagnostics.sortedByLocation()
-            let byPath = Dictionary(graph.articles.map { ($0.displayPath, $0.canonicalID) }, uniquingKeysWith: { a, _ in a })
-            let summary = Summary(articles: content.articles.count, errors: diagnostics.errorCount, warnings: diagnostics.warningCount)
-            if global.json {
-                let results = diagnostics.map { d in
-                    Result(id: d.rule, article: d.location.flatMap { byPath[$0.path] } ?? "", status: d.severity.rawValue,
-                           message: d.message, file: d.location?.path ?? "", line: d.location?.line ?? 0, column: d.location?.column ?? 0)
+            var engine = CheckEngine()
+            engine.runBlocks = run
+            if let jobs { engine.jobs = jobs }
+            let blocks = engine.run(graph)
+            var diagnostics = (graph.diagnostics + graph.articles.flatMap { AdviceRule.lint($0) } + blocks.lintDiagnostics).sortedByLocation()
+            var results = blocks.results
+
+            if update, !blocks.drift.isEmpty {
+                let root = content.project.contentDirectory
+                let byDisplay = Dictionary(graph.articles.map { ($0.displayPath, root + "/" + $0.path) }, uniquingKeysWith: { a, _ in a })
+                let files = try OutputUpdater.apply(blocks.drift) { byDisplay[$0] ?? $0 }
+                for i in results.indices where results[i].status == .failed && results[i].message.hasPrefix("output differs") {
+                    results[i].status = .passed
+                    results[i].message = "output block updated"
                 }
-                term.out(jsonString(Report(summary: summary, results: results)))
-            } else {
-                term.report(diagnostics)
+                diagnostics.append(contentsOf: files.map { .note("updated output blocks", rule: "updated", at: SourceLocation(path: $0, line: 1, column: 1)) })
+            }
+
+            let findings = diagnostics.filter { $0.severity != .note }
+            let s = blocks.summary
+            let failed = results.filter { $0.status == .failed }.count
+            let summary = Summary(articles: content.articles.count, errors: findings.errorCount + failed, warnings: findings.warningCount,
+                                  run: s.run, passed: results.filter { $0.status == .passed }.count, failed: failed, skipped: s.skipped,
+                                  linted: s.linted, notLinted: s.notLinted)
+            let byPath = Dictionary(graph.articles.map { ($0.displayPath, $0.canonicalID) }, uniquingKeysWith: { a, _ in a })
+            let lintResults = findings.map { d in
+                CheckResult(id: d.rule, article: d.location.flatMap { byPath[$0.path] } ?? "", kind: "lint",
+                            status: .failed, message: d.message, file: d.location?.path ?? "", line: d.location?.line ?? 0,
+                            column: d.location?.column ?? 0, severity: d.severity.rawValue)
+            }
+            switch global.json ? .json : format {
+            case .json:
+                term.out(jsonString(Report(summary: summary, results: lintResults + results)))
+            case .junit:
+                term.out(Reports.junit(suite: "kb check", results: results, diagnostics: findings))
+            case .sarif:
+                term.out(Reports.sarif(results: results, diagnostics: findings, version: SiteBuilder.version))
+            case .github:
+                term.out(Reports.github(results: results, diagnostics: findings), terminator: "")
+            case .text:
+                term.report(findings)
+                for r in results where r.status == .failed {
+                    term.err("\(term.bold(r.location + ":")) \(term.red("error")): \(r.kind) \(r.id): \(r.message)")
+                    if let out = r.output { term.err(out.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")) }
+                }
+                // What was not run or not linted is named, never passed silently.
+                for r in results where r.status == .skipped {
+                    term.out(term.dim("skipped \(r.kind) \(r.id) at \(r.location): \(r.message)"))
+                }
+                for d in diagnostics where d.severity == .note {
+                    term.out(term.dim("\(d.location.map { "\($0): " } ?? "")\(d.message)"))
+                }
                 let mark = summary.errors > 0 ? term.red("✗") : summary.warnings > 0 ? term.yellow("!") : term.green("✓")
-                term.out("\(mark) \(summary.articles) articles checked: \(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")")
+                var line = "\(mark) \(summary.articles) articles checked: \(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")"
+                line += "; blocks: \(s.linted) linted, \(s.notLinted) not linted"
+                if run { line += ", \(summary.run) run (\(summary.passed) passed, \(summary.failed) failed), \(summary.skipped) skipped" }
+                term.out(line)
             }
             if summary.errors > 0 || (summary.warnings > 0 && !allowWarnings) { throw ExitCode(ExitStatus.findings) }
         }

@@ -17,8 +17,8 @@ struct Terminal: Sendable {
     func green(_ s: String) -> String { paint(s, "32") }
     func cyan(_ s: String) -> String { paint(s, "36") }
 
-    func out(_ s: String) {
-        FileHandle.standardOutput.write(Data((s + "\n").utf8))
+    func out(_ s: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((s + terminator).utf8))
     }
 
     func err(_ s: String) {

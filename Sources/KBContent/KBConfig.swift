@@ -22,6 +22,9 @@ public struct KBConfig: Sendable, Hashable, Codable {
     public var rawHTML = false
     /// Content folder relative to kb.yml.
     public var content: String?
+    /// Completeness rules on top of DESIGN §5's: every symptom has error texts, every cause a
+    /// check and a fix, every article a source.
+    public var strict = false
 
     public init() {}
 
@@ -31,7 +34,7 @@ public struct KBConfig: Sendable, Hashable, Codable {
         languages.first { $0[0] == code }?[1] ?? code
     }
 
-    static let keys = ["title", "base_url", "default_lang", "languages", "lang_dirs", "raw_html", "content"]
+    static let keys = ["title", "base_url", "default_lang", "languages", "lang_dirs", "raw_html", "content", "strict"]
 
     /// Parses kb.yml; problems are positioned diagnostics.
     public static func parse(_ text: String, path: String) throws(DiagnosticError) -> KBConfig {
@@ -56,6 +59,9 @@ public struct KBConfig: Sendable, Hashable, Codable {
                 diags.append(.error("'raw_html' must be true or false", rule: "config", at: y.location(value)))
             }
             case "content": config.content = y.string(value, key, &diags)
+            case "strict": if let b = value.bool { config.strict = b } else {
+                diags.append(.error("'strict' must be true or false", rule: "config", at: y.location(value)))
+            }
             case "languages":
                 guard case .mapping(let langs) = value else {
                     diags.append(.error("'languages' must map a code to a name, e.g. en: English", rule: "config", at: y.location(value)))

@@ -24,6 +24,26 @@ extension KnowledgeGraph {
                                             at: a.kindLocation ?? a.location))
             default: break
             }
+            if config.strict, a.kindLocation != nil, !a.isSectionIndex { checkCompleteness(a) }
+        }
+    }
+
+    /// `strict: true` in kb.yml: what a complete troubleshooting article carries.
+    private mutating func checkCompleteness(_ a: Article) {
+        let at = a.kindLocation ?? a.location
+        if a.kind == .symptom, a.errors.isEmpty {
+            diagnostics.append(.warning("symptom lists no error texts: add errors: [\"…\"]", rule: "symptom-without-errors", at: at))
+        }
+        if a.kind == .cause, !a.checks.isEmpty || !a.fixBlocks.isEmpty || !a.fixes.isEmpty {
+            if a.checks.isEmpty {
+                diagnostics.append(.warning("cause has no check block", rule: "cause-without-check", at: at))
+            }
+            if a.fixBlocks.isEmpty && a.fixes.isEmpty {
+                diagnostics.append(.warning("cause has no fix: add a fix block or fixes: [<id>]", rule: "cause-without-fix", at: at))
+            }
+        }
+        if a.sources.isEmpty {
+            diagnostics.append(.warning("article cites no sources: add sources: [<url>]", rule: "missing-source", at: at))
         }
     }
 

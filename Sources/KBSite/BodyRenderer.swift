@@ -8,10 +8,13 @@ import KBMarkdown
 public struct BodyRenderer: Sendable {
     public let graph: KnowledgeGraph
     public let layout: SiteLayout
+    /// Drawings of ```dot / ```mermaid blocks; without one, diagrams stay code blocks.
+    public let diagrams: Diagrams?
 
-    public init(graph: KnowledgeGraph) {
+    public init(graph: KnowledgeGraph, diagrams: Diagrams? = nil) {
         self.graph = graph
         self.layout = SiteLayout(config: graph.config)
+        self.diagrams = diagrams
     }
 
     /// What the rendered body depends on besides the file's bytes: where its links point.
@@ -44,13 +47,36 @@ public struct BodyRenderer: Sendable {
         renderer.allowRawHTML = graph.config.rawHTML
         renderer.resolveURL = { targets[$0] }
         let strings = UIStrings.table(a.lang)
-        renderer.renderCodeBlock = { node in Self.decorate(node, strings: strings) }
+        let counter = Counter()
+        let diagrams = self.diagrams
+        renderer.renderCodeBlock = { node in
+            if let diagrams, let html = Self.diagram(node, diagrams: diagrams, number: counter.next(), strings: strings) { return html }
+            return Self.decorate(node, strings: strings)
+        }
         var doc = document
         if let first = doc.root.children.first, first.kind == .heading, first.level == 1,
            a.titleFromHeading || first.plainText.trimmingCharacters(in: .whitespaces) == a.title {
             doc.root.children.removeFirst()
         }
-        return renderer.render(doc)
+        return Self.unloadExternalImages(renderer.render(doc))
+    }
+
+    /// The site loads nothing from elsewhere: an image on another host becomes a link to it.
+    static func unloadExternalImages(_ html: String) -> String {
+        guard html.contains("<img src=\"http") || html.contains("<img src=\"//") else { return html }
+        return html.replacing(/<img src="((?:https?:)?\/\/[^"]*)" alt="([^"]*)" loading="lazy">/) { m in
+            "<a class=\"external-image\" href=\"\(m.1)\">\(m.2.isEmpty ? m.1 : m.2)</a>"
+        }
+    }
+
+    /// A diagram block drawn at build time, with its source kept one click away.
+    static func diagram(_ node: MarkdownNode, diagrams: Diagrams, number: Int, strings: [String: String]) -> String? {
+        let language = node.info.split(separator: " ").first.map { $0.lowercased() } ?? ""
+        guard Diagrams.dotLanguages.contains(language) || Diagrams.mermaidLanguages.contains(language),
+              let dot = Diagrams.dot(language: language, code: node.literal),
+              let svg = diagrams.inline(dot: dot, idPrefix: "d\(number)-", label: strings["diagramLabel"] ?? "Diagram") else { return nil }
+        return "<figure class=\"diagram\">\n\(svg)\n<details class=\"diagram-source\"><summary>\(HTML.escape(language))</summary>\n"
+            + HTML.codeBlock(language: language, code: node.literal) + "</details>\n</figure>\n"
     }
 
     /// An executable block as a figure with its badges; plain code stays a `<pre>`.
@@ -79,4 +105,10 @@ public struct BodyRenderer: Sendable {
         out += HTML.codeBlock(language: block.language, code: node.literal)
         return out + "</figure>\n"
     }
+}
+
+/// Numbers the diagrams of one page so their SVG ids stay unique.
+final class Counter: @unchecked Sendable {
+    private var n = 0
+    func next() -> Int { n += 1; return n }
 }

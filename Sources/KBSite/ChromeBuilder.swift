@@ -13,6 +13,9 @@ struct ChromeBuilder: Sendable {
     private let sectionCounts: [String: Int]
     private let sectionSummaries: [String: String]
     private let usedLanguages: Set<String>
+    /// Facets with at least one value in this language, in display order.
+    let usedFacets: [String]
+    let hasAlerts: Bool
 
     init(graph: KnowledgeGraph, layout: SiteLayout, lang: String) {
         self.graph = graph
@@ -47,6 +50,9 @@ struct ChromeBuilder: Sendable {
         sectionCounts = counts
         sectionSummaries = summaries
         usedLanguages = Set(graph.articles.map(\.lang))
+        let own = graph.articles.filter { $0.lang == lang }
+        usedFacets = PageBuilder.facetNames.filter { f in own.contains { !PageBuilder.facetValues($0, f).isEmpty } }
+        hasAlerts = own.contains { !$0.alerts.isEmpty }
     }
 
     func sectionTitle(_ section: String) -> String {
@@ -76,7 +82,10 @@ struct ChromeBuilder: Sendable {
         return out
     }
 
-    func chrome(for page: String, title: String, article: Int? = nil) -> PageModel.Chrome {
+    /// - Parameter counterpart: for pages that are not articles, the same page in another language
+    ///   (nil: that language's home).
+    func chrome(for page: String, title: String, article: Int? = nil,
+                counterpart: ((String) -> String?)? = nil) -> PageModel.Chrome {
         let t = UIStrings.table(lang)
         let top = childSections(of: "", from: page).map { item -> PageModel.Item in
             var i = item
@@ -89,7 +98,9 @@ struct ChromeBuilder: Sendable {
             let code = pair[0], name = pair[1]
             guard code == graph.config.defaultLanguage || usedLanguages.contains(code) else { return nil }
             var target = layout.homePath(code)
-            if let article, let other = graph.article(canonical: graph.articles[article].canonicalID, lang: code) {
+            if let counterpart {
+                if let other = counterpart(code) { target = other }
+            } else if let article, let other = graph.article(canonical: graph.articles[article].canonicalID, lang: code) {
                 target = layout.articlePath(graph.articles[other])
             } else if page.hasPrefix(layout.prefix(lang)) || lang == graph.config.defaultLanguage {
                 // Listing pages have the same path under each language prefix.
@@ -101,12 +112,21 @@ struct ChromeBuilder: Sendable {
             return .init(title: name, url: SiteLayout.relativeURL(from: page, to: target), kind: code, current: code == lang)
         }
         let base = graph.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        let browse = usedFacets.map { f in
+            PageModel.Item(title: t[f] ?? f, url: SiteLayout.relativeURL(from: page, to: layout.taxonomyPath(f, lang: lang)), kind: f)
+        }
         return PageModel.Chrome(
             siteTitle: graph.config.title, lang: lang, root: SiteLayout.rootPrefix(from: page),
             homeURL: SiteLayout.relativeURL(from: page, to: layout.homePath(lang)),
             cssURL: SiteLayout.relativeURL(from: page, to: layout.assetPath("kb.css")),
             jsURL: SiteLayout.relativeURL(from: page, to: layout.assetPath("kb.js")),
             sections: top, languages: languages.count > 1 ? languages : [], t: t,
-            canonicalURL: base.map { $0 + page })
+            canonicalURL: base.map { $0 + page },
+            searchURL: SiteLayout.relativeURL(from: page, to: layout.searchPath(lang)),
+            errorsURL: SiteLayout.relativeURL(from: page, to: layout.errorsPath(lang)),
+            graphURL: SiteLayout.relativeURL(from: page, to: layout.graphPath(lang)),
+            alertsURL: hasAlerts ? SiteLayout.relativeURL(from: page, to: layout.alertsIndexPath(lang)) : nil,
+            feedURL: base == nil ? nil : SiteLayout.relativeURL(from: page, to: layout.feedPath(lang)),
+            browse: browse)
     }
 }

@@ -14,11 +14,17 @@ public struct SitePage: Sendable {
 public struct PageBuilder: Sendable {
     public let graph: KnowledgeGraph
     public let layout: SiteLayout
+    /// Site-root scripts the "diagnose this" panel links to; empty when the build writes none.
+    public var doctorScripts: [String]
 
-    public init(graph: KnowledgeGraph) {
+    public init(graph: KnowledgeGraph, doctorScripts: [String] = []) {
         self.graph = graph
         self.layout = SiteLayout(config: graph.config)
+        self.doctorScripts = doctorScripts
     }
+
+    /// How many symptoms the home page shows.
+    static let homeSymptoms = 9
 
     static let facetNames = ["platforms", "tools", "env", "components", "tags"]
 
@@ -48,6 +54,10 @@ public struct PageBuilder: Sendable {
                 out.append(article(i, chromeBase))
             }
             out += taxonomies(lang, chromeBase)
+            out.append(errorIndex(lang, chromeBase))
+            out.append(graphPage(lang, chromeBase))
+            out += alertPages(lang, chromeBase)
+            out.append(searchPage(lang, chromeBase))
         }
         var notFound = PageModel(template: "404", chrome: ChromeBuilder(graph: graph, layout: layout, lang: graph.config.defaultLanguage)
             .chrome(for: "404.html", title: UIStrings.table(graph.config.defaultLanguage)["notFound"]!), title: UIStrings.table(graph.config.defaultLanguage)["notFound"]!)
@@ -114,6 +124,7 @@ public struct PageBuilder: Sendable {
         m.translations = graph.translations[i].map { o in
             var it = item(o, from: path)
             it.kindLabel = graph.config.languageName(graph.articles[o].lang)
+            it.note = graph.articles[o].lang
             return it
         }
         m.sources = a.sources.map { s in
@@ -123,12 +134,25 @@ public struct PageBuilder: Sendable {
         m.verified = a.verified.map { .init(name: $0[0], value: $0[1]) }
         m.updated = a.updated
         m.severity = a.severity?.rawValue
-        m.alerts = a.alerts.map { .init(title: $0, url: "") }
+        if a.kind == .symptom, m.tree.contains(where: { !$0.checks.isEmpty }) {
+            let scripts: [PageModel.Item] = doctorScripts.map { name in
+                .init(title: name, url: SiteLayout.relativeURL(from: path, to: layout.doctorScriptPath(name)),
+                      note: name.hasSuffix(".ps1") ? t["doctorWindows"] : t["doctorUnix"])
+            }
+            m.diagnose = .init(command: "kb doctor --symptom " + referenceID(i), scripts: scripts)
+        }
+        m.alerts = a.alerts.map { .init(title: $0, url: SiteLayout.relativeURL(from: path, to: layout.alertPath($0, lang: a.lang))) }
         m.toc = a.headings.filter { $0.level == 2 || $0.level == 3 }.map {
             .init(text: $0.text, anchor: $0.anchor, level: $0.level, sub: $0.level == 3)
         }
         m.settle()
         return SitePage(path: path, model: m, article: i)
+    }
+
+    /// The id a user types for article `i`: its short id when that is unambiguous in its language.
+    func referenceID(_ i: Int) -> String {
+        let a = graph.articles[i]
+        return graph.lookup(a.shortID, lang: a.lang).count == 1 ? a.shortID : a.canonicalID
     }
 
     func blockRefs(_ i: Int, _ role: BlockRole, from page: String) -> [PageModel.BlockRef] {
@@ -144,7 +168,7 @@ public struct PageBuilder: Sendable {
         var out = graph.fixes[i].map { item(inLanguage($0, a.lang), from: page) }
         for b in a.fixBlocks where b.id != nil {
             out.append(.init(title: b.id!, url: SiteLayout.relativeURL(from: page, to: layout.articlePath(a), anchor: "block-" + b.id!),
-                             kind: "fix-block", kindLabel: b.os.joined(separator: ", ").nonEmpty))
+                             kind: "fix-block", kindLabel: b.os.joined(separator: ", ").nonEmpty, note: b.os.joined(separator: ", ").nonEmpty))
         }
         return out
     }
@@ -160,13 +184,136 @@ public struct PageBuilder: Sendable {
         }
         m.subsections = chromeBase.childSections(of: "", from: path)
         let langArticles = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
-        for (kind, key) in [(ArticleKind.symptom, "symptoms"), (.runbook, "runbooks")] {
-            let list = langArticles.filter { graph.articles[$0].kind == kind }
-            if !list.isEmpty { m.groups.append(.init(title: t[key]!, items: list.map { item($0, from: path) })) }
+        // "Most common" without usage data: the symptoms that the most error texts and articles point at.
+        let symptoms = langArticles.filter { graph.articles[$0].kind == .symptom }.sorted { x, y in
+            let wx = graph.articles[x].errors.count + graph.backlinks[x].count, wy = graph.articles[y].errors.count + graph.backlinks[y].count
+            return wx != wy ? wx > wy : graph.articles[x].title < graph.articles[y].title
         }
+        if !symptoms.isEmpty {
+            m.groups.append(.init(title: t["symptoms"]!, url: SiteLayout.relativeURL(from: path, to: layout.errorsPath(lang)),
+                                  items: symptoms.prefix(Self.homeSymptoms).map { card($0, from: path) }))
+        }
+        let runbooks = langArticles.filter { graph.articles[$0].kind == .runbook }
+        if !runbooks.isEmpty {
+            m.groups.append(.init(title: t["runbooks"]!, items: runbooks.map { i in
+                var it = item(i, from: path)
+                let a = graph.articles[i]
+                it.detail = a.alerts.first
+                it.note = a.severity?.rawValue
+                return it
+            }))
+        }
+        m.errorCount = langArticles.reduce(0) { $0 + graph.articles[$1].errors.count }
         m.items = langArticles.filter { graph.articles[$0].section.isEmpty }.map { item($0, from: path) }
         m.settle()
         return SitePage(path: path, model: m, article: nil)
+    }
+
+    /// A symptom as a home-page card: its first literal error text as the sample.
+    func card(_ i: Int, from page: String) -> PageModel.Item {
+        var it = item(i, from: page)
+        let a = graph.articles[i]
+        it.detail = (a.errors.first { !$0.isRegex } ?? a.errors.first)?.text
+        it.note = a.platforms.map(\.rawValue).joined(separator: " · ").nonEmpty
+        return it
+    }
+
+    /// Every error text of a language → its article, grouped by section.
+    func errorIndex(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
+        let path = layout.errorsPath(lang)
+        let t = UIStrings.table(lang)
+        var m = PageModel(template: "errors", chrome: chromeBase.chrome(for: path, title: t["errorIndex"]!, counterpart: { layout.errorsPath($0) }), title: t["errorIndex"]!)
+        m.summary = t["errorIndexIntro"]
+        var bySection: [String: [PageModel.ErrorEntry]] = [:]
+        var count = 0
+        let withErrors = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].errors.isEmpty }
+        for i in withErrors.sorted(by: { graph.articles[$0].title < graph.articles[$1].title }) {
+            let a = graph.articles[i]
+            let it = item(i, from: path)
+            for e in a.errors {
+                bySection[a.section, default: []].append(.init(text: e.text, isRegex: e.isRegex, title: a.title, url: it.url,
+                                                                kind: it.kind, kindLabel: it.kindLabel ?? it.kind))
+                count += 1
+            }
+        }
+        m.errorGroups = bySection.keys.sorted().map { section in
+            .init(title: section.isEmpty ? t["articles"]! : chromeBase.sectionTitle(section),
+                  url: section.isEmpty ? nil : SiteLayout.relativeURL(from: path, to: layout.sectionPath(section, lang: lang)),
+                  entries: bySection[section]!)
+        }
+        m.errorCount = count
+        m.settle()
+        return SitePage(path: path, model: m, article: nil)
+    }
+
+    /// The whole graph of one language, drawn by Graphviz at render time.
+    func graphPage(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
+        let path = layout.graphPath(lang)
+        let t = UIStrings.table(lang)
+        var m = PageModel(template: "graph", chrome: chromeBase.chrome(for: path, title: t["graph"]!, counterpart: { layout.graphPath($0) }), title: t["graph"]!)
+        m.summary = t["graphIntro"]
+        let diagram = GraphDiagram(graph: graph, layout: layout, lang: lang, page: path)
+        m.diagramSource = diagram.dot()
+        // The text alternative: each article with the articles it leads to.
+        m.groups = diagram.nodes.compactMap { i in
+            let targets = diagram.edges.filter { $0.from == i }.map { e -> PageModel.Item in
+                var it = item(e.to, from: path)
+                it.note = t[e.kind.labelKey] ?? e.kind.labelKey
+                return it
+            }
+            guard !targets.isEmpty else { return nil }
+            let it = item(i, from: path)
+            return PageModel.Group(title: it.title, url: it.url, items: targets)
+        }
+        m.kindLabel = nil
+        m.settle()
+        return SitePage(path: path, model: m, article: nil)
+    }
+
+    /// `alerts/<AlertName>.html` (and its lowercase form) for every alert a runbook names, plus an index.
+    func alertPages(_ lang: String, _ chromeBase: ChromeBuilder) -> [SitePage] {
+        let t = UIStrings.table(lang)
+        var byAlert: [String: Int] = [:]
+        for (i, a) in graph.articles.enumerated() where a.lang == lang {
+            for alert in a.alerts where byAlert[alert] == nil { byAlert[alert] = i }
+        }
+        guard !byAlert.isEmpty else { return [] }
+        var out: [SitePage] = []
+        let indexPath = layout.alertsIndexPath(lang)
+        var index = PageModel(template: "alerts", chrome: chromeBase.chrome(for: indexPath, title: t["alertRunbooks"]!, counterpart: { code in
+            graph.articles.contains { $0.lang == code && !$0.alerts.isEmpty } ? layout.alertsIndexPath(code) : nil
+        }), title: t["alertRunbooks"]!)
+        index.summary = t["alertsIntro"]
+        for alert in byAlert.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+            let i = byAlert[alert]!
+            let a = graph.articles[i]
+            var entry = item(i, from: indexPath)
+            entry.detail = alert
+            entry.note = a.severity?.rawValue
+            entry.url = SiteLayout.relativeURL(from: indexPath, to: layout.alertPath(alert, lang: lang))
+            index.items.append(entry)
+            var paths = [layout.alertPath(alert, lang: lang)]
+            let lower = layout.alertPath(alert.lowercased(), lang: lang)
+            if lower != paths[0] { paths.append(lower) }
+            for path in paths {
+                var m = PageModel(template: "alert", chrome: chromeBase.chrome(for: path, title: alert, counterpart: { code in
+                    graph.articles.contains { $0.lang == code && $0.alerts.contains(alert) } ? layout.alertPath(alert, lang: code) : nil
+                }), title: alert)
+                m.kind = "alert"
+                m.kindLabel = t["alert"]
+                m.severity = a.severity?.rawValue
+                m.breadcrumbs = [.init(title: t["alertRunbooks"]!, url: SiteLayout.relativeURL(from: path, to: indexPath))]
+                var runbook = item(i, from: path)
+                runbook.detail = alert
+                m.items = [runbook]
+                m.redirectURL = runbook.url
+                m.settle()
+                out.append(SitePage(path: path, model: m, article: nil))
+            }
+        }
+        index.settle()
+        out.append(SitePage(path: indexPath, model: index, article: nil))
+        return out
     }
 
     func sections(_ lang: String, _ chromeBase: ChromeBuilder) -> [SitePage] {
@@ -203,7 +350,9 @@ public struct PageBuilder: Sendable {
             }
             if terms.isEmpty { continue }
             let indexPath = layout.taxonomyPath(facet, lang: lang)
-            var index = PageModel(template: "taxonomy", chrome: chromeBase.chrome(for: indexPath, title: t[facet] ?? facet), title: t[facet] ?? facet)
+            var index = PageModel(template: "taxonomy", chrome: chromeBase.chrome(for: indexPath, title: t[facet] ?? facet, counterpart: { code in
+                graph.articles.contains { $0.lang == code && !Self.facetValues($0, facet).isEmpty } ? layout.taxonomyPath(facet, lang: code) : nil
+            }), title: t[facet] ?? facet)
             index.items = terms.keys.sorted { $0.lowercased() < $1.lowercased() }.map {
                 .init(title: $0, url: SiteLayout.relativeURL(from: indexPath, to: layout.termPath(facet, $0, lang: lang)), count: terms[$0]!.count)
             }
@@ -211,7 +360,9 @@ public struct PageBuilder: Sendable {
             out.append(SitePage(path: indexPath, model: index, article: nil))
             for (value, members) in terms.sorted(by: { $0.key < $1.key }) {
                 let path = layout.termPath(facet, value, lang: lang)
-                var m = PageModel(template: "term", chrome: chromeBase.chrome(for: path, title: value), title: value)
+                var m = PageModel(template: "term", chrome: chromeBase.chrome(for: path, title: value, counterpart: { code in
+                    graph.articles.contains { $0.lang == code && Self.facetValues($0, facet).contains(value) } ? layout.termPath(facet, value, lang: code) : nil
+                }), title: value)
                 m.kindLabel = t[facet] ?? facet
                 m.breadcrumbs = [.init(title: t[facet] ?? facet, url: SiteLayout.relativeURL(from: path, to: indexPath))]
                 m.items = members.map { item($0, from: path) }

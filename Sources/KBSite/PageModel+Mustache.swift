@@ -31,10 +31,16 @@ extension PageModel: MustacheParent {
         case "severity": return severity
         case "alerts": return alerts
         case "toc": return toc
+        case "diagnose": return diagnose
         case "body": return body
         case "groups": return groups
         case "subsections": return subsections
         case "items": return items
+        case "errorGroups": return errorGroups
+        case "errorCount": return errorCount
+        case "diagramSource": return diagramSource
+        case "diagram": return diagram
+        case "redirectURL": return redirectURL
         case "hasErrors": return hasErrors
         case "hasTree": return hasTree
         case "hasMeta": return hasMeta
@@ -58,6 +64,12 @@ extension PageModel.Chrome: MustacheParent {
         case "languages": return languages
         case "t": return t
         case "canonicalURL": return canonicalURL
+        case "searchURL": return searchURL
+        case "errorsURL": return errorsURL
+        case "graphURL": return graphURL
+        case "alertsURL": return alertsURL
+        case "feedURL": return feedURL
+        case "browse": return browse
         default: return nil
         }
     }
@@ -73,6 +85,8 @@ extension PageModel.Item: MustacheParent {
         case "summary": return summary
         case "count": return count
         case "current": return current
+        case "detail": return detail
+        case "note": return note
         default: return nil
         }
     }
@@ -150,6 +164,41 @@ extension PageModel.TOCEntry: MustacheParent {
         case "anchor": return anchor
         case "level": return level
         case "sub": return sub
+        default: return nil
+        }
+    }
+}
+
+extension PageModel.ErrorEntry: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "text": return text
+        case "isRegex": return isRegex
+        case "title": return title
+        case "url": return url
+        case "kind": return kind
+        case "kindLabel": return kindLabel
+        default: return nil
+        }
+    }
+}
+
+extension PageModel.ErrorGroup: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "title": return title
+        case "url": return url
+        case "entries": return entries
+        default: return nil
+        }
+    }
+}
+
+extension PageModel.Diagnose: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "command": return command
+        case "scripts": return scripts
         default: return nil
         }
     }

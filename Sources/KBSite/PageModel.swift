@@ -9,11 +9,15 @@ public struct PageModel: Sendable, Codable, Hashable {
         public var summary: String? = nil
         public var count: Int? = nil
         public var current = false
+        /// A short monospace sample shown under the title (a symptom's first error text).
+        public var detail: String? = nil
+        /// Small print after the title (platforms, severity).
+        public var note: String? = nil
     }
 
     public struct Group: Sendable, Codable, Hashable {
         public var title: String
-        public var url: String = ""
+        public var url: String? = nil
         public var items: [Item]
     }
 
@@ -35,6 +39,28 @@ public struct PageModel: Sendable, Codable, Hashable {
         public var summary: String?
         public var checks: [BlockRef]
         public var fixes: [Item]
+    }
+
+    /// One line of the error index: an error text and the article it leads to.
+    public struct ErrorEntry: Sendable, Codable, Hashable {
+        public var text: String
+        public var isRegex: Bool
+        public var title: String
+        public var url: String
+        public var kind: String
+        public var kindLabel: String
+    }
+
+    public struct ErrorGroup: Sendable, Codable, Hashable {
+        public var title: String
+        public var url: String?
+        public var entries: [ErrorEntry]
+    }
+
+    /// The "diagnose this" panel of a symptom: the doctor command and the standalone scripts.
+    public struct Diagnose: Sendable, Codable, Hashable {
+        public var command: String
+        public var scripts: [Item]
     }
 
     public struct Source: Sendable, Codable, Hashable {
@@ -65,6 +91,15 @@ public struct PageModel: Sendable, Codable, Hashable {
         public var languages: [Item]
         public var t: [String: String]
         public var canonicalURL: String?
+        public var searchURL: String
+        public var errorsURL: String
+        public var graphURL: String
+        /// The alerts index, when the KB has runbooks for alerts.
+        public var alertsURL: String?
+        /// The Atom feed, when a base URL is configured.
+        public var feedURL: String?
+        /// Taxonomy indexes of this language, for the footer.
+        public var browse: [Item]
     }
 
     public var template: String
@@ -93,12 +128,21 @@ public struct PageModel: Sendable, Codable, Hashable {
     public var severity: String?
     public var alerts: [Item] = []
     public var toc: [TOCEntry] = []
+    public var diagnose: Diagnose?
     public var body: String = ""
 
     // Listings (home, sections, taxonomies).
     public var groups: [Group] = []
     public var subsections: [Item] = []
     public var items: [Item] = []
+    public var errorGroups: [ErrorGroup] = []
+    public var errorCount: Int?
+
+    // Diagram pages: the DOT source (part of the page's cache key) and, at render time, its SVG.
+    public var diagramSource: String?
+    public var diagram: String?
+    /// Pages that only lead elsewhere (alert URLs): where to go.
+    public var redirectURL: String?
 
     // Flags for templates (Mustache reads stored properties only): set by `settle()`.
     public var hasErrors = false

@@ -25,6 +25,27 @@ public struct SiteLayout: Sendable {
         prefix(lang) + facet + "/" + Self.termSlug(value) + ".html"
     }
     public func assetPath(_ name: String) -> String { "assets/" + name }
+    /// The search page (written by the search step).
+    public func searchPath(_ lang: String) -> String { prefix(lang) + "search.html" }
+    public func errorsPath(_ lang: String) -> String { prefix(lang) + "errors.html" }
+    public func graphPath(_ lang: String) -> String { prefix(lang) + "graph.html" }
+    public func alertsIndexPath(_ lang: String) -> String { prefix(lang) + "alerts/index.html" }
+    /// The stable runbook URL of an alert: `alerts/<AlertName>.html` (Prometheus `runbook_url`).
+    public func alertPath(_ alert: String, lang: String) -> String { prefix(lang) + "alerts/" + Self.alertFileName(alert) + ".html" }
+    public func feedPath(_ lang: String) -> String { prefix(lang) + "feed.xml" }
+    /// Standalone doctor scripts at the site root (written by the doctor step).
+    public func doctorScriptPath(_ name: String) -> String { name }
+
+    /// Alert names are Prometheus label values (`[a-zA-Z_:][a-zA-Z0-9_:]*` in practice); anything
+    /// else is made file-name safe the same way as facet values, keeping case.
+    public static func alertFileName(_ alert: String) -> String {
+        var out = ""
+        for s in alert.unicodeScalars {
+            let ok = (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "_" || s == "-"
+            out.unicodeScalars.append(ok ? s : "-")
+        }
+        return out.isEmpty ? "_" : out
+    }
 
     /// A file-name-safe form of a facet value.
     public static func termSlug(_ value: String) -> String {

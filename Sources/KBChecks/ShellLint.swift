@@ -1,0 +1,90 @@
+import Foundation
+import KBContent
+import KBCore
+
+/// Real linters for embedded shell: shellcheck for sh/bash, PowerShell's own parser through
+/// `pwsh` where it exists. What cannot be linted here is reported, never passed silently.
+public struct ShellLint: Sendable {
+    public var shellcheck: String?
+    public var pwsh: String?
+
+    public init(path: String? = ProcessInfo.processInfo.environment["PATH"]) {
+        func which(_ name: String) -> String? {
+            let dirs = (path ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
+            return dirs.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        }
+        shellcheck = which("shellcheck")
+        pwsh = which("pwsh")
+    }
+
+    public enum Verdict: Sendable {
+        case findings([Diagnostic])
+        case notLinted(String)
+        case notApplicable
+    }
+
+    public func lint(_ block: Block) -> Verdict {
+        switch block.language {
+        case "sh", "bash", "shell":
+            guard let shellcheck else { return .notLinted("shellcheck is not installed") }
+            return shellcheckFindings(block, shellcheck)
+        case "powershell", "pwsh", "ps1":
+            guard let pwsh else { return .notLinted("pwsh is not installed (PowerShell's parser)") }
+            return pwshFindings(block, pwsh)
+        case "zsh":
+            return .notLinted("no linter for zsh")
+        case "cmd", "bat":
+            return .notLinted("no linter for cmd")
+        default:
+            return .notApplicable
+        }
+    }
+
+    private func write(_ code: String, ext: String) throws -> String {
+        let path = NSTemporaryDirectory() + "kb-lint-\(UUID().uuidString.prefix(12)).\(ext)"
+        try code.write(toFile: path, atomically: false, encoding: .utf8)
+        return path
+    }
+
+    private func shellcheckFindings(_ block: Block, _ tool: String) -> Verdict {
+        guard let file = try? write(block.code, ext: "sh") else { return .notLinted("cannot write a temp file") }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let dialect = block.language == "bash" ? "bash" : "sh"
+        guard let out = try? Spawn.run(tool, ["-s", dialect, "-f", "json1", "-S", "warning", file],
+                                       environment: ["PATH": "/usr/bin:/bin"], timeout: 30) else {
+            return .notLinted("shellcheck did not run")
+        }
+        guard let data = out.stdout.data(using: .utf8),
+              let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let comments = doc["comments"] as? [[String: Any]] else {
+            return .notLinted("shellcheck gave no report: \(out.stderr.prefix(200))")
+        }
+        let diags: [Diagnostic] = comments.map { c in
+            let line = (c["line"] as? Int) ?? 1, column = (c["column"] as? Int) ?? 1
+            let code = (c["code"] as? Int).map { "SC\($0)" } ?? "shellcheck"
+            let level = c["level"] as? String ?? "warning"
+            let loc = SourceLocation(path: block.location.path, line: block.location.line + line, column: column)
+            let message = "\(c["message"] as? String ?? "") (shellcheck \(code))"
+            return Diagnostic(level == "error" ? .error : .warning, message, rule: "shellcheck/\(code)", at: loc)
+        }
+        return .findings(diags)
+    }
+
+    private func pwshFindings(_ block: Block, _ tool: String) -> Verdict {
+        guard let file = try? write(block.code, ext: "ps1") else { return .notLinted("cannot write a temp file") }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let script = "$t=$null;$e=$null;[void][System.Management.Automation.Language.Parser]::ParseFile('\(file)',[ref]$t,[ref]$e);"
+            + "foreach($x in $e){\"$($x.Extent.StartLineNumber):$($x.Extent.StartColumnNumber):$($x.Message)\"}"
+        guard let out = try? Spawn.run(tool, ["-NoLogo", "-NoProfile", "-NonInteractive", "-Command", script],
+                                       environment: ProcessInfo.processInfo.environment, timeout: 60), out.status == 0 else {
+            return .notLinted("pwsh did not run")
+        }
+        let diags: [Diagnostic] = out.stdout.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: ":", maxSplits: 2)
+            guard parts.count == 3, let l = Int(parts[0]), let c = Int(parts[1]) else { return nil }
+            return .error("PowerShell does not parse this: \(parts[2])", rule: "pwsh-parse",
+                          at: SourceLocation(path: block.location.path, line: block.location.line + l, column: c))
+        }
+        return .findings(diags)
+    }
+}

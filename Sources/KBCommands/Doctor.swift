@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import KBBuild
+import KBChecks
+import KBContent
+import KBCore
+
+extension KB {
+    struct Doctor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Diagnose this machine: run the KB's checks for this OS and show each problem with its cause and fix.",
+            discussion: "Runs check blocks in your real environment, in parallel; never runs a fix. Exit 0 when no problem is found, 1 when one is, 2 on usage errors.")
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, prometheus }
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .long, help: "Only the checks of this symptom's causes; ranks the causes found.")
+        var symptom: String?
+
+        @Option(name: .long, help: "Only the checks of this article (repeatable).")
+        var article: [String] = []
+
+        @Option(name: .long, help: "Only the checks of articles with this tag (repeatable).")
+        var tag: [String] = []
+
+        @Option(name: .long, help: "Language of the articles to read (default: the KB's).")
+        var lang: String?
+
+        @Option(name: .long, help: "text, json, junit or prometheus (node_exporter textfile format).")
+        var format: Format = .text
+
+        @Option(name: .long, help: "Write the report to this file, atomically (for node_exporter's textfile directory).")
+        var output: String?
+
+        @Option(name: .long, help: "Checks run at once.")
+        var jobs: Int = 8
+
+        struct Summary: Encodable {
+            var checks: Int
+            var ok: Int
+            var problems: Int
+            var unknown: Int
+        }
+
+        struct Report: Encodable {
+            var summary: Summary
+            var results: [CheckResult]
+            var findings: [KBChecks.Doctor.Finding]
+            var causes: [[String: String]]?
+        }
+
+        func run() async throws {
+            let term = global.terminal
+            let graph: KnowledgeGraph
+            do { (_, graph) = try GraphLoader.load(content: global.content) } catch let e as DiagnosticError {
+                term.report(e.diagnostics)
+                throw ExitCode(ExitStatus.usage)
+            }
+            var doctor = KBChecks.Doctor(graph: graph, lang: lang)
+            doctor.jobs = max(1, jobs)
+            let checks: [KBChecks.Doctor.Check]
+            do {
+                checks = try doctor.checks(.init(symptom: symptom, articles: article, tags: tag))
+            } catch {
+                term.err("error: \(error)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            let interactive = format == .text && output == nil && !global.json && isatty(STDERR_FILENO) == 1
+            var progress: (@Sendable (Int, Int) -> Void)?
+            if interactive {
+                progress = { (done: Int, total: Int) -> Void in
+                    let line = "\r\u{1B}[2K  checking… \(done)/\(total)"
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
+            }
+            let report: KBChecks.Doctor.Report = doctor.run(checks, symptom: symptom, progress: progress)
+            if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+            let r: [CheckResult] = report.results
+            let summary = Summary(checks: r.count, ok: r.filter { $0.status == .ok }.count,
+                                  problems: r.filter { $0.status == .problem }.count, unknown: r.filter { $0.status == .unknown }.count)
+            let text: String
+            switch global.json ? .json : format {
+            case .json:
+                text = jsonString(Report(summary: summary, results: r, findings: report.findings,
+                                         causes: symptom == nil ? nil : report.rankedCauses.map { ["id": $0.cause, "title": $0.title, "status": $0.status.rawValue] })) + "\n"
+            case .junit:
+                text = Reports.junit(suite: "kb doctor", results: r)
+            case .prometheus:
+                text = Reports.prometheus(results: r, severities: doctor.severities(checks), timestamp: Date().timeIntervalSince1970)
+            case .text:
+                text = render(report, summary: summary, term: term, graph: graph)
+            }
+            if let output {
+                do { try AtomicWrite.write(text, to: Project.absolute(output, from: FileManager.default.currentDirectoryPath)) } catch {
+                    term.err("error: cannot write \(output): \(error)")
+                    throw ExitCode(ExitStatus.usage)
+                }
+            } else {
+                term.out(text, terminator: "")
+            }
+            if summary.problems > 0 { throw ExitCode(ExitStatus.findings) }
+        }
+
+        /// flutter-doctor style: one line per check, and under each problem its cause, fix and article.
+        func render(_ report: KBChecks.Doctor.Report, summary: Summary, term: Terminal, graph: KnowledgeGraph) -> String {
+            var lines: [String] = []
+            let width = min(40, report.results.map(\.id.count).max() ?? 10)
+            let findings = Dictionary(report.findings.map { ($0.check, $0) }, uniquingKeysWith: { a, _ in a })
+            lines.append(term.bold("kb doctor") + term.dim(" — \(summary.checks) checks for \(Shell.currentOS)" + (symptom.map { ", symptom \($0)" } ?? "")))
+            for r in report.results {
+                let mark = r.status == .ok ? term.green("✓") : r.status == .problem ? term.red("✗") : term.yellow("?")
+                let pad = String(repeating: " ", count: max(1, width - r.id.count + 1))
+                lines.append(" \(mark) \(r.id)\(pad)\(term.dim(r.message))")
+                guard let f = findings[r.id] else { continue }
+                if let cause = f.causeTitle, let id = f.cause {
+                    lines.append("     cause: \(cause) " + term.dim("(kb show \(id))"))
+                }
+                for step in f.fixes {
+                    lines.append("     fix \(step.id)" + term.dim(" [\(step.language)\(step.admin ? ", admin" : "")\(step.effect == "destructive" ? ", destructive" : "")]") + ":")
+                    for codeLine in step.code.split(separator: "\n", omittingEmptySubsequences: false).dropLast(step.code.hasSuffix("\n") ? 1 : 0) {
+                        lines.append("         " + term.cyan(String(codeLine)))
+                    }
+                }
+                for fa in f.fixArticles { lines.append("     fix: " + term.dim("kb show \(fa)")) }
+                lines.append("     read: " + term.dim("Site/\(f.sitePath)") + "  " + term.dim(f.show))
+            }
+            if !report.rankedCauses.isEmpty {
+                lines.append("")
+                lines.append(term.bold("Causes, most likely first:"))
+                for (n, c) in report.rankedCauses.enumerated() {
+                    let mark = c.status == .problem ? term.red("found") : c.status == .ok ? term.green("ruled out") : term.yellow("not checked")
+                    lines.append(" \(n + 1). \(c.title) — \(mark) " + term.dim("(kb show \(c.cause))"))
+                }
+            }
+            lines.append("")
+            lines.append("\(summary.problems) problem\(summary.problems == 1 ? "" : "s"), \(summary.ok) ok, \(summary.unknown) could not check")
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import KBCore
+import KBSearch
+
+extension KB {
+    struct Match: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find the articles for an error log: known error texts first, then ranked search.",
+            discussion: """
+                Reads FILE, or standard input with '-' or no argument. Each line is normalised (full-width \
+                punctuation, paths, URLs, versions, hashes, numbers and quoted names) and compared with every \
+                article's `errors:`; when none matches, the log's most informative lines are searched. \
+                Streams logs of any size; lines are cut at \(LogMatcher.maxLineLength) characters and each \
+                error regex gets \(Int(LogMatcher.regexBudget * 1000)) ms in all. Exit 0 with results, 1 with none.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The log file ('-' or nothing: standard input).")
+        var file: String?
+
+        @Option(name: .long, help: "A built site to read instead of a KB.")
+        var site: String?
+
+        @Option(name: .long, help: "Answer in this language (default: the log's, else the KB's default).")
+        var lang: String?
+
+        @Option(name: .long, help: "At most this many articles.")
+        var limit = 5
+
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        struct Line: Encodable {
+            var line: Int
+            var text: String
+            var signature: String
+        }
+
+        struct Result: Encodable {
+            var id: String
+            var lang: String
+            var title: String
+            var kind: String
+            var score: Double
+            var url: String
+            var matched: [Line]?
+        }
+
+        struct Report: Encodable {
+            var query: String
+            var results: [Result]
+        }
+
+        func run() async throws {
+            let term = global.terminal
+            let input: FileHandle
+            let name: String
+            if let file, file != "-" {
+                guard let handle = FileHandle(forReadingAtPath: file) else {
+                    term.err("\(file):1:1: error: cannot read the log file [io]")
+                    throw ExitCode(ExitStatus.usage)
+                }
+                input = handle
+                name = file
+            } else {
+                if isatty(STDIN_FILENO) == 1 {
+                    term.err("error: give a log file, or pipe one in: go build 2>&1 | kb match [usage]")
+                    throw ExitCode(ExitStatus.usage)
+                }
+                input = FileHandle.standardInput
+                name = "-"
+            }
+            let source = try SearchSource.open(global: global, site: site, terminal: term)
+            if let lang, !source.languages.contains(lang) {
+                term.err("error: no '\(lang)' index; languages: \(source.languages.joined(separator: ", ")) [usage]")
+                throw ExitCode(ExitStatus.usage)
+            }
+            var signatures: [Signature] = []
+            for r in source.readers { signatures += try r.signatures() }
+            var matcher = LogMatcher(signatures: signatures)
+            for (s, reason) in matcher.invalid {
+                term.err("warning: error regex does not compile, skipped: \(s.text): \(reason) [signature]")
+            }
+            let report = matcher.scan(input)
+            for text in Set(report.timedOut).sorted() {
+                term.err("warning: error regex took longer than \(Int(LogMatcher.regexBudget * 1000)) ms on this log, skipped: \(text) [regex-timeout]")
+            }
+            let probe = report.containsCJK ? "中" : ""
+            let order = lang.map { [$0] } ?? Searcher.languageOrder(query: probe, available: source.languages)
+            var results: [Result] = []
+            var bySignature = false
+            for l in order {
+                guard let reader = source.readers.first(where: { $0.lang == l }) else { continue }
+                let matches = report.matches.filter { $0.lang == l }
+                if !matches.isEmpty {
+                    bySignature = true
+                    for m in matches.prefix(limit) {
+                        let d = try reader.document(m.doc)
+                        results.append(Result(id: d.id, lang: d.lang, title: d.title, kind: d.kind, score: Double(m.specificity), url: d.url,
+                                              matched: m.lines.map { Line(line: $0.line, text: $0.text, signature: $0.signature) }))
+                    }
+                    break
+                }
+            }
+            if results.isEmpty, let l = order.first, let reader = source.readers.first(where: { $0.lang == l }) {
+                for hit in try LogMatcher.fallback(report.informative, reader: reader, filters: [:], limit: limit) {
+                    let d = try reader.document(hit.doc)
+                    results.append(Result(id: d.id, lang: d.lang, title: d.title, kind: d.kind,
+                                          score: (hit.score * 1000).rounded() / 1000, url: d.url, matched: nil))
+                }
+            }
+            if global.json {
+                term.out(jsonString(Report(query: name, results: results)))
+            } else if results.isEmpty {
+                term.err("no article matches this log (\(report.lineCount) lines)")
+            } else {
+                var lines: [String] = []
+                if !bySignature {
+                    lines.append(term.dim("No known error text in this log; closest articles for:"))
+                    lines += report.informative.map { term.dim("  | " + $0) }
+                }
+                for r in results {
+                    lines.append(term.bold(r.id) + "  " + r.title + "  " + term.dim("[\(r.kind)]" + (source.languages.count > 1 ? " (\(r.lang))" : "")))
+                    for m in r.matched ?? [] {
+                        lines.append("    " + term.dim("line \(m.line): ") + term.yellow(m.text))
+                    }
+                    lines.append("    " + term.dim(r.url))
+                }
+                term.out(lines.joined(separator: "\n"))
+            }
+            if results.isEmpty { throw ExitCode(ExitStatus.findings) }
+        }
+    }
+}

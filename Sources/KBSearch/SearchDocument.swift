@@ -1,0 +1,126 @@
+import Foundation
+import KBContent
+import KBMarkdown
+
+/// One article as search sees it: display fields, facets and the text of each weighted field.
+public struct SearchDocument: Sendable, Codable, Hashable {
+    public var id: String
+    public var canonicalID: String
+    public var lang: String
+    /// Site-relative page path (`go-windows/x509-certificate-error.html`).
+    public var url: String
+    public var title: String
+    public var kind: String
+    public var summary: String
+    public var platforms: [String]
+    public var tools: [String]
+    public var tags: [String]
+    /// Literal error texts: matched whole by the exact-error tier.
+    public var errors: [String]
+    /// Regex error texts: `kb match` runs them on log lines.
+    public var patterns: [String]
+    /// Every field's text, in `Field` order.
+    public var fields: [String]
+    /// Source path and content hash: the index reuses a document whose hash has not changed.
+    public var path: String
+    public var contentHash: String
+
+    public var body: String { fields[Field.body.rawValue] }
+
+    public func facetValues(_ facet: Facet) -> [String] {
+        switch facet {
+        case .lang: return [lang]
+        case .kind: return [kind]
+        case .platform: return platforms
+        case .tool: return tools
+        case .tag: return tags
+        }
+    }
+}
+
+/// The weighted fields, in the order stored everywhere.
+public enum Field: Int, Sendable, CaseIterable {
+    case title, errors, summary, headings, body, code
+
+    /// BM25F weight and length normalisation (docs/search.md).
+    public var weight: Double { [10, 8, 4, 3, 1, 1][rawValue] }
+    public var b: Double { [0.3, 0.3, 0.5, 0.5, 0.75, 0.75][rawValue] }
+}
+
+/// Filters a query can take.
+public enum Facet: String, Sendable, CaseIterable, Codable {
+    case lang, kind, platform, tool, tag
+}
+
+extension SearchDocument {
+    /// Builds the document from an article and its parsed body.
+    public static func make(article a: Article, document: MarkdownDocument, url: String) -> SearchDocument {
+        var headings: [String] = []
+        var body: [String] = []
+        var code: [String] = []
+        var skippedTitle = false
+        func inline(_ n: MarkdownNode) -> String {
+            switch n.kind {
+            case .text, .code: return n.literal
+            case .softBreak, .lineBreak: return " "
+            case .htmlInline: return ""
+            case .image: return n.children.map(inline).joined()
+            default: return n.children.map(inline).joined()
+            }
+        }
+        func block(_ n: MarkdownNode) {
+            switch n.kind {
+            case .heading:
+                let text = inline(n)
+                if n.level == 1, !skippedTitle, text.trimmingCharacters(in: .whitespaces) == a.title {
+                    skippedTitle = true
+                    return
+                }
+                headings.append(text)
+            case .codeBlock:
+                code.append(n.literal)
+            case .htmlBlock, .thematicBreak:
+                return
+            case .paragraph:
+                body.append(inline(n))
+            case .tableRow:
+                body.append(n.children.map(inline).joined(separator: " · "))
+            default:
+                for child in n.children { block(child) }
+            }
+        }
+        block(document.root)
+        let literalErrors = a.errors.filter { !$0.isRegex }.map(\.text)
+        let errorText = a.errors.map { $0.isRegex ? regexSkeleton($0.text) : $0.text }
+        let keywords = a.tools + a.env + a.components + a.tags + a.alerts
+        var fields = Array(repeating: "", count: Field.allCases.count)
+        fields[Field.title.rawValue] = a.title
+        fields[Field.errors.rawValue] = errorText.joined(separator: "\n")
+        fields[Field.summary.rawValue] = a.summary
+        fields[Field.headings.rawValue] = (headings + keywords).joined(separator: "\n")
+        fields[Field.body.rawValue] = body.joined(separator: "\n")
+        fields[Field.code.rawValue] = code.joined(separator: "\n")
+        return SearchDocument(id: a.shortID, canonicalID: a.canonicalID, lang: a.lang, url: url, title: a.title,
+                              kind: a.kind.rawValue, summary: a.summary, platforms: a.platforms.map(\.rawValue),
+                              tools: a.tools, tags: a.tags, errors: literalErrors,
+                              patterns: a.errors.filter(\.isRegex).map(\.text), fields: fields,
+                              path: a.path, contentHash: a.contentHash)
+    }
+
+    /// The literal words of an error regex (`dial tcp \S+: i/o timeout` → `dial tcp : i/o timeout`),
+    /// so a pasted message finds it by its words.
+    static func regexSkeleton(_ pattern: String) -> String {
+        var out = ""
+        var escaped = false
+        for ch in pattern {
+            if escaped {
+                escaped = false
+                if "SsDdWwBbAzZ".contains(ch) { out.append(" ") } else { out.append(ch) }
+                continue
+            }
+            if ch == "\\" { escaped = true; continue }
+            if "()[]{}|+*?^$.".contains(ch) { out.append(" ") } else { out.append(ch) }
+        }
+        return out
+    }
+}

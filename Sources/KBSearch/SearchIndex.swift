@@ -1,0 +1,215 @@
+import Foundation
+
+/// A posting: a document number in its language's index and the term's precomputed, quantised
+/// BM25F contribution. Integers only, so Swift and JS rank with exactly the same arithmetic.
+public struct Posting: Sendable, Hashable {
+    public var doc: Int
+    public var impact: Int
+    public init(doc: Int, impact: Int) {
+        self.doc = doc
+        self.impact = impact
+    }
+}
+
+/// An error text identified by the length and hash of its query-mode terms.
+public struct ErrorSignatureKey: Sendable, Hashable, Codable {
+    public var length: Int
+    public var hash: UInt32
+    public var doc: Int
+}
+
+/// Term counts of one document, per field: what the index reuses while its source is unchanged.
+public struct DocumentTerms: Sendable, Codable, Hashable {
+    /// Per field: term → count.
+    public var counts: [[String: Int]]
+    /// Per field: number of tokens.
+    public var lengths: [Int]
+    /// Query-mode terms of each literal error text.
+    public var errorTerms: [[String]]
+
+    public init(_ doc: SearchDocument) {
+        counts = []
+        lengths = []
+        for text in doc.fields {
+            var c: [String: Int] = [:]
+            let terms = Tokenizer.terms(text, mode: .index)
+            for t in terms { c[t, default: 0] += 1 }
+            counts.append(c)
+            lengths.append(terms.count)
+        }
+        errorTerms = doc.errors.map { Tokenizer.terms($0, mode: .query) }.filter { !$0.isEmpty }
+    }
+}
+
+/// The index of one language: documents in a fixed order and each term's postings.
+public struct LanguageIndex: Sendable {
+    public var lang: String
+    public var documents: [SearchDocument]
+    public var terms: [String: [Posting]]
+    public var errors: [ErrorSignatureKey]
+
+    public static let k1 = 1.2
+    /// Impacts are BM25F scores × this, rounded, in 1...maxImpact.
+    public static let scale = 50.0
+    public static let maxImpact = 1023
+
+    /// Computes every impact from the documents' term counts.
+    public init(lang: String, documents: [SearchDocument], terms docTerms: [DocumentTerms]) {
+        self.lang = lang
+        self.documents = documents
+        let n = documents.count
+        let fieldCount = Field.allCases.count
+        var avg = Array(repeating: 0.0, count: fieldCount)
+        for t in docTerms { for f in 0..<fieldCount { avg[f] += Double(t.lengths[f]) } }
+        for f in 0..<fieldCount { avg[f] = max(1, avg[f] / Double(max(n, 1))) }
+        var df: [String: Int] = [:]
+        for t in docTerms {
+            var seen = Set<String>()
+            for c in t.counts { for k in c.keys where seen.insert(k).inserted { df[k, default: 0] += 1 } }
+        }
+        var postings: [String: [Posting]] = [:]
+        postings.reserveCapacity(df.count)
+        let weights = Field.allCases.map(\.weight), bs = Field.allCases.map(\.b)
+        for (d, t) in docTerms.enumerated() {
+            var wtf: [String: Double] = [:]
+            for f in 0..<fieldCount {
+                let norm = 1 - bs[f] + bs[f] * Double(t.lengths[f]) / avg[f]
+                for (term, count) in t.counts[f] {
+                    wtf[term, default: 0] += weights[f] * Double(count) / norm
+                }
+            }
+            for (term, w) in wtf {
+                let docFreq = Double(df[term] ?? 1)
+                let idf = log(1 + (Double(n) - docFreq + 0.5) / (docFreq + 0.5))
+                let score = idf * w * (Self.k1 + 1) / (Self.k1 + w)
+                let impact = min(Self.maxImpact, max(1, Int((score * Self.scale).rounded())))
+                postings[term, default: []].append(Posting(doc: d, impact: impact))
+            }
+        }
+        terms = postings
+        var errors: [ErrorSignatureKey] = []
+        for (d, t) in docTerms.enumerated() {
+            for e in t.errorTerms {
+                let key = ErrorSignatureKey(length: e.count, hash: Tokenizer.signatureHash(e[...]), doc: d)
+                if !errors.contains(key) { errors.append(key) }
+            }
+        }
+        self.errors = errors
+    }
+
+    public init(lang: String, documents: [SearchDocument], terms: [String: [Posting]], errors: [ErrorSignatureKey]) {
+        self.lang = lang
+        self.documents = documents
+        self.terms = terms
+        self.errors = errors
+    }
+
+    /// Terms in UTF-16 code-unit order: the order of the site's shards and of prefix expansion.
+    public var sortedTerms: [String] { terms.keys.sorted(by: utf16Less) }
+}
+
+/// UTF-16 code-unit order, which is what JavaScript's `<` on strings uses.
+public func utf16Less(_ a: String, _ b: String) -> Bool {
+    a.utf16.lexicographicallyPrecedes(b.utf16)
+}
+
+/// Postings as text for the site and the SQLite store: per posting, the document delta minus one
+/// and the impact, each as a base-32 varint over a 64-letter alphabet (no quotes, no backslash).
+public enum PostingCodec {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    static let values: [Int] = {
+        var v = Array(repeating: -1, count: 128)
+        for (i, c) in alphabet.enumerated() { v[Int(c)] = i }
+        return v
+    }()
+
+    static func put(_ value: Int, into out: inout [UInt8]) {
+        var v = value
+        while v >= 32 {
+            out.append(alphabet[32 + (v & 31)])
+            v >>= 5
+        }
+        out.append(alphabet[v])
+    }
+
+    public static func encode(_ postings: [Posting]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(postings.count * 3)
+        var previous = -1
+        for p in postings {
+            put(p.doc - previous - 1, into: &out)
+            put(p.impact, into: &out)
+            previous = p.doc
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Document numbers only (facet lists).
+    public static func encodeDocs(_ docs: [Int]) -> String {
+        var out: [UInt8] = []
+        var previous = -1
+        for d in docs {
+            put(d - previous - 1, into: &out)
+            previous = d
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func numbers(_ text: String) -> [Int] {
+        var out: [Int] = []
+        var value = 0, shift = 0
+        for c in text.utf8 {
+            guard c < 128 else { continue }
+            let v = values[Int(c)]
+            if v < 0 { continue }
+            if v >= 32 {
+                value |= (v - 32) << shift
+                shift += 5
+            } else {
+                value |= v << shift
+                out.append(value)
+                value = 0
+                shift = 0
+            }
+        }
+        return out
+    }
+
+    public static func decode(_ text: String) -> [Posting] {
+        let n = numbers(text)
+        var out: [Posting] = []
+        out.reserveCapacity(n.count / 2)
+        var previous = -1
+        var i = 0
+        while i + 1 < n.count {
+            let doc = previous + 1 + n[i]
+            out.append(Posting(doc: doc, impact: n[i + 1]))
+            previous = doc
+            i += 2
+        }
+        return out
+    }
+
+    public static func decodeDocs(_ text: String) -> [Int] {
+        var previous = -1
+        return numbers(text).map { d in
+            previous = previous + 1 + d
+            return previous
+        }
+    }
+}
+
+/// An index in memory answers queries directly: what tests and one-shot tools use.
+extension LanguageIndex: IndexReader {
+    public var documentCount: Int { documents.count }
+    public func postings(_ term: String) throws -> [Posting] { terms[term] ?? [] }
+    public func terms(withPrefix prefix: String) throws -> [String] {
+        terms.keys.filter { $0.utf16.starts(with: prefix.utf16) }
+    }
+    public func errorSignatures() throws -> [ErrorSignatureKey] { errors }
+    public func documents(facet: Facet, value: String) throws -> Set<Int> {
+        Set(documents.indices.filter { documents[$0].facetValues(facet).contains(value) })
+    }
+    public func document(_ n: Int) throws -> SearchDocument { documents[n] }
+    public func signatures() throws -> [Signature] { Signature.all(documents, lang: lang) }
+}

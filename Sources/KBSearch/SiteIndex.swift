@@ -1,0 +1,231 @@
+import Foundation
+
+/// The site's search index: plain `.js` files that call `kbSearch.add({...})`, loaded with
+/// `<script>` tags so search works from `file://` (no fetch, no modules, no WASM).
+///
+///     search/<lang>/meta.js       document count, shard boundaries, facets, error signatures
+///     search/<lang>/t<k>.js       a run of terms (UTF-16 order) with their postings
+///     search/<lang>/d/<n>.js      one document: title, url, kind, summary, text for snippets
+///
+/// A query loads meta.js, the shards holding its terms, and the documents it shows.
+public enum SiteIndex {
+    public static let version = 1
+    /// Encoded postings per shard, roughly (a term's postings are never split).
+    public static let shardTarget = 24 * 1024
+    /// Characters of body and code text shipped per document for snippets.
+    public static let textLimit = 4000
+
+    public struct Meta: Codable, Sendable {
+        public var type = "meta"
+        public var v = SiteIndex.version
+        public var lang: String
+        public var count: Int
+        public var shards: [String]
+        /// facet → value → encoded document list.
+        public var facets: [String: [String: String]]
+        /// [length, hash, doc] per literal error text.
+        public var errors: [[Int]]
+    }
+
+    public struct Shard: Codable, Sendable {
+        public var type = "shard"
+        public var lang: String
+        public var n: Int
+        public var terms: [String]
+        public var postings: [String]
+    }
+
+    /// Error texts for `kb match --site` (the browser never loads this file).
+    public struct Signatures: Codable, Sendable {
+        public var type = "signatures"
+        public var lang: String
+        /// [doc, text, "regex"|"text"].
+        public var items: [[String]]
+    }
+
+    public struct Doc: Codable, Sendable {
+        public var type = "doc"
+        public var lang: String
+        public var n: Int
+        public var id: String
+        public var canonical: String
+        public var title: String
+        public var url: String
+        public var kind: String
+        public var summary: String
+        public var text: String
+        public var platforms: [String]
+        public var tools: [String]
+        public var tags: [String]
+    }
+
+    static func wrap<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var data = Data("kbSearch.add(".utf8)
+        data.append(try encoder.encode(value))
+        data.append(Data(");\n".utf8))
+        return data
+    }
+
+    static func unwrap<T: Decodable>(_ data: Data, as type: T.Type) throws -> T {
+        let prefix = Data("kbSearch.add(".utf8)
+        guard data.starts(with: prefix) else { throw SearchError.corrupt("not a kb search file") }
+        var body = data.dropFirst(prefix.count)
+        while let last = body.last, last == 0x0A || last == 0x3B || last == 0x29 || last == 0x20 { body = body.dropLast() }
+        // The closing ")" was stripped with the ";": body ends at the JSON's last brace.
+        return try JSONDecoder().decode(T.self, from: Data(body))
+    }
+
+    /// Every file of one language's index: (site-relative path, contents).
+    public static func files(for index: LanguageIndex, textLimit: Int = SiteIndex.textLimit) throws -> [(String, Data)] {
+        let base = "search/\(index.lang)/"
+        var out: [(String, Data)] = []
+        var shards: [String] = []
+        var current = Shard(lang: index.lang, n: 0, terms: [], postings: [])
+        var size = 0
+        for term in index.sortedTerms {
+            let encoded = PostingCodec.encode(index.terms[term]!)
+            if size > 0, size + encoded.utf8.count > shardTarget {
+                out.append((base + "t\(current.n).js", try wrap(current)))
+                current = Shard(lang: index.lang, n: current.n + 1, terms: [], postings: [])
+                size = 0
+            }
+            if current.terms.isEmpty { shards.append(term) }
+            current.terms.append(term)
+            current.postings.append(encoded)
+            size += encoded.utf8.count + term.utf8.count + 6
+        }
+        if !current.terms.isEmpty { out.append((base + "t\(current.n).js", try wrap(current))) }
+
+        var facets: [String: [String: String]] = [:]
+        for facet in [Facet.kind, .platform, .tool, .tag] {
+            var members: [String: [Int]] = [:]
+            for (n, d) in index.documents.enumerated() {
+                for v in Set(d.facetValues(facet)) { members[v, default: []].append(n) }
+            }
+            if !members.isEmpty { facets[facet.rawValue] = members.mapValues(PostingCodec.encodeDocs) }
+        }
+        let meta = Meta(lang: index.lang, count: index.documents.count, shards: shards, facets: facets,
+                        errors: index.errors.map { [$0.length, Int($0.hash), $0.doc] })
+        out.append((base + "meta.js", try wrap(meta)))
+        let signatures = Signature.all(index.documents, lang: index.lang).map { [String($0.doc), $0.text, $0.isRegex ? "regex" : "text"] }
+        out.append((base + "signatures.js", try wrap(Signatures(lang: index.lang, items: signatures))))
+
+        for (n, d) in index.documents.enumerated() {
+            var text = d.body
+            let code = d.fields[Field.code.rawValue]
+            if !code.isEmpty { text += (text.isEmpty ? "" : "\n") + code }
+            if text.utf16.count > textLimit {
+                text = String(text.utf16.prefix(textLimit)) ?? String(text.prefix(textLimit / 2))
+            }
+            let doc = Doc(lang: d.lang, n: n, id: d.id, canonical: d.canonicalID, title: d.title, url: d.url, kind: d.kind, summary: d.summary,
+                          text: text, platforms: d.platforms, tools: d.tools, tags: d.tags)
+            out.append((base + "d/\(n).js", try wrap(doc)))
+        }
+        return out
+    }
+}
+
+/// Reads a built site's index: `kb search --site DIR` on a machine with no Content/.
+public final class ShardReader: IndexReader {
+    public let lang: String
+    public let documentCount: Int
+    let base: String
+    let meta: SiteIndex.Meta
+    private var shards: [Int: [String: String]] = [:]
+    private var docs: [Int: SearchDocument] = [:]
+    /// Bytes read, for the benchmark.
+    public private(set) var bytesRead = 0
+
+    public init(site: String, lang: String) throws {
+        base = site + "/search/" + lang + "/"
+        guard let data = FileManager.default.contents(atPath: base + "meta.js") else {
+            throw SearchError.missing("\(site) has no search index for '\(lang)' (search/\(lang)/meta.js): build it with a kb that writes one")
+        }
+        meta = try SiteIndex.unwrap(data, as: SiteIndex.Meta.self)
+        bytesRead = data.count
+        self.lang = lang
+        documentCount = meta.count
+    }
+
+    /// Languages with an index in this site.
+    public static func languages(site: String) -> [String] {
+        let dir = site + "/search"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { FileManager.default.fileExists(atPath: dir + "/" + $0 + "/meta.js") }.sorted()
+    }
+
+    /// The shard that would hold `term`: the last whose first term is not after it.
+    func shardNumber(_ term: String) -> Int? {
+        var lo = 0, hi = meta.shards.count - 1, found: Int?
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if !utf16Less(term, meta.shards[mid]) { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return found
+    }
+
+    func shard(_ k: Int) throws -> [String: String] {
+        if let s = shards[k] { return s }
+        guard let data = FileManager.default.contents(atPath: base + "t\(k).js") else {
+            throw SearchError.corrupt("missing \(base)t\(k).js")
+        }
+        bytesRead += data.count
+        let s = try SiteIndex.unwrap(data, as: SiteIndex.Shard.self)
+        let map = Dictionary(zip(s.terms, s.postings), uniquingKeysWith: { a, _ in a })
+        shards[k] = map
+        return map
+    }
+
+    public func postings(_ term: String) throws -> [Posting] {
+        guard let k = shardNumber(term) else { return [] }
+        return try shard(k)[term].map(PostingCodec.decode) ?? []
+    }
+
+    public func terms(withPrefix prefix: String) throws -> [String] {
+        guard var k = shardNumber(prefix) ?? (meta.shards.isEmpty ? nil : 0) else { return [] }
+        var out: [String] = []
+        while k < meta.shards.count {
+            if k > 0, k != shardNumber(prefix), !meta.shards[k].utf16.starts(with: prefix.utf16) { break }
+            out += try shard(k).keys.filter { $0.utf16.starts(with: prefix.utf16) }
+            k += 1
+        }
+        return out
+    }
+
+    public func errorSignatures() throws -> [ErrorSignatureKey] {
+        meta.errors.compactMap { e in
+            e.count == 3 ? ErrorSignatureKey(length: e[0], hash: UInt32(truncatingIfNeeded: e[1]), doc: e[2]) : nil
+        }
+    }
+
+    public func signatures() throws -> [Signature] {
+        guard let data = FileManager.default.contents(atPath: base + "signatures.js") else { return [] }
+        let s = try SiteIndex.unwrap(data, as: SiteIndex.Signatures.self)
+        return s.items.compactMap { item in
+            guard item.count == 3, let doc = Int(item[0]) else { return nil }
+            return Signature(lang: lang, doc: doc, text: item[1], isRegex: item[2] == "regex")
+        }
+    }
+
+    public func documents(facet: Facet, value: String) throws -> Set<Int> {
+        Set(meta.facets[facet.rawValue]?[value].map(PostingCodec.decodeDocs) ?? [])
+    }
+
+    public func document(_ n: Int) throws -> SearchDocument {
+        if let d = docs[n] { return d }
+        guard let data = FileManager.default.contents(atPath: base + "d/\(n).js") else {
+            throw SearchError.corrupt("missing \(base)d/\(n).js")
+        }
+        bytesRead += data.count
+        let doc = try SiteIndex.unwrap(data, as: SiteIndex.Doc.self)
+        var fields = Array(repeating: "", count: Field.allCases.count)
+        fields[Field.body.rawValue] = doc.text
+        let d = SearchDocument(id: doc.id, canonicalID: doc.canonical, lang: doc.lang, url: doc.url, title: doc.title, kind: doc.kind,
+                               summary: doc.summary, platforms: doc.platforms, tools: doc.tools, tags: doc.tags, errors: [], patterns: [],
+                               fields: fields, path: doc.url, contentHash: "")
+        docs[n] = d
+        return d
+    }
+}

@@ -1,0 +1,62 @@
+import KBContent
+import KBCore
+import Testing
+@testable import KBChecks
+
+func article(_ body: String) -> Article {
+    ArticleParser(config: KBConfig()).parse(bytes: Array(("---\ntitle: T\n---\n" + body).utf8), path: "a.md", displayPath: "a.md").article
+}
+
+@Suite struct AdviceRuleTests {
+    @Test(arguments: [
+        ("cmd", "setx PATH \"%PATH%;C:\\Go\\bin\"", "setx-path"),
+        ("cmd", "setx /M PATH \"C:\\Go\\bin\"", "setx-path"),
+        ("powershell", "Set-MpPreference -DisableRealtimeMonitoring $true", "defender-realtime-off"),
+        ("cmd", "netsh advfirewall set allprofiles state off", "firewall-off"),
+        ("powershell", "Set-NetFirewallProfile -Profile Domain,Public -Enabled False", "firewall-off"),
+        ("sh", "go env -w GOSUMDB=off", "gosumdb-off"),
+        ("sh", "export GOSUMDB=off", "gosumdb-off"),
+        ("powershell", "$env:GOSUMDB = 'off'", "gosumdb-off"),
+        ("sh", "go get -insecure example.com/m", "go-insecure-flag"),
+        ("sh", "export GOFLAGS=-mod=mod -insecure", "go-insecure-flag"),
+        ("sh", "go env -w GOINSECURE=*", "goinsecure-wildcard"),
+        ("sh", "sudo chmod -R 777 /usr/local/go", "chmod-777"),
+        ("sh", "curl -fsSL https://x.example/install.sh | sudo bash", "curl-pipe-shell"),
+        ("powershell", "iwr https://x.example/i.ps1 | iex", "curl-pipe-shell"),
+    ])
+    func flagsDangerousAdvice(language: String, line: String, rule: String) {
+        let a = article("```\(language)\necho first\n\(line)\n```\n")
+        let d = AdviceRule.lint(a)
+        #expect(d.map(\.rule) == ["advice/\(rule)"], "\(line)")
+        #expect(d.first?.location?.line == 6)
+        #expect(d.first?.message.contains("kb:") == true)
+    }
+
+    @Test(arguments: [
+        "setx GOPATH \"D:\\go\"",
+        "go env -w GOPRIVATE=corp.example.com",
+        "go env -w GONOSUMDB=corp.example.com",
+        "go env -w GOINSECURE=git.corp.example.com",
+        "chmod 755 ~/go/bin/tool",
+        "curl -fsSLo go.tgz https://go.dev/dl/go1.22.1.linux-amd64.tar.gz",
+        "Set-MpPreference -DisableRealtimeMonitoring $false",
+    ])
+    func leavesSafeCommandsAlone(line: String) {
+        #expect(AdviceRule.lint(article("```sh\n\(line)\n```\n")).isEmpty, "\(line)")
+    }
+
+    @Test func destructiveFixesMayShowTheCommandButChecksMayNot() {
+        let fix = article("```sh check id=c\nexit 0\n```\n\n```sh fix id=f for=c effect=destructive\nchmod -R 777 /srv\n```\n")
+        #expect(AdviceRule.lint(fix).isEmpty)
+        let plainFix = article("```sh check id=c\nexit 0\n```\n\n```sh fix id=f for=c\nchmod -R 777 /srv\n```\n")
+        #expect(AdviceRule.lint(plainFix).map(\.rule) == ["advice/chmod-777"])
+        #expect(AdviceRule.lint(plainFix).first?.location == SourceLocation(path: "a.md", line: 9, column: 1))
+    }
+
+    @Test func everyRuleExplainsItselfWithAnArticleOfTheKB() {
+        for rule in AdviceRule.all {
+            #expect(!rule.reason.isEmpty)
+            #expect(Slug.isValidID(rule.article))
+        }
+    }
+}

@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "KBCore", dependencies: ["CKBSystem"]),
         .target(name: "KBMarkdown", dependencies: ["KBCore", "CCmarkGFM"]),
         .target(name: "KBContent", dependencies: ["KBCore", "KBMarkdown", "Yams"]),
-        .target(name: "KBChecks", dependencies: ["KBCore", "KBContent"]),
+        .target(name: "KBChecks", dependencies: ["KBCore", "KBContent", "CKBSystem"]),
         .target(name: "KBSite", dependencies: [
             "KBCore", "KBMarkdown", "KBContent",
             .product(name: "Mustache", package: "swift-mustache"),
@@ -36,11 +36,13 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "KBBuild", dependencies: [
-            "KBCore", "KBContent", "KBSite", "KBSearch",
+            "KBCore", "KBContent", "KBSite", "KBSearch", "KBChecks",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Alerts ↔ runbooks, Prometheus rules, status from the Prometheus API, Alertmanager's webhook.
+        .target(name: "KBCluster", dependencies: ["KBCore", "KBContent", "Yams"]),
         .target(name: "KBCommands", dependencies: [
-            "KBCore", "KBContent", "KBSite", "KBBuild", "KBSearch", "KBChecks",
+            "KBCore", "KBContent", "KBSite", "KBBuild", "KBSearch", "KBChecks", "KBCluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "KBSearchTests", dependencies: ["KBSearch", "KBContent", "KBTesting"],
                     exclude: ["tokenizer-vectors.json"]),
         .testTarget(name: "KBBuildTests", dependencies: ["KBBuild", "KBTesting"]),
+        .testTarget(name: "KBClusterTests", dependencies: ["KBCluster", "KBContent", "KBCore", "KBTesting", "Yams"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KBTesting"],
                     exclude: ["Fixtures", "Golden"]),
     ]

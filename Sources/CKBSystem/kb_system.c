@@ -15,3 +15,12 @@ int kb_exchange_paths(const char *a, const char *b) {
     return -1;
 #endif
 }
+
+int kb_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+#else
+    (void)actions; (void)path;
+    return -1;
+#endif
+}

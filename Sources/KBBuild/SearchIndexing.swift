@@ -40,19 +40,44 @@ public enum SearchIndexing {
                 let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
                 return SearchDocument.make(article: a, document: parsed.document, url: url)
             }
+            let started = Date()
             let terms = documents.parallelMap { DocumentTerms($0) }
-            return LanguageIndex(lang: lang, documents: documents, terms: terms)
+            let tokenized = Date()
+            let index = LanguageIndex(lang: lang, documents: documents, terms: terms)
+            if ProcessInfo.processInfo.environment["KB_SEARCH_TIMING"] != nil {
+                FileHandle.standardError.write(Data("search: \(lang) tokenize \(String(format: "%.3f", tokenized.timeIntervalSince(started))) s, impacts \(String(format: "%.3f", Date().timeIntervalSince(tokenized))) s\n".utf8))
+            }
+            return index
         }
     }
 
     /// Writes the store; returns the indexes for the site.
+    /// The new indexes, and the documents ("lang/n") that are exactly as they were at the same
+    /// number: the site can reuse their files.
     @discardableResult
-    public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String) throws -> [LanguageIndex] {
+    public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String) throws -> (indexes: [LanguageIndex], unchanged: Set<String>) {
+        var t = Date()
+        func lap(_ what: String) {
+            if ProcessInfo.processInfo.environment["KB_SEARCH_TIMING"] != nil {
+                FileHandle.standardError.write(Data("search: \(what) \(String(format: "%.3f", Date().timeIntervalSince(t))) s\n".utf8))
+            }
+            t = Date()
+        }
         let store = try SearchStore(path: storePath(project))
-        let previous = (try? store.previousDocuments()) ?? [:]
+        let placement = (try? store.previousPlacement()) ?? [:]
+        let previous = placement.mapValues(\.doc)
+        lap("previous")
         let indexes = build(graph: graph, contentDirectory: project.contentDirectory, previous: previous)
+        lap("index")
         try store.save(indexes, fingerprint: fingerprint)
-        return indexes
+        lap("store")
+        var unchanged = Set<String>()
+        for index in indexes {
+            for (n, d) in index.documents.enumerated() {
+                if let old = placement[d.path], old.lang == index.lang, old.n == n, old.doc == d { unchanged.insert("\(index.lang)/\(n)") }
+            }
+        }
+        return (indexes, unchanged)
     }
 
     /// The store for `kb search` inside a KB, rebuilt first when the content changed since.

@@ -1,4 +1,5 @@
 import Foundation
+import KBChecks
 import KBContent
 import KBCore
 import KBMarkdown
@@ -18,6 +19,7 @@ public enum SiteBuilder {
         BuildStep(name: "diagrams", run: diagrams),
         BuildStep(name: "render", run: render),
         BuildStep(name: "assets", run: assets),
+        BuildStep(name: "doctor-scripts", run: doctorScripts),
         BuildStep(name: "feeds", run: feeds),
         BuildStep(name: "search", run: search),
         BuildStep(name: "commit", run: commit),
@@ -202,6 +204,13 @@ public enum SiteBuilder {
         for (path, text) in SiteFeeds.files(graph: c.graph!, pages: c.pages) { try c.staged!.write(path, text) }
     }
 
+    /// `doctor.sh` and `doctor.ps1`: the KB's checks, runnable with no kb installed.
+    static func doctorScripts(_ c: inout BuildContext) throws {
+        let scripts = DoctorScripts(graph: c.graph!, version: version)
+        try c.staged!.write("doctor.sh", scripts.shell())
+        try c.staged!.write("doctor.ps1", scripts.powershell())
+    }
+
     static func assets(_ c: inout BuildContext) throws {
         let staged = c.staged!
         for (path, text) in c.theme!.assets {
@@ -231,12 +240,19 @@ public enum SiteBuilder {
             for f in files where f.hasSuffix(".js") { reused = reused && staged.reuse("search/" + f) }
             if reused { return }
         }
-        let indexes = try SearchIndexing.update(graph: c.graph!, project: c.project, fingerprint: fp)
+        let (indexes, unchanged) = try SearchIndexing.update(graph: c.graph!, project: c.project, fingerprint: fp)
         for index in indexes {
             try FileManager.default.createDirectory(atPath: staged.path("search/\(index.lang)/d"), withIntermediateDirectories: true)
-            let files = try SiteIndex.files(for: index)
-            let results: [Error?] = files.parallelMap { file in
-                do { try staged.write(file.0, file.1); return nil } catch { return error }
+            for file in try SiteIndex.files(for: index, documents: false) { try staged.write(file.0, file.1) }
+            // A document's file is reused when the document and its number did not change.
+            let lang = index.lang
+            let results: [Error?] = Array(index.documents.indices).parallelMap { n in
+                do {
+                    if unchanged.contains("\(lang)/\(n)"), staged.reuse(SiteIndex.documentPath(lang: lang, n)) { return nil }
+                    let file = try SiteIndex.documentFile(index, n)
+                    try staged.write(file.0, file.1)
+                    return nil
+                } catch { return error }
             }
             if let e = results.compactMap({ $0 }).first { throw e }
         }

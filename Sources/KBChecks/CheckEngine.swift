@@ -7,7 +7,7 @@ import KBCore
 public struct CheckEngine: Sendable {
     public var runner = BlockRunner(mode: .sandboxed)
     public var lint = ShellLint()
-    public var jobs = ProcessInfo.processInfo.activeProcessorCount
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount * 2
     public var runBlocks = true
 
     public init() {}
@@ -32,21 +32,29 @@ public struct CheckEngine: Sendable {
         public var drift: [(output: Block, actual: String)]
     }
 
+    /// Stands in for a `ci=skip` block in the lint batch: a language no linter takes.
+    static let unlintable: Block = {
+        var d: [Diagnostic] = []
+        return InfoString.parse("text", code: "", fenceLine: "", location: SourceLocation(path: "", line: 0, column: 0), diagnostics: &d)
+    }()
+
     struct Job: Sendable {
         var article: Int
         var block: Int
     }
 
     public func run(_ graph: KnowledgeGraph) -> Report {
-        var jobsList: [Job] = []
-        for (i, a) in graph.articles.enumerated() {
-            for b in a.blocks.indices where a.blocks[b].role != .output { jobsList.append(Job(article: i, block: b)) }
+        let jobsList: [Job] = graph.articles.indices.flatMap { i in
+            graph.articles[i].blocks.indices.filter { graph.articles[i].blocks[$0].role != .output }.map { Job(article: i, block: $0) }
         }
-        let runner = self.runner, lint = self.lint, runBlocks = self.runBlocks
-        let outcomes: [(CheckResult?, ShellLint.Verdict, (Block, String)?)] = concurrentMap(jobsList, jobs: jobs) { job in
+        let runner = self.runner, runBlocks = self.runBlocks
+        let lintable = jobsList.map { graph.articles[$0.article].blocks[$0.block] }
+        let verdicts = lint.lintAll(lintable.map { $0.ci == .skip ? Self.unlintable : $0 })
+        let outcomes: [(CheckResult?, ShellLint.Verdict, (Block, String)?)] = concurrentMap(Array(jobsList.indices), jobs: jobs) { n in
+            let job = jobsList[n]
             let a = graph.articles[job.article]
             let block = a.blocks[job.block]
-            let verdict: ShellLint.Verdict = block.ci == .skip ? .notApplicable : lint.lint(block)
+            let verdict = verdicts[n]
             guard runBlocks, let role = block.role, role == .example || role == .check else { return (nil, verdict, nil) }
             let base = CheckResult(id: block.id ?? "", article: a.canonicalID, kind: role.rawValue, status: .skipped,
                                    message: "", file: block.location.path, line: block.location.line)

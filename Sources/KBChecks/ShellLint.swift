@@ -40,6 +40,57 @@ public struct ShellLint: Sendable {
         }
     }
 
+    /// Lints many blocks, running shellcheck once per batch of files instead of once per block.
+    public func lintAll(_ blocks: [Block]) -> [Verdict] {
+        var verdicts = [Verdict?](repeating: nil, count: blocks.count)
+        var batches: [String: [Int]] = [:]
+        for (i, b) in blocks.enumerated() {
+            if shellcheck != nil, ["sh", "bash", "shell"].contains(b.language) {
+                batches[b.language == "bash" ? "bash" : "sh", default: []].append(i)
+            } else {
+                verdicts[i] = lint(b)
+            }
+        }
+        let dir = NSTemporaryDirectory() + "kb-lint-\(UUID().uuidString.prefix(12))"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (dialect, indices) in batches {
+            for start in stride(from: 0, to: indices.count, by: 200) {
+                let chunk = Array(indices[start..<min(start + 200, indices.count)])
+                var files: [String] = []
+                for i in chunk {
+                    let f = dir + "/b\(i).sh"
+                    try? blocks[i].code.write(toFile: f, atomically: false, encoding: .utf8)
+                    files.append(f)
+                }
+                guard let out = try? Spawn.run(shellcheck!, ["-s", dialect, "-f", "json1", "-S", "warning"] + files,
+                                               environment: ["PATH": "/usr/bin:/bin"], timeout: 120, cap: 64 << 20),
+                      let doc = try? JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any],
+                      let comments = doc["comments"] as? [[String: Any]] else {
+                    for i in chunk { verdicts[i] = .notLinted("shellcheck gave no report") }
+                    continue
+                }
+                var found: [Int: [Diagnostic]] = [:]
+                for c in comments {
+                    guard let file = c["file"] as? String,
+                          let i = Int(file.split(separator: "/").last!.dropFirst().dropLast(3)) else { continue }
+                    found[i, default: []].append(Self.diagnostic(c, blocks[i]))
+                }
+                for i in chunk { verdicts[i] = .findings(found[i] ?? []) }
+            }
+        }
+        return verdicts.map { $0 ?? .notApplicable }
+    }
+
+    static func diagnostic(_ c: [String: Any], _ block: Block) -> Diagnostic {
+        let line = (c["line"] as? Int) ?? 1, column = (c["column"] as? Int) ?? 1
+        let code = (c["code"] as? Int).map { "SC\($0)" } ?? "shellcheck"
+        let level = c["level"] as? String ?? "warning"
+        let loc = SourceLocation(path: block.location.path, line: block.location.line + line, column: column)
+        let message = "\(c["message"] as? String ?? "") (shellcheck \(code))"
+        return Diagnostic(level == "error" ? .error : .warning, message, rule: "shellcheck/\(code)", at: loc)
+    }
+
     private func write(_ code: String, ext: String) throws -> String {
         let path = NSTemporaryDirectory() + "kb-lint-\(UUID().uuidString.prefix(12)).\(ext)"
         try code.write(toFile: path, atomically: false, encoding: .utf8)
@@ -59,15 +110,7 @@ public struct ShellLint: Sendable {
               let comments = doc["comments"] as? [[String: Any]] else {
             return .notLinted("shellcheck gave no report: \(out.stderr.prefix(200))")
         }
-        let diags: [Diagnostic] = comments.map { c in
-            let line = (c["line"] as? Int) ?? 1, column = (c["column"] as? Int) ?? 1
-            let code = (c["code"] as? Int).map { "SC\($0)" } ?? "shellcheck"
-            let level = c["level"] as? String ?? "warning"
-            let loc = SourceLocation(path: block.location.path, line: block.location.line + line, column: column)
-            let message = "\(c["message"] as? String ?? "") (shellcheck \(code))"
-            return Diagnostic(level == "error" ? .error : .warning, message, rule: "shellcheck/\(code)", at: loc)
-        }
-        return .findings(diags)
+        return .findings(comments.map { Self.diagnostic($0, block) })
     }
 
     private func pwshFindings(_ block: Block, _ tool: String) -> Verdict {

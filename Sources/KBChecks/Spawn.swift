@@ -1,3 +1,4 @@
+import CKBSystem
 import Foundation
 import KBCore
 #if canImport(Glibc)
@@ -50,9 +51,9 @@ public enum Spawn {
         for s in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&defaults, s) }
         posix_spawnattr_setsigdefault(&attr, &defaults)
 
-        // posix_spawn_file_actions_addchdir_np is not in Swift's Glibc: change folder through sh.
         var program = executable, args = [executable] + arguments
-        if let directory {
+        // Change folder in the child; where the C library cannot, through sh.
+        if let directory, kb_spawn_addchdir(&actions, directory) != 0 {
             program = "/bin/sh"
             args = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory] + [executable] + arguments
         }

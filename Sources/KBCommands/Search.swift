@@ -43,6 +43,7 @@ extension KB {
 
         func validate() throws {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("give something to search for") }
             for k in kind where ArticleKind(rawValue: k) == nil {
                 let hint = Slug.closest(to: k, in: ArticleKind.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
                 throw ValidationError("unknown kind '\(k)'\(hint)")

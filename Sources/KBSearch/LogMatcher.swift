@@ -285,7 +285,10 @@ public struct LogMatcher {
         var fused: [Int: Double] = [:]
         for line in lines {
             let words = LogNormalizer.normalize(line).split(separator: " ").filter { !$0.hasPrefix("kb") }.joined(separator: " ")
+            // A log line is not a query someone typed: its every word need not match, so order by
+            // score alone (tier first: a line may contain an error text).
             let hits = try Ranker.rank(SearchQuery(text: words, filters: filters, limit: limit, prefix: false), in: reader)
+                .sorted { ($0.tier, $0.score, -$0.doc) > ($1.tier, $1.score, -$1.doc) }
             for (rank, hit) in hits.prefix(20).enumerated() { fused[hit.doc, default: 0] += 1 / Double(60 + rank) }
         }
         return fused.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }.prefix(limit).map { (doc: $0.key, score: $0.value) }

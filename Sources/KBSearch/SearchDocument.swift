@@ -43,7 +43,7 @@ public enum Field: Int, Sendable, CaseIterable {
     case title, errors, summary, headings, body, code
 
     /// BM25F weight and length normalisation (docs/search.md).
-    public var weight: Double { [10, 8, 4, 3, 1, 1][rawValue] }
+    public var weight: Double { [4, 3, 2, 1.5, 1, 0.7][rawValue] }
     public var b: Double { [0.3, 0.3, 0.5, 0.5, 0.75, 0.75][rawValue] }
 }
 

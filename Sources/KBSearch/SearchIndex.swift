@@ -50,8 +50,8 @@ public struct LanguageIndex: Sendable {
 
     public static let k1 = 1.2
     /// Impacts are BM25F scores × this, rounded, in 1...maxImpact.
-    public static let scale = 50.0
-    public static let maxImpact = 1023
+    public static let scale = 8.0
+    public static let maxImpact = 4095
 
     /// Computes every impact from the documents' term counts.
     public init(lang: String, documents: [SearchDocument], terms docTerms: [DocumentTerms]) {
@@ -71,18 +71,20 @@ public struct LanguageIndex: Sendable {
         postings.reserveCapacity(df.count)
         let weights = Field.allCases.map(\.weight), bs = Field.allCases.map(\.b)
         for (d, t) in docTerms.enumerated() {
-            var wtf: [String: Double] = [:]
+            // Per field BM25, weighted and summed: a title match counts whatever the body says.
+            var sum: [String: Double] = [:]
             for f in 0..<fieldCount {
                 let norm = 1 - bs[f] + bs[f] * Double(t.lengths[f]) / avg[f]
                 for (term, count) in t.counts[f] {
-                    wtf[term, default: 0] += weights[f] * Double(count) / norm
+                    let tf = Double(count)
+                    sum[term, default: 0] += weights[f] * tf * (Self.k1 + 1) / (tf + Self.k1 * norm)
                 }
             }
-            for (term, w) in wtf {
-                let docFreq = Double(df[term] ?? 1)
-                let idf = log(1 + (Double(n) - docFreq + 0.5) / (docFreq + 0.5))
-                let score = idf * w * (Self.k1 + 1) / (Self.k1 + w)
-                let impact = min(Self.maxImpact, max(1, Int((score * Self.scale).rounded())))
+            for (term, w) in sum {
+                // ln(1 + N/df), not BM25's ln(1 + (N - df + .5)/(df + .5)): in a small KB where every
+                // page says "go", the latter drives common words to zero and the weights stop mattering.
+                let idf = log(1 + Double(n) / Double(df[term] ?? 1))
+                let impact = min(Self.maxImpact, max(1, Int((idf * w * Self.scale).rounded())))
                 postings[term, default: []].append(Posting(doc: d, impact: impact))
             }
         }

@@ -5,7 +5,7 @@ import GRDB
 /// each term's encoded postings, error signatures and facets, per language.
 public final class SearchStore: @unchecked Sendable {
     /// Bump when the tokenizer, the weights or the tables change: the index is then rebuilt.
-    public static let formatVersion = "kb-search-1"
+    public static let formatVersion = "kb-search-3"
 
     let queue: DatabaseQueue
 
@@ -56,6 +56,18 @@ public final class SearchStore: @unchecked Sendable {
             var out: [String: SearchDocument] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT path, data FROM docs") {
                 if let d = try? decoder.decode(SearchDocument.self, from: row["data"] as Data) { out[row["path"]] = d }
+            }
+            return out
+        }
+    }
+
+    /// Where each source path's document was: language, number and the document itself.
+    public func previousPlacement() throws -> [String: (lang: String, n: Int, doc: SearchDocument)] {
+        let decoder = JSONDecoder()
+        return try queue.read { db in
+            var out: [String: (lang: String, n: Int, doc: SearchDocument)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, lang, n, data FROM docs") {
+                if let d = try? decoder.decode(SearchDocument.self, from: row["data"] as Data) { out[row["path"]] = (row["lang"], row["n"], d) }
             }
             return out
         }

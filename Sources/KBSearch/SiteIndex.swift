@@ -77,8 +77,9 @@ public enum SiteIndex {
         return try JSONDecoder().decode(T.self, from: Data(body))
     }
 
-    /// Every file of one language's index: (site-relative path, contents).
-    public static func files(for index: LanguageIndex, textLimit: Int = SiteIndex.textLimit) throws -> [(String, Data)] {
+    /// Every file of one language's index: (site-relative path, contents); documents only when
+    /// `documents` is true (see `documentFile`).
+    public static func files(for index: LanguageIndex, documents: Bool = true) throws -> [(String, Data)] {
         let base = "search/\(index.lang)/"
         var out: [(String, Data)] = []
         var shards: [String] = []
@@ -112,18 +113,26 @@ public enum SiteIndex {
         let signatures = Signature.all(index.documents, lang: index.lang).map { [String($0.doc), $0.text, $0.isRegex ? "regex" : "text"] }
         out.append((base + "signatures.js", try wrap(Signatures(lang: index.lang, items: signatures))))
 
-        for (n, d) in index.documents.enumerated() {
-            var text = d.body
-            let code = d.fields[Field.code.rawValue]
-            if !code.isEmpty { text += (text.isEmpty ? "" : "\n") + code }
-            if text.utf16.count > textLimit {
-                text = String(text.utf16.prefix(textLimit)) ?? String(text.prefix(textLimit / 2))
-            }
-            let doc = Doc(lang: d.lang, n: n, id: d.id, canonical: d.canonicalID, title: d.title, url: d.url, kind: d.kind, summary: d.summary,
-                          text: text, platforms: d.platforms, tools: d.tools, tags: d.tags)
-            out.append((base + "d/\(n).js", try wrap(doc)))
+        if documents {
+            for n in index.documents.indices { out.append(try documentFile(index, n)) }
         }
         return out
+    }
+
+    public static func documentPath(lang: String, _ n: Int) -> String { "search/\(lang)/d/\(n).js" }
+
+    /// `search/<lang>/d/<n>.js`: what a result shows.
+    public static func documentFile(_ index: LanguageIndex, _ n: Int, textLimit: Int = SiteIndex.textLimit) throws -> (String, Data) {
+        let d = index.documents[n]
+        var text = d.body
+        let code = d.fields[Field.code.rawValue]
+        if !code.isEmpty { text += (text.isEmpty ? "" : "\n") + code }
+        if text.utf16.count > textLimit {
+            text = String(text.utf16.prefix(textLimit)) ?? String(text.prefix(textLimit / 2))
+        }
+        let doc = Doc(lang: d.lang, n: n, id: d.id, canonical: d.canonicalID, title: d.title, url: d.url, kind: d.kind, summary: d.summary,
+                      text: text, platforms: d.platforms, tools: d.tools, tags: d.tags)
+        return (documentPath(lang: index.lang, n), try wrap(doc))
     }
 }
 

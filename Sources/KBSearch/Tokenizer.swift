@@ -23,7 +23,58 @@ public enum Tokenizer {
     public static let maxWordLength = 40
 
     public static func normalize(_ text: String) -> String {
-        text.precomposedStringWithCompatibilityMapping
+        // NFKC leaves ASCII as it is; Foundation's conversion is the slow part of indexing.
+        if isASCII(text) { return text }
+        return text.precomposedStringWithCompatibilityMapping
+    }
+
+    static func isASCII(_ text: String) -> Bool {
+        var s = text
+        return s.withUTF8 { buf in !buf.contains { $0 >= 0x80 } }
+    }
+
+    /// The same rules on ASCII text, byte by byte (UTF-16 offsets equal byte offsets there).
+    static func asciiTokens(_ text: String) -> [Token] {
+        var out: [Token] = []
+        var s = text
+        s.withUTF8 { buf in
+            var start = -1
+            var hasUnderscore = false
+            func flush(_ end: Int) {
+                guard start >= 0 else { return }
+                defer { start = -1; hasUnderscore = false }
+                let length = end - start
+                guard length <= maxWordLength else { return }
+                var bytes = [UInt8](repeating: 0, count: length)
+                for i in 0..<length {
+                    let b = buf[start + i]
+                    bytes[i] = (b >= 0x41 && b <= 0x5A) ? b + 32 : b
+                }
+                out.append(Token(term: String(decoding: bytes, as: UTF8.self), start: start, end: end, isCJK: false))
+                if hasUnderscore {
+                    var partStart = 0
+                    for i in 0...length where i == length || bytes[i] == 0x5F {
+                        if i > partStart, i - partStart != length {
+                            out.append(Token(term: String(decoding: bytes[partStart..<i], as: UTF8.self),
+                                             start: start + partStart, end: start + i, isCJK: false))
+                        }
+                        partStart = i + 1
+                    }
+                }
+            }
+            for i in 0..<buf.count {
+                let v = buf[i]
+                let word = (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || v == 0x5F
+                if word {
+                    if start < 0 { start = i }
+                    if v == 0x5F { hasUnderscore = true }
+                } else {
+                    flush(i)
+                }
+            }
+            flush(buf.count)
+        }
+        return out
     }
 
     public static func terms(_ text: String, mode: Mode) -> [String] {
@@ -71,6 +122,7 @@ public enum Tokenizer {
 
     /// Tokens of text already in NFKC; offsets are UTF-16 offsets into it.
     public static func tokensOfNormalized(_ text: String, mode: Mode) -> [Token] {
+        if isASCII(text) { return asciiTokens(text) }
         var out: [Token] = []
         var word = String.UnicodeScalarView()
         var wordStart = 0

@@ -5,16 +5,28 @@ enum DefaultTheme {
         "404.mustache": #"""
 {{> _head}}
 {{> _header}}
-<main id="main" class="not-found">
+<main id="main" class="page not-found">
+<p class="eyebrow">404</p>
 <h1>{{title}}</h1>
-<p>{{chrome.t.notFoundText}}</p>
-<p><a href="{{chrome.homeURL}}">{{chrome.t.home}}</a></p>
+<p class="summary">{{chrome.t.notFoundText}}</p>
+<form class="kb-search hero-search" role="search" action="{{chrome.searchURL}}" method="get">
+<label class="visually-hidden" for="hero-q">{{chrome.t.searchLabel}}</label>
+<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke-width="2.2"/><path d="m15.5 15.5 5 5" fill="none" stroke-width="2.2" stroke-linecap="round"/></svg>
+<input id="hero-q" type="search" name="q" placeholder="{{chrome.t.searchPlaceholder}}" autocomplete="off" spellcheck="false" data-kb-search>
+<button type="submit">{{chrome.t.searchButton}}</button>
+<div class="kb-search-popup" hidden></div>
+</form>
+<ul class="hero-links">
+<li><a href="{{chrome.homeURL}}">{{chrome.t.home}}</a></li>
+<li><a href="{{chrome.errorsURL}}">{{chrome.t.errorIndex}}</a></li>
+<li><a href="{{chrome.graphURL}}">{{chrome.t.graph}}</a></li>
+</ul>
 </main>
 {{> _footer}}
 
 """#,
         "_breadcrumbs.mustache": #"""
-<nav class="breadcrumbs" aria-label="Breadcrumbs">
+<nav class="breadcrumbs" aria-label="{{chrome.t.breadcrumbs}}">
 <ol>
 <li><a href="{{chrome.homeURL}}">{{chrome.t.home}}</a></li>
 {{#breadcrumbs}}<li><a href="{{url}}">{{title}}</a></li>
@@ -24,7 +36,18 @@ enum DefaultTheme {
 """#,
         "_footer.mustache": #"""
 <footer class="site-footer">
-<p><a href="{{chrome.homeURL}}">{{chrome.t.home}}</a> · {{chrome.siteTitle}}</p>
+<div class="footer-inner">
+<nav aria-label="{{chrome.t.browseKB}}">
+<ul>
+<li><a href="{{chrome.errorsURL}}">{{chrome.t.errorIndex}}</a></li>
+<li><a href="{{chrome.graphURL}}">{{chrome.t.graph}}</a></li>
+{{#chrome.alertsURL}}<li><a href="{{chrome.alertsURL}}">{{chrome.t.alertRunbooks}}</a></li>
+{{/chrome.alertsURL}}{{#chrome.browse}}<li><a href="{{url}}">{{title}}</a></li>
+{{/chrome.browse}}{{#chrome.feedURL}}<li><a href="{{chrome.feedURL}}">{{chrome.t.feed}}</a></li>
+{{/chrome.feedURL}}</ul>
+</nav>
+<p><a href="{{chrome.homeURL}}">{{chrome.siteTitle}}</a></p>
+</div>
 </footer>
 </body>
 </html>
@@ -37,250 +60,795 @@ enum DefaultTheme {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'">
+<meta name="color-scheme" content="light dark">
 <meta name="generator" content="kb">
 <title>{{title}}{{#chrome.siteTitle}} · {{chrome.siteTitle}}{{/chrome.siteTitle}}</title>
 {{#summary}}<meta name="description" content="{{summary}}">
-{{/summary}}{{#chrome.canonicalURL}}<link rel="canonical" href="{{chrome.canonicalURL}}">
-{{/chrome.canonicalURL}}<link rel="stylesheet" href="{{chrome.cssURL}}">
-<script src="{{chrome.jsURL}}" defer></script>
+{{/summary}}{{#redirectURL}}<meta http-equiv="refresh" content="0; url={{redirectURL}}">
+{{/redirectURL}}{{#chrome.canonicalURL}}<link rel="canonical" href="{{chrome.canonicalURL}}">
+{{/chrome.canonicalURL}}{{#chrome.feedURL}}<link rel="alternate" type="application/atom+xml" href="{{chrome.feedURL}}" title="{{chrome.t.feed}}">
+{{/chrome.feedURL}}{{#chrome.languages}}{{^current}}<link rel="alternate" hreflang="{{kind}}" href="{{url}}">
+{{/current}}{{/chrome.languages}}<link rel="icon" href="{{chrome.root}}assets/icon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="{{chrome.cssURL}}">
+<script src="{{chrome.jsURL}}"></script>
 </head>
 
 """#,
         "_header.mustache": ##"""
-<body>
+<body class="page-{{template}}" data-copy="{{chrome.t.copy}}" data-copied="{{chrome.t.copied}}" data-copy-failed="{{chrome.t.copyFailed}}" data-copy-label="{{chrome.t.copyLabel}}">
 <a class="skip" href="#main">{{chrome.t.skip}}</a>
 <header class="site-header">
-<a class="brand" href="{{chrome.homeURL}}">{{chrome.siteTitle}}</a>
-<nav class="site-nav" aria-label="{{chrome.t.sections}}">
+<div class="header-inner">
+<a class="brand" href="{{chrome.homeURL}}"><svg class="brand-mark" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="12" cy="4.5" r="2.6"/><circle cx="5" cy="19" r="2.6"/><circle cx="19" cy="19" r="2.6"/><path d="M12 7v4.5M12 11.5 6.2 16.6M12 11.5l5.8 5.1" fill="none" stroke-width="2" stroke-linecap="round"/></svg><span>{{chrome.siteTitle}}</span></a>
+<nav class="site-nav" aria-label="{{chrome.t.mainNav}}">
 <ul>
 {{#chrome.sections}}<li><a href="{{url}}">{{title}}</a></li>
-{{/chrome.sections}}</ul>
+{{/chrome.sections}}<li><a href="{{chrome.errorsURL}}">{{chrome.t.errorIndex}}</a></li>
+</ul>
 </nav>
-{{^empty(chrome.languages)}}<nav class="lang-switch" aria-label="{{chrome.t.language}}">
-<ul>
-{{#chrome.languages}}<li>{{#current}}<span aria-current="true" lang="{{kind}}">{{title}}</span>{{/current}}{{^current}}<a href="{{url}}" lang="{{kind}}" hreflang="{{kind}}">{{title}}</a>{{/current}}</li>
-{{/chrome.languages}}</ul>
-</nav>
-{{/empty(chrome.languages)}}<form class="kb-search" role="search" action="{{chrome.searchURL}}">
+<form class="kb-search" role="search" action="{{chrome.searchURL}}">
 <input type="search" name="q" aria-label="{{chrome.t.searchLabel}}" placeholder="{{chrome.t.searchPlaceholder}}" autocomplete="off" spellcheck="false">
 <div class="kb-search-popup" hidden></div>
 </form>
 <script src="{{chrome.root}}assets/search.js" data-kb-root="{{chrome.root}}" data-kb-lang="{{chrome.lang}}" defer></script>
+<div class="header-tools">
+<button type="button" class="theme-toggle" id="theme-toggle" aria-label="{{chrome.t.theme}}" title="{{chrome.t.theme}}" data-auto="{{chrome.t.themeAuto}}" data-light="{{chrome.t.themeLight}}" data-dark="{{chrome.t.themeDark}}"><svg class="icon icon-auto" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="12" cy="12" r="8" fill="none" stroke-width="2"/><path d="M12 4a8 8 0 0 1 0 16z"/></svg><svg class="icon icon-light" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="12" cy="12" r="4.5"/><path d="M12 1.5v3M12 19.5v3M1.5 12h3M19.5 12h3M4.6 4.6l2.1 2.1M17.3 17.3l2.1 2.1M4.6 19.4l2.1-2.1M17.3 6.7l2.1-2.1" fill="none" stroke-width="2" stroke-linecap="round"/></svg><svg class="icon icon-dark" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M20 14.5A8.5 8.5 0 0 1 9.5 4a8.5 8.5 0 1 0 10.5 10.5z"/></svg><span class="theme-label">{{chrome.t.themeAuto}}</span></button>
+{{^empty(chrome.languages)}}<nav class="lang-switch" aria-label="{{chrome.t.language}}">
+<ul>
+{{#chrome.languages}}<li>{{#current}}<span aria-current="page" lang="{{kind}}">{{title}}</span>{{/current}}{{^current}}<a href="{{url}}" lang="{{kind}}" hreflang="{{kind}}" rel="alternate">{{title}}</a>{{/current}}</li>
+{{/chrome.languages}}</ul>
+</nav>
+{{/empty(chrome.languages)}}</div>
+</div>
 </header>
 
 """##,
         "_items.mustache": #"""
 <ul class="items">
-{{#items}}<li><a href="{{url}}">{{title}}</a>{{#kindLabel}} <span class="badge kind kind-{{kind}}">{{kindLabel}}</span>{{/kindLabel}}{{#count}} <span class="count">{{count}}</span>{{/count}}{{#summary}}<p>{{summary}}</p>{{/summary}}</li>
+{{#items}}<li><a href="{{url}}">{{title}}</a>{{#.kindLabel}} <span class="badge kind kind-{{kind}}">{{.}}</span>{{/.kindLabel}}{{#.count}} <span class="count">{{.}}</span>{{/.count}}{{#.summary}}<p>{{.}}</p>{{/.summary}}</li>
 {{/items}}</ul>
+
+"""#,
+        "_link.mustache": #"""
+<a class="link-card" href="{{url}}"><span class="badge kind kind-{{kind}}">{{.kindLabel}}</span> <span class="link-title">{{title}}</span>{{#.summary}}<span class="link-summary">{{.}}</span>{{/.summary}}</a>
 
 """#,
         "_tree.mustache": #"""
 <section class="tree" aria-labelledby="tree-title">
 <h2 id="tree-title">{{chrome.t.troubleshooting}}</h2>
-{{^empty(causedSymptoms)}}<div class="tree-symptoms">
-<h3>{{chrome.t.causedSymptoms}}</h3>
+{{^empty(tree)}}<div class="flow">
+<div class="flow-root"><span class="flow-kind">{{chrome.t.symptom}}</span> <strong>{{title}}</strong></div>
+<ol class="flow-branches">
+{{#tree}}<li class="flow-branch">
+<div class="flow-node flow-cause"><span class="flow-kind">{{chrome.t.cause}}</span>
+<a href="{{url}}">{{title}}</a>
+{{#.summary}}<p>{{.}}</p>
+{{/.summary}}</div>
+<div class="flow-node flow-checks"><span class="flow-kind">{{chrome.t.checks}}</span>
+{{^empty(checks)}}<ul>
+{{#checks}}<li><a href="{{url}}"><code>{{id}}</code></a>{{#.os}} <span class="badge os">{{.}}</span>{{/.os}}</li>
+{{/checks}}</ul>
+{{/empty(checks)}}{{#empty(checks)}}<p class="none">{{chrome.t.noChecks}}</p>
+{{/empty(checks)}}</div>
+<div class="flow-node flow-fixes"><span class="flow-kind">{{chrome.t.fixes}}</span>
+{{^empty(fixes)}}<ul>
+{{#fixes}}<li><a href="{{url}}">{{title}}</a>{{#.note}} <span class="badge os">{{.}}</span>{{/.note}}</li>
+{{/fixes}}</ul>
+{{/empty(fixes)}}{{#empty(fixes)}}<p class="none"><a href="{{url}}">{{chrome.t.noFixes}}</a></p>
+{{/empty(fixes)}}</div>
+</li>
+{{/tree}}</ol>
+</div>
+{{/empty(tree)}}{{#empty(tree)}}<div class="flow flow-single">
+<ol class="flow-branches">
+<li class="flow-branch">
+{{^empty(causedSymptoms)}}<div class="flow-node flow-symptoms"><span class="flow-kind">{{chrome.t.causedSymptoms}}</span>
 <ul>
 {{#causedSymptoms}}<li><a href="{{url}}">{{title}}</a></li>
 {{/causedSymptoms}}</ul>
 </div>
-{{/empty(causedSymptoms)}}{{^empty(tree)}}<ol class="tree-causes">
-{{#tree}}<li class="tree-cause">
-<a class="tree-node node-cause" href="{{url}}">{{title}}</a>
-{{#summary}}<p>{{summary}}</p>{{/summary}}
-{{^empty(checks)}}<ul class="tree-checks">
-{{#checks}}<li><span class="badge role role-check">{{chrome.t.check}}</span> <a href="{{url}}"><code>{{id}}</code></a>{{#os}} <span class="badge os">{{os}}</span>{{/os}}</li>
-{{/checks}}</ul>
-{{/empty(checks)}}{{^empty(fixes)}}<ul class="tree-fixes">
-{{#fixes}}<li><span class="badge role role-fix">{{chrome.t.fix}}</span> <a href="{{url}}">{{title}}</a></li>
-{{/fixes}}</ul>
-{{/empty(fixes)}}</li>
-{{/tree}}</ol>
-{{/empty(tree)}}{{^empty(ownChecks)}}<h3>{{chrome.t.checks}}</h3>
-<ul class="tree-checks">
-{{#ownChecks}}<li><span class="badge role role-check">{{chrome.t.check}}</span> <a href="{{url}}"><code>{{id}}</code></a>{{#os}} <span class="badge os">{{os}}</span>{{/os}}</li>
+{{/empty(causedSymptoms)}}<div class="flow-node flow-cause flow-self"><span class="flow-kind">{{kindLabel}}</span>
+<strong>{{title}}</strong>
+</div>
+{{^empty(ownChecks)}}<div class="flow-node flow-checks"><span class="flow-kind">{{chrome.t.checks}}</span>
+<ul>
+{{#ownChecks}}<li><a href="{{url}}"><code>{{id}}</code></a>{{#.os}} <span class="badge os">{{.}}</span>{{/.os}}</li>
 {{/ownChecks}}</ul>
-{{/empty(ownChecks)}}{{^empty(ownFixes)}}<h3>{{chrome.t.fixes}}</h3>
-<ul class="tree-fixes">
-{{#ownFixes}}<li><span class="badge role role-fix">{{chrome.t.fix}}</span> <a href="{{url}}">{{title}}</a></li>
+</div>
+{{/empty(ownChecks)}}{{^empty(ownFixes)}}<div class="flow-node flow-fixes"><span class="flow-kind">{{chrome.t.fixes}}</span>
+<ul>
+{{#ownFixes}}<li><a href="{{url}}">{{title}}</a>{{#.note}} <span class="badge os">{{.}}</span>{{/.note}}</li>
 {{/ownFixes}}</ul>
-{{/empty(ownFixes)}}</section>
+</div>
+{{/empty(ownFixes)}}</li>
+</ol>
+</div>
+{{/empty(tree)}}</section>
+
+"""#,
+        "alert.mustache": #"""
+{{> _head}}
+{{> _header}}
+<main id="main" class="page alert-page">
+{{> _breadcrumbs}}
+<p class="meta"><span class="badge kind kind-runbook">{{kindLabel}}</span>{{#severity}} <span class="badge severity severity-{{severity}}">{{severity}}</span>{{/severity}}</p>
+<h1><code>{{title}}</code></h1>
+<p>{{chrome.t.alertLead}}</p>
+{{#items}}<a class="runbook-card" href="{{url}}"><span class="link-title">{{title}}</span>{{#.summary}}<span class="link-summary">{{.}}</span>{{/.summary}}<span class="button">{{chrome.t.openRunbook}} →</span></a>
+{{/items}}</main>
+{{> _footer}}
+
+"""#,
+        "alerts.mustache": #"""
+{{> _head}}
+{{> _header}}
+<main id="main" class="page alerts-index">
+<h1>{{title}}</h1>
+{{#summary}}<p class="summary">{{summary}}</p>
+{{/summary}}<div class="table-wrap"><table class="alert-table">
+<thead><tr><th scope="col">{{chrome.t.alert}}</th><th scope="col">{{chrome.t.severity}}</th><th scope="col">{{chrome.t.runbook}}</th></tr></thead>
+<tbody>
+{{#items}}<tr><td><a href="{{url}}"><code>{{.detail}}</code></a></td><td>{{#.note}}<span class="badge severity severity-{{.}}">{{.}}</span>{{/.note}}</td><td>{{title}}</td></tr>
+{{/items}}</tbody>
+</table></div>
+</main>
+{{> _footer}}
 
 """#,
         "article.mustache": ##"""
 {{> _head}}
 {{> _header}}
-<main id="main" class="article kind-{{kind}}">
+<main id="main" class="page article kind-{{kind}}">
 {{> _breadcrumbs}}
-<article>
+<div class="article-grid">
+<article class="article-main">
 <header class="article-header">
 <p class="meta"><span class="badge kind kind-{{kind}}">{{kindLabel}}</span>{{#severity}} <span class="badge severity severity-{{severity}}">{{severity}}</span>{{/severity}}{{#platforms}} <a class="badge platform" href="{{url}}">{{title}}</a>{{/platforms}}</p>
 <h1>{{title}}</h1>
-{{#summary}}<p class="summary">{{summary}}</p>{{/summary}}
-{{^empty(translations)}}<p class="translations">{{chrome.t.otherLanguages}}: {{#translations}}<a href="{{url}}">{{kindLabel}}</a> {{/translations}}</p>{{/empty(translations)}}
+{{#summary}}<p class="summary">{{summary}}</p>
+{{/summary}}<p class="byline">{{#updated}}<span>{{chrome.t.updated}} <time datetime="{{updated}}">{{updated}}</time></span>{{/updated}}{{#translations}} <a class="other-lang" href="{{url}}" hreflang="{{.note}}" lang="{{.note}}">{{.kindLabel}}</a>{{/translations}}</p>
 </header>
 {{#hasErrors}}<section class="errors" aria-labelledby="errors-title">
-<h2 id="errors-title">{{chrome.t.seenThisError}}</h2>
-<ul>
-{{#errors}}<li><code>{{text}}</code>{{#isRegex}} <span class="badge">{{chrome.t.regex}}</span>{{/isRegex}}</li>
+<h2 id="errors-title"><svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 2.5 1.5 21h21z" fill="none" stroke-width="2" stroke-linejoin="round"/><path d="M12 9.5v5M12 17.2v.3" fill="none" stroke-width="2.2" stroke-linecap="round"/></svg>{{chrome.t.seenThisError}}</h2>
+<p class="hint">{{chrome.t.seenThisErrorHint}}</p>
+<ul class="error-list">
+{{#errors}}<li><pre class="error-text"><code>{{text}}</code></pre>{{#isRegex}}<span class="badge pattern">{{chrome.t.regex}}</span>{{/isRegex}}</li>
 {{/errors}}</ul>
 </section>
-{{/hasErrors}}{{^empty(alerts)}}<section class="alerts"><h2>{{chrome.t.alerts}}</h2><ul>{{#alerts}}<li><code>{{title}}</code></li>{{/alerts}}</ul></section>
-{{/empty(alerts)}}{{#hasTree}}{{> _tree}}{{/hasTree}}
-{{#hasTOC}}<nav class="toc" aria-label="{{chrome.t.onThisPage}}">
-<h2>{{chrome.t.onThisPage}}</h2>
+{{/hasErrors}}{{#diagnose}}<aside class="diagnose" aria-labelledby="diagnose-title">
+<h2 id="diagnose-title"><svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 5h16v14H4z" fill="none" stroke-width="2" stroke-linejoin="round"/><path d="m7.5 9.5 3 2.5-3 2.5M12.5 15h4" fill="none" stroke-width="2" stroke-linecap="round"/></svg>{{chrome.t.diagnose}}</h2>
+<p>{{chrome.t.diagnoseText}}</p>
+<pre class="command"><code class="language-sh">{{command}}</code></pre>
+{{^empty(scripts)}}<p class="scripts">{{chrome.t.doctorScripts}}</p>
+<ul class="script-links">
+{{#scripts}}<li><a class="button" href="{{url}}" download>{{title}}</a> <span class="muted">{{.note}}</span></li>
+{{/scripts}}</ul>
+{{/empty(scripts)}}</aside>
+{{/diagnose}}{{#hasTree}}{{> _tree}}{{/hasTree}}
+{{^empty(alerts)}}<section class="alerts" aria-labelledby="alerts-title"><h2 id="alerts-title">{{chrome.t.alerts}}</h2>
+<ul class="alert-list">{{#alerts}}<li><a href="{{url}}"><code>{{title}}</code></a></li>{{/alerts}}</ul>
+</section>
+{{/empty(alerts)}}<div class="body">
+{{{body}}}
+</div>
+{{^empty(facets)}}<section class="facets">
+{{#facets}}<p><span class="facet-name">{{title}}</span> {{#items}}<a class="badge" href="{{url}}">{{title}}</a> {{/items}}</p>
+{{/facets}}</section>
+{{/empty(facets)}}{{#hasRelated}}<section class="related">
+{{^empty(requires)}}<div><h2>{{chrome.t.requires}}</h2>
+{{#requires}}{{> _link}}{{/requires}}</div>
+{{/empty(requires)}}{{^empty(seeAlso)}}<div><h2>{{chrome.t.seeAlso}}</h2>
+{{#seeAlso}}{{> _link}}{{/seeAlso}}</div>
+{{/empty(seeAlso)}}{{^empty(backlinks)}}<div><h2>{{chrome.t.referencedBy}}</h2>
+{{#backlinks}}{{> _link}}{{/backlinks}}</div>
+{{/empty(backlinks)}}</section>
+{{/hasRelated}}{{#hasMeta}}<footer class="article-meta">
+{{^empty(verified)}}<div><h2>{{chrome.t.verified}}</h2>
+<dl class="verified">{{#verified}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/verified}}</dl></div>
+{{/empty(verified)}}{{^empty(sources)}}<div><h2>{{chrome.t.sources}}</h2>
+<ol class="sources">{{#sources}}<li>{{#.url}}<a href="{{.}}">{{text}}</a>{{/.url}}{{^.url}}{{text}}{{/.url}}</li>{{/sources}}</ol></div>
+{{/empty(sources)}}{{#updated}}<p class="updated">{{chrome.t.updated}} <time datetime="{{updated}}">{{updated}}</time></p>
+{{/updated}}</footer>
+{{/hasMeta}}</article>
+{{#hasTOC}}<nav class="toc" aria-labelledby="toc-title">
+<h2 id="toc-title">{{chrome.t.onThisPage}}</h2>
 <ul>
 {{#toc}}<li{{#sub}} class="sub"{{/sub}}><a href="#{{anchor}}">{{text}}</a></li>
 {{/toc}}</ul>
 </nav>
-{{/hasTOC}}<div class="body">
-{{{body}}}
-</div>
-{{^empty(facets)}}<section class="facets">
-{{#facets}}<p><strong>{{title}}:</strong> {{#items}}<a class="badge" href="{{url}}">{{title}}</a> {{/items}}</p>
-{{/facets}}</section>
-{{/empty(facets)}}{{#hasRelated}}<section class="related">
-{{^empty(requires)}}<h2>{{chrome.t.requires}}</h2>
-<ul>{{#requires}}<li><a href="{{url}}">{{title}}</a></li>{{/requires}}</ul>
-{{/empty(requires)}}{{^empty(seeAlso)}}<h2>{{chrome.t.seeAlso}}</h2>
-<ul>{{#seeAlso}}<li><a href="{{url}}">{{title}}</a> <span class="badge kind kind-{{kind}}">{{kindLabel}}</span></li>{{/seeAlso}}</ul>
-{{/empty(seeAlso)}}{{^empty(backlinks)}}<h2>{{chrome.t.referencedBy}}</h2>
-<ul>{{#backlinks}}<li><a href="{{url}}">{{title}}</a> <span class="badge kind kind-{{kind}}">{{kindLabel}}</span></li>{{/backlinks}}</ul>
-{{/empty(backlinks)}}</section>
-{{/hasRelated}}{{#hasMeta}}<footer class="article-meta">
-{{^empty(sources)}}<h2>{{chrome.t.sources}}</h2>
-<ul class="sources">{{#sources}}<li>{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}}</li>{{/sources}}</ul>
-{{/empty(sources)}}{{^empty(verified)}}<p><strong>{{chrome.t.verified}}:</strong> {{#verified}}{{name}} {{value}}; {{/verified}}</p>
-{{/empty(verified)}}{{#updated}}<p><strong>{{chrome.t.updated}}:</strong> <time datetime="{{updated}}">{{updated}}</time></p>{{/updated}}
-</footer>
-{{/hasMeta}}</article>
+{{/hasTOC}}</div>
 </main>
 {{> _footer}}
 
 """##,
+        "assets/icon.svg": ##"""
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="5" fill="#1557d0"/><g fill="#fff" stroke="#fff"><circle cx="12" cy="5.5" r="2.2"/><circle cx="6" cy="18" r="2.2"/><circle cx="18" cy="18" r="2.2"/><path d="M12 7.5v4M12 11.5 7.2 16M12 11.5l4.8 4.5" fill="none" stroke-width="1.8" stroke-linecap="round"/></g></svg>
+
+"""##,
         "assets/kb.css": #"""
-/* kb default theme. No external resources: system fonts only. */
+/* kb default theme. No external resources: system fonts, inline SVG icons, no web font.
+   Colours: every text/background pair meets WCAG AA (4.5:1) in both schemes. */
 :root {
-  --bg: #ffffff; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --card: #f6f8fa;
-  --accent: #0b57d0; --accent-fg: #ffffff; --code-bg: #f3f4f6;
-  --symptom: #9a3412; --cause: #6d28d9; --fix: #166534; --runbook: #b91c1c; --concept: #1d4ed8; --reference: #475569;
-  --danger-bg: #fef2f2; --danger-fg: #991b1b;
-  color-scheme: light dark;
+  --bg: #ffffff; --bg-soft: #f5f7fa; --bg-sunk: #eef1f5; --fg: #161b22; --muted: #545d6b; --line: #dde2e8; --line-strong: #c4cbd4;
+  --accent: #1557d0; --accent-soft: #e9f0fd; --accent-fg: #ffffff; --focus: #1557d0;
+  --code-bg: #f3f5f8; --code-fg: #1b2330; --header-bg: rgba(255, 255, 255, 0.92);
+  --symptom: #b3440b; --symptom-bg: #fff3eb; --cause: #6b2bd4; --cause-bg: #f4effe; --fix: #157338; --fix-bg: #eaf8ef;
+  --runbook: #b5161d; --runbook-bg: #fdeeee; --concept: #1d4ed8; --concept-bg: #ecf2fe; --reference: #475569; --reference-bg: #f1f4f8;
+  --danger-bg: #fdecec; --danger-fg: #9b1a1a; --warn-bg: #fff7e6; --warn-fg: #7a4a00; --warn-line: #e3a008;
+  --shadow: 0 1px 2px rgba(16, 24, 40, 0.06), 0 1px 3px rgba(16, 24, 40, 0.08);
+  --radius: 10px; --mono: ui-monospace, "SFMono-Regular", "Cascadia Mono", Menlo, Consolas, "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace;
+  color-scheme: light;
 }
 @media (prefers-color-scheme: dark) {
   :root:not([data-theme="light"]) {
-    --bg: #0f1115; --fg: #e6e8eb; --muted: #a0a8b3; --line: #30363d; --card: #161b22;
-    --accent: #8ab4f8; --accent-fg: #0f1115; --code-bg: #1c2128;
-    --symptom: #fdba74; --cause: #c4b5fd; --fix: #86efac; --runbook: #fca5a5; --concept: #93c5fd; --reference: #cbd5e1;
-    --danger-bg: #2a1215; --danger-fg: #fecaca;
+    --bg: #0e1116; --bg-soft: #151a21; --bg-sunk: #1b212a; --fg: #e7ecf2; --muted: #a2adba; --line: #2a313c; --line-strong: #3a4350;
+    --accent: #82b1ff; --accent-soft: #17243a; --accent-fg: #0e1116; --focus: #82b1ff;
+    --code-bg: #161b22; --code-fg: #e2e8f0; --header-bg: rgba(14, 17, 22, 0.9);
+    --symptom: #ffb37d; --symptom-bg: #2a1c12; --cause: #c9b6ff; --cause-bg: #211a35; --fix: #7ee2a2; --fix-bg: #102619;
+    --runbook: #ff9b9b; --runbook-bg: #2e1517; --concept: #96bdff; --concept-bg: #15213a; --reference: #c5cfdb; --reference-bg: #1c222b;
+    --danger-bg: #2e1517; --danger-fg: #ffc1c1; --warn-bg: #2a2111; --warn-fg: #ffd98a; --warn-line: #b7791f;
+    --shadow: 0 1px 2px rgba(0, 0, 0, 0.4);
+    color-scheme: dark;
   }
 }
 :root[data-theme="dark"] {
-  --bg: #0f1115; --fg: #e6e8eb; --muted: #a0a8b3; --line: #30363d; --card: #161b22;
-  --accent: #8ab4f8; --accent-fg: #0f1115; --code-bg: #1c2128;
-  --symptom: #fdba74; --cause: #c4b5fd; --fix: #86efac; --runbook: #fca5a5; --concept: #93c5fd; --reference: #cbd5e1;
-  --danger-bg: #2a1215; --danger-fg: #fecaca;
+  --bg: #0e1116; --bg-soft: #151a21; --bg-sunk: #1b212a; --fg: #e7ecf2; --muted: #a2adba; --line: #2a313c; --line-strong: #3a4350;
+  --accent: #82b1ff; --accent-soft: #17243a; --accent-fg: #0e1116; --focus: #82b1ff;
+  --code-bg: #161b22; --code-fg: #e2e8f0; --header-bg: rgba(14, 17, 22, 0.9);
+  --symptom: #ffb37d; --symptom-bg: #2a1c12; --cause: #c9b6ff; --cause-bg: #211a35; --fix: #7ee2a2; --fix-bg: #102619;
+  --runbook: #ff9b9b; --runbook-bg: #2e1517; --concept: #96bdff; --concept-bg: #15213a; --reference: #c5cfdb; --reference-bg: #1c222b;
+  --danger-bg: #2e1517; --danger-fg: #ffc1c1; --warn-bg: #2a2111; --warn-fg: #ffd98a; --warn-line: #b7791f;
+  --shadow: 0 1px 2px rgba(0, 0, 0, 0.4);
+  color-scheme: dark;
 }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
+
+/* ---- Base ---- */
+*, *::before, *::after { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; scroll-padding-top: 5rem; }
 body {
   margin: 0; background: var(--bg); color: var(--fg);
-  font: 16px/1.6 system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", "Microsoft YaHei", sans-serif;
+  font: 16px/1.65 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;
+  text-rendering: optimizeLegibility;
 }
-a { color: var(--accent); }
-code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.9em; }
-code { background: var(--code-bg); padding: 0.1em 0.3em; border-radius: 4px; }
-pre { background: var(--code-bg); padding: 0.8em 1em; overflow-x: auto; border-radius: 6px; border: 1px solid var(--line); }
-pre code { background: none; padding: 0; }
-.skip { position: absolute; left: -999px; top: 0; background: var(--accent); color: var(--accent-fg); padding: 0.5em 1em; }
-.skip:focus { left: 0.5em; z-index: 10; }
-.site-header {
-  display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em 1.5em;
-  padding: 0.75em clamp(1em, 4vw, 2.5em); border-bottom: 1px solid var(--line); background: var(--card);
+a { color: var(--accent); text-underline-offset: 0.18em; text-decoration-thickness: 1px; }
+a:hover { text-decoration-thickness: 2px; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; border-radius: 4px; }
+h1, h2, h3, h4 { line-height: 1.25; letter-spacing: -0.01em; }
+h1 { font-size: clamp(1.7rem, 1.2rem + 2vw, 2.3rem); margin: 0.2em 0 0.35em; }
+h2 { font-size: 1.4rem; margin: 2em 0 0.6em; }
+h3 { font-size: 1.12rem; margin: 1.6em 0 0.5em; }
+.body h2 { padding-bottom: 0.3em; border-bottom: 1px solid var(--line); }
+h2 .anchor, h3 .anchor, h4 .anchor { margin-left: 0.35em; text-decoration: none; color: var(--muted); opacity: 0; }
+h2:hover .anchor, h3:hover .anchor, h4:hover .anchor, .anchor:focus { opacity: 1; }
+p, ul, ol, dl { margin: 0.7em 0; }
+code, pre, kbd { font-family: var(--mono); font-size: 0.88em; }
+code { background: var(--code-bg); color: var(--code-fg); padding: 0.12em 0.35em; border-radius: 5px; overflow-wrap: anywhere; }
+pre { background: var(--code-bg); color: var(--code-fg); padding: 0.9em 1.1em; overflow-x: auto; border-radius: 8px; border: 1px solid var(--line); line-height: 1.5; margin: 0; }
+pre code { background: none; padding: 0; font-size: 1em; overflow-wrap: normal; }
+kbd { border: 1px solid var(--line-strong); border-bottom-width: 2px; border-radius: 5px; padding: 0 0.4em; background: var(--bg); color: var(--muted); }
+img { max-width: 100%; height: auto; }
+hr { border: 0; border-top: 1px solid var(--line); margin: 2em 0; }
+blockquote { margin: 1em 0; padding: 0.2em 1em; border-left: 4px solid var(--line-strong); color: var(--muted); }
+.icon { width: 1.15em; height: 1.15em; vertical-align: -0.2em; fill: currentColor; stroke: currentColor; flex: none; }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.muted, .count { color: var(--muted); }
+.count { font-size: 0.85em; font-variant-numeric: tabular-nums; }
+.skip { position: absolute; left: -999px; top: 0.5em; background: var(--accent); color: var(--accent-fg); padding: 0.5em 1em; border-radius: 6px; z-index: 100; }
+.skip:focus { left: 0.5em; }
+.copy-buffer { position: fixed; top: 0; left: -9999px; opacity: 0; }
+
+/* ---- Header ---- */
+.site-header { position: sticky; top: 0; z-index: 20; background: var(--header-bg); border-bottom: 1px solid var(--line); backdrop-filter: saturate(1.5) blur(8px); }
+.header-inner { max-width: 88rem; margin: 0 auto; display: flex; align-items: center; gap: 0.6em 1.4em; padding: 0.6em clamp(0.9em, 3vw, 2em); flex-wrap: wrap; }
+.brand { display: inline-flex; align-items: center; gap: 0.5em; font-weight: 700; font-size: 1.05em; color: var(--fg); text-decoration: none; }
+.brand-mark { width: 1.6em; height: 1.6em; fill: var(--accent); stroke: var(--accent); }
+.site-nav ul, .lang-switch ul, .hero-links, .legend, .script-links { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.2em 1.1em; }
+.site-nav a { color: var(--fg); text-decoration: none; font-size: 0.95em; padding: 0.3em 0; }
+.site-nav a:hover { color: var(--accent); }
+.header-tools { margin-left: auto; display: flex; align-items: center; gap: 0.8em; }
+.theme-toggle { display: inline-flex; align-items: center; gap: 0.35em; font: inherit; font-size: 0.88em; color: var(--fg); background: var(--bg-soft); border: 1px solid var(--line); border-radius: 999px; padding: 0.25em 0.75em; cursor: pointer; }
+.theme-toggle:hover { border-color: var(--line-strong); }
+.theme-toggle .icon { display: none; }
+.theme-toggle .icon-auto, .theme-toggle[data-mode="light"] .icon-light, .theme-toggle[data-mode="dark"] .icon-dark { display: inline; }
+.theme-toggle[data-mode="light"] .icon-auto, .theme-toggle[data-mode="dark"] .icon-auto { display: none; }
+.lang-switch { font-size: 0.92em; }
+.lang-switch ul { gap: 0.3em; }
+.lang-switch a, .lang-switch span { display: inline-block; padding: 0.15em 0.6em; border-radius: 999px; text-decoration: none; }
+.lang-switch span[aria-current] { background: var(--accent-soft); color: var(--fg); font-weight: 600; }
+.lang-switch a { color: var(--muted); }
+.lang-switch a:hover { color: var(--accent); }
+
+/* The search box (search.js fills the popup). */
+.kb-search { position: relative; flex: 1 1 16rem; max-width: 26rem; }
+.kb-search input[type=search] {
+  width: 100%; font: inherit; font-size: 0.93em; color: var(--fg); background: var(--bg-soft);
+  border: 1px solid var(--line); border-radius: 8px; padding: 0.42em 0.8em;
 }
-.brand { font-weight: 700; font-size: 1.1em; color: var(--fg); text-decoration: none; }
-.site-nav ul, .lang-switch ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25em 1em; }
-.lang-switch { margin-left: auto; }
-.lang-switch span[aria-current] { font-weight: 600; }
-main { max-width: 52rem; margin: 0 auto; padding: 1em clamp(1em, 4vw, 2.5em) 3em; }
-h1 { font-size: 1.9em; line-height: 1.25; margin: 0.3em 0; }
-h2 { font-size: 1.35em; margin-top: 1.8em; border-bottom: 1px solid var(--line); padding-bottom: 0.2em; }
-h3 { font-size: 1.1em; }
-h2 .anchor, h3 .anchor, h4 .anchor { visibility: hidden; margin-left: 0.3em; text-decoration: none; color: var(--muted); }
-h2:hover .anchor, h3:hover .anchor, h4:hover .anchor { visibility: visible; }
-.summary { font-size: 1.1em; color: var(--muted); }
-.meta { margin: 0; display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center; }
+.kb-search input[type=search]:focus { background: var(--bg); border-color: var(--accent); outline: 2px solid var(--accent-soft); }
+.kb-search-popup {
+  position: absolute; left: 0; right: 0; top: calc(100% + 6px); z-index: 30; max-height: 70vh; overflow: auto;
+  background: var(--bg); border: 1px solid var(--line-strong); border-radius: var(--radius); box-shadow: 0 12px 32px rgba(0, 0, 0, 0.18); padding: 0.35em;
+}
+.kb-search-popup[hidden] { display: none; }
+.kb-result { padding: 0.55em 0.7em; border-radius: 8px; }
+.kb-result[aria-selected="true"], .kb-result:hover { background: var(--accent-soft); }
+.kb-result-title { font-weight: 600; text-decoration: none; }
+.kb-snippet { margin: 0.2em 0 0; font-size: 0.88em; color: var(--muted); }
+.kb-snippet mark, .kb-results mark { background: #fde68a; color: #1a1a1a; border-radius: 3px; padding: 0 0.1em; }
+.kb-search-more { display: block; padding: 0.5em 0.7em; font-size: 0.9em; }
+.kb-search-empty { margin: 0.4em 0.7em; color: var(--muted); }
+.page-home .site-header .kb-search, .page-404 .site-header .kb-search { display: none; }
+
+/* ---- Page frame ---- */
+main { display: block; max-width: 76rem; margin: 0 auto; padding: 1.2em clamp(1em, 4vw, 2.5em) 4em; }
+main.article { max-width: 88rem; }
+.summary { font-size: 1.12em; color: var(--muted); max-width: 46rem; }
+.eyebrow { margin: 0; text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.78em; font-weight: 600; color: var(--muted); }
+.breadcrumbs ol { list-style: none; padding: 0; margin: 0 0 0.6em; display: flex; flex-wrap: wrap; gap: 0.35em; font-size: 0.88em; }
+.breadcrumbs a { color: var(--muted); text-decoration: none; }
+.breadcrumbs a:hover { color: var(--accent); text-decoration: underline; }
+.breadcrumbs li + li::before { content: "/"; margin-right: 0.35em; color: var(--line-strong); }
+.notice { padding: 0.8em 1em; border-radius: var(--radius); background: var(--bg-soft); border: 1px solid var(--line); }
+.button, .hero-search button {
+  display: inline-flex; align-items: center; gap: 0.4em; font: inherit; font-weight: 600; font-size: 0.93em; text-decoration: none;
+  background: var(--accent); color: var(--accent-fg); border: 0; border-radius: 8px; padding: 0.45em 1em; cursor: pointer;
+}
+.button:hover, .hero-search button:hover { filter: brightness(1.08); text-decoration: none; }
+
+/* ---- Badges ---- */
 .badge {
-  display: inline-block; font-size: 0.78em; line-height: 1.4; padding: 0.05em 0.55em; border-radius: 999px;
-  border: 1px solid var(--line); color: var(--muted); text-decoration: none; white-space: nowrap;
+  display: inline-flex; align-items: center; font-size: 0.75rem; font-weight: 600; line-height: 1.5; padding: 0.05em 0.6em; border-radius: 999px;
+  border: 1px solid var(--line-strong); color: var(--muted); background: var(--bg); text-decoration: none; white-space: nowrap; letter-spacing: 0.01em;
 }
-.kind-symptom.badge { color: var(--symptom); border-color: currentColor; }
-.kind-cause.badge { color: var(--cause); border-color: currentColor; }
-.kind-fix.badge { color: var(--fix); border-color: currentColor; }
-.kind-runbook.badge { color: var(--runbook); border-color: currentColor; }
-.kind-concept.badge { color: var(--concept); border-color: currentColor; }
-.kind-reference.badge { color: var(--reference); border-color: currentColor; }
-.role-check { color: var(--cause); border-color: currentColor; }
-.role-fix { color: var(--fix); border-color: currentColor; }
-.role-example, .role-output { color: var(--concept); border-color: currentColor; }
+a.badge:hover { border-color: var(--accent); color: var(--accent); }
+.kind-symptom.badge { color: var(--symptom); background: var(--symptom-bg); border-color: transparent; }
+.kind-cause.badge { color: var(--cause); background: var(--cause-bg); border-color: transparent; }
+.kind-fix.badge { color: var(--fix); background: var(--fix-bg); border-color: transparent; }
+.kind-runbook.badge { color: var(--runbook); background: var(--runbook-bg); border-color: transparent; }
+.kind-concept.badge { color: var(--concept); background: var(--concept-bg); border-color: transparent; }
+.kind-reference.badge { color: var(--reference); background: var(--reference-bg); border-color: transparent; }
+.role-check { color: var(--cause); background: var(--cause-bg); border-color: transparent; }
+.role-fix { color: var(--fix); background: var(--fix-bg); border-color: transparent; }
+.role-example, .role-output { color: var(--concept); background: var(--concept-bg); border-color: transparent; }
+.effect-mutates { color: var(--warn-fg); background: var(--warn-bg); border-color: transparent; }
 .effect-destructive, .severity-critical { color: var(--danger-fg); background: var(--danger-bg); border-color: currentColor; }
-.breadcrumbs ol { list-style: none; padding: 0; margin: 0.5em 0; display: flex; flex-wrap: wrap; gap: 0.3em; font-size: 0.9em; }
-.breadcrumbs li + li::before { content: "›"; margin-right: 0.3em; color: var(--muted); }
-.errors { background: var(--card); border: 1px solid var(--line); border-left: 4px solid var(--symptom); border-radius: 6px; padding: 0 1em 0.5em; margin: 1em 0; }
-.errors h2 { border: 0; margin-top: 0.6em; font-size: 1.05em; }
-.errors ul { padding-left: 1.2em; }
-.errors code { white-space: pre-wrap; word-break: break-word; }
-.tree { border: 1px solid var(--line); border-radius: 8px; padding: 0 1em 1em; margin: 1.5em 0; }
-.tree h2 { border: 0; font-size: 1.1em; }
-.tree-causes { list-style: none; padding: 0; margin: 0; counter-reset: cause; }
-.tree-cause { position: relative; margin: 0.6em 0 0.6em 1.2em; padding: 0.5em 0.8em; border-left: 3px solid var(--cause); background: var(--card); border-radius: 0 6px 6px 0; }
-.tree-cause::before { content: ""; position: absolute; left: -1.25em; top: 1.1em; width: 1.1em; border-top: 2px solid var(--line); }
-.tree-cause p { margin: 0.2em 0; color: var(--muted); font-size: 0.95em; }
-.tree-node { font-weight: 600; }
-.tree-checks, .tree-fixes { list-style: none; padding-left: 1em; margin: 0.3em 0; }
-.tree-checks li, .tree-fixes li { margin: 0.15em 0; }
-.toc { font-size: 0.92em; border-left: 2px solid var(--line); padding-left: 1em; margin: 1em 0; }
-.toc h2 { font-size: 1em; border: 0; margin: 0; }
-.toc ul { list-style: none; padding: 0; margin: 0.3em 0; }
-.toc li.sub { padding-left: 1em; }
-figure.block { margin: 1em 0; }
-figure.block figcaption { display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center; margin-bottom: 0.3em; }
+.severity-warning { color: var(--warn-fg); background: var(--warn-bg); border-color: transparent; }
+.admin { color: var(--warn-fg); background: var(--warn-bg); border-color: var(--warn-line); }
+.platform::before { content: ""; display: inline-block; width: 0.5em; height: 0.5em; border-radius: 50%; background: currentColor; margin-right: 0.4em; opacity: 0.5; }
+
+/* ---- Home ---- */
+.hero { padding: clamp(1.5em, 6vw, 4em) 1em 1.5em; max-width: 56rem; margin: 0 auto; text-align: center; background: radial-gradient(ellipse at 50% 0%, var(--accent-soft), transparent 70%); border-radius: 0 0 2rem 2rem; }
+.hero .summary { margin-left: auto; margin-right: auto; }
+.hero-links { justify-content: center; }
+.hero-search { text-align: left; }
+.hero h1 { font-size: clamp(1.9rem, 1.3rem + 2.6vw, 2.8rem); letter-spacing: -0.02em; }
+.hero-search {
+  display: flex; align-items: center; gap: 0.6em; max-width: none; margin: 1.4em 0 0.6em; padding: 0.45em 0.45em 0.45em 1em;
+  background: var(--bg); border: 2px solid var(--line-strong); border-radius: 14px; box-shadow: var(--shadow);
+}
+.hero-search:focus-within { border-color: var(--accent); }
+.hero-search .icon { color: var(--muted); width: 1.3em; height: 1.3em; }
+.hero-search input[type=search] { flex: 1; min-width: 0; border: 0; background: transparent; font: inherit; font-size: 1.1em; color: var(--fg); padding: 0.45em 0; outline: none; }
+.hero-search input[type=search]:focus { outline: none; border: 0; background: transparent; }
+.hero-search button { padding: 0.6em 1.2em; font-size: 1em; border-radius: 10px; }
+.hero-search .kb-search-popup { top: calc(100% + 8px); }
+.hint { color: var(--muted); font-size: 0.92em; margin: 0.3em 0 1em; }
+.hero-links { gap: 0.5em; margin-top: 1em; }
+.hero-links a { display: inline-block; padding: 0.3em 0.85em; border: 1px solid var(--line); border-radius: 999px; text-decoration: none; font-size: 0.92em; background: var(--bg-soft); }
+.hero-links a:hover { border-color: var(--accent); }
+.hero-links li { display: inline-flex; align-items: center; gap: 0.3em; }
+.group-head { display: flex; align-items: baseline; justify-content: space-between; gap: 1em; margin: 2.2em 0 0.9em; }
+.group-head h2 { margin: 0; }
+.group-head a { font-size: 0.92em; text-decoration: none; }
+.cards { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 19rem), 1fr)); gap: 0.9em; }
+.card { position: relative; display: flex; flex-direction: column; gap: 0.4em; border: 1px solid var(--line); border-radius: var(--radius); padding: 1em 1.1em; background: var(--bg); box-shadow: var(--shadow); transition: border-color 0.15s, transform 0.15s; }
+.card:hover { border-color: var(--accent); transform: translateY(-1px); }
+.card-link { font-weight: 600; color: var(--fg); text-decoration: none; line-height: 1.35; }
+.card-link::after { content: ""; position: absolute; top: 0; right: 0; bottom: 0; left: 0; border-radius: var(--radius); }
+.card-link:focus-visible::after { outline: 3px solid var(--focus); }
+.card p { margin: 0; color: var(--muted); font-size: 0.92em; }
+.card-sample { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; font-size: 0.8em; padding: 0.35em 0.6em; border-left: 3px solid var(--symptom); border-radius: 4px; white-space: pre-wrap; overflow-wrap: anywhere; overflow: hidden; }
+.card > p:not(.card-note) { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3; overflow: hidden; }
+.card.kind-runbook .card-sample { border-left-color: var(--runbook); }
+.card-note { font-size: 0.8em !important; text-transform: lowercase; letter-spacing: 0.02em; }
+.card.kind-symptom { border-top: 3px solid var(--symptom); }
+.card.kind-runbook { border-top: 3px solid var(--runbook); }
+
+/* ---- Listings ---- */
+.items { list-style: none; padding: 0; margin: 0; border-top: 1px solid var(--line); }
+.items li { padding: 0.65em 0.2em; border-bottom: 1px solid var(--line); }
+.items li > a { font-weight: 600; text-decoration: none; }
+.items li > a:hover { text-decoration: underline; }
+.items li p { margin: 0.2em 0 0; color: var(--muted); font-size: 0.93em; }
+.group h2 { display: flex; align-items: baseline; gap: 0.5em; }
+.term-cloud { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5em; }
+.term-cloud a { display: inline-block; padding: 0.3em 0.8em; border: 1px solid var(--line); border-radius: 999px; text-decoration: none; background: var(--bg-soft); }
+.term-cloud a:hover { border-color: var(--accent); }
+
+/* ---- Article ---- */
+.article-grid { display: grid; grid-template-columns: minmax(0, 1fr); gap: 2.5em; }
+@media (min-width: 72rem) {
+  .article-grid { grid-template-columns: minmax(0, 50rem) 15rem; justify-content: center; }
+  .toc { position: sticky; top: 5rem; align-self: start; max-height: calc(100vh - 6rem); overflow: auto; }
+}
+.article-header .meta { display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center; margin: 0.4em 0 0; }
+.byline { display: flex; flex-wrap: wrap; gap: 0.4em 1em; font-size: 0.88em; color: var(--muted); margin-top: 0.4em; }
+.other-lang { font-weight: 600; }
+.other-lang::before { content: "⇄ "; }
+.errors, .diagnose, .tree { border: 1px solid var(--line); border-radius: var(--radius); padding: 0.3em 1.2em 1em; margin: 1.4em 0; background: var(--bg); box-shadow: var(--shadow); }
+.errors { border-left: 4px solid var(--symptom); background: linear-gradient(var(--symptom-bg), var(--bg) 6em); }
+.errors h2, .diagnose h2, .tree h2 { display: flex; align-items: center; gap: 0.45em; font-size: 1.08rem; margin: 0.8em 0 0.3em; border: 0; padding: 0; }
+.errors h2 .icon { color: var(--symptom); }
+.errors .hint { margin: 0 0 0.7em; }
+.error-list { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.35em; }
+.error-list li { display: flex; align-items: flex-start; gap: 0.5em; min-width: 0; }
+.error-list .copyable { flex: 1; min-width: 0; }
+pre.error-text { background: var(--bg); border: 1px solid var(--line); padding: 0.4em 0.75em; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.92em; }
+pre.error-text code { overflow-wrap: anywhere; }
+.diagnose { border-left: 4px solid var(--cause); background: linear-gradient(var(--cause-bg), var(--bg) 6em); }
+.diagnose h2 .icon { color: var(--cause); }
+.diagnose .scripts { margin-bottom: 0.3em; }
+.script-links { gap: 0.6em 1.2em; }
+.script-links li { display: inline-flex; align-items: center; gap: 0.4em; }
+.script-links .muted { font-size: 0.88em; }
+
+/* The troubleshooting path as a diagram: symptom → causes → checks → fixes. */
+.flow { margin: 0.6em 0 0.2em; }
+.flow-root { display: inline-flex; align-items: center; gap: 0.6em; padding: 0.5em 0.9em; border-radius: 8px; background: var(--symptom-bg); border: 1px solid var(--symptom); font-size: 0.95em; }
+.flow-kind { display: block; font-size: 0.7rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); margin-bottom: 0.15em; }
+.flow-root .flow-kind { display: inline; color: var(--symptom); margin: 0; }
+.flow-branches { list-style: none; margin: 0 0 0 1.1em; padding: 0.6em 0 0 1.4em; border-left: 2px solid var(--line-strong); display: grid; gap: 0.8em; counter-reset: branch; }
+.flow-single .flow-branches { margin: 0; padding: 0; border: 0; }
+.flow-branch { position: relative; display: grid; grid-template-columns: 1.3fr 1fr 1fr; gap: 1.6em; align-items: stretch; counter-increment: branch; }
+.flow-single .flow-branch { grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); }
+.flow:not(.flow-single) > .flow-branches > .flow-branch::before { content: ""; position: absolute; left: -1.4em; top: 1.4em; width: 1.4em; border-top: 2px solid var(--line-strong); }
+.flow-node { position: relative; border-radius: 8px; padding: 0.55em 0.8em; border: 1px solid var(--line); background: var(--bg-soft); font-size: 0.92em; min-width: 0; }
+.flow-node + .flow-node::before { content: "→"; position: absolute; left: -1.25em; top: 0.9em; color: var(--muted); font-weight: 700; }
+.flow-node ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.25em; }
+.flow-node p { margin: 0.2em 0 0; color: var(--muted); font-size: 0.92em; }
+.flow-node .none { font-style: italic; }
+.flow-cause { border-color: var(--cause); background: var(--cause-bg); }
+.flow-cause .flow-kind::after { content: " " counter(branch); }
+.flow-single .flow-cause .flow-kind::after { content: none; }
+.flow-cause > a, .flow-self strong { font-weight: 600; }
+.flow-checks .flow-kind { color: var(--cause); }
+.flow-fixes { border-color: var(--fix); background: var(--fix-bg); }
+.flow-fixes .flow-kind { color: var(--fix); }
+.flow-symptoms { border-color: var(--symptom); background: var(--symptom-bg); }
+.flow-symptoms .flow-kind { color: var(--symptom); }
+@media (max-width: 44rem) {
+  .flow-branch, .flow-single .flow-branch { grid-template-columns: minmax(0, 1fr); gap: 1.3em; }
+  .flow-node + .flow-node::before { content: "↓"; left: 0.9em; top: -1.3em; }
+}
+
+.alerts h2 { font-size: 1.08rem; }
+.alert-list { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5em; }
+.body { margin-top: 1.5em; }
+.body > :first-child { margin-top: 0.5em; }
+.body li + li { margin-top: 0.25em; }
+.facets { margin-top: 2.5em; padding-top: 1em; border-top: 1px solid var(--line); font-size: 0.92em; }
+.facets p { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35em; margin: 0.4em 0; }
+.facet-name { color: var(--muted); min-width: 9em; }
+.related { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 16rem), 1fr)); gap: 0.4em 1.5em; margin-top: 2em; }
+.related h2 { font-size: 1rem; margin: 1em 0 0.5em; color: var(--muted); text-transform: uppercase; letter-spacing: 0.06em; font-size: 0.8rem; }
+.link-card { display: block; padding: 0.55em 0.75em; margin-bottom: 0.45em; border: 1px solid var(--line); border-radius: 8px; text-decoration: none; color: var(--fg); background: var(--bg); }
+.link-card:hover { border-color: var(--accent); }
+.link-title { font-weight: 600; }
+.link-summary { display: block; font-size: 0.86em; color: var(--muted); margin-top: 0.15em; }
+.article-meta { margin-top: 2.5em; padding: 0.2em 1.2em 0.8em; border-radius: var(--radius); background: var(--bg-soft); font-size: 0.9em; color: var(--muted); display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 18rem), 1fr)); gap: 0 2em; }
+.article-meta h2 { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.06em; margin: 1.1em 0 0.4em; }
+.verified { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 0.8em; margin: 0; }
+.verified dt { font-weight: 600; color: var(--fg); }
+.verified dd { margin: 0; }
+.sources { padding-left: 1.3em; overflow-wrap: anywhere; }
+.updated { grid-column: 1 / -1; margin: 0.8em 0 0; }
+.toc { font-size: 0.88em; }
+.toc h2 { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); margin: 0.3em 0 0.6em; border: 0; }
+.toc ul { list-style: none; padding: 0; margin: 0; border-left: 2px solid var(--line); }
+.toc li a { display: block; padding: 0.22em 0 0.22em 0.9em; margin-left: -2px; border-left: 2px solid transparent; color: var(--muted); text-decoration: none; line-height: 1.4; }
+.toc li.sub a { padding-left: 1.8em; }
+.toc a:hover { color: var(--fg); }
+.toc a[aria-current] { color: var(--accent); border-left-color: var(--accent); font-weight: 600; }
+@media (max-width: 71.99rem) { .toc { order: -1; display: none; } }
+
+/* ---- Code blocks ---- */
+.copyable { position: relative; }
+.copy-button {
+  position: absolute; top: 0.45em; right: 0.45em; font: inherit; font-size: 0.75rem; font-weight: 600; color: var(--muted);
+  background: var(--bg); border: 1px solid var(--line-strong); border-radius: 6px; padding: 0.15em 0.6em; cursor: pointer; opacity: 0.85;
+}
+.copyable:hover .copy-button, .copy-button:focus-visible { opacity: 1; }
+.copy-button:hover { color: var(--accent); border-color: var(--accent); }
+.copy-button[data-state="copied"] { color: var(--fix); border-color: var(--fix); }
+.copyable pre { padding-right: 4.8em; }
+.code, figure.block { margin: 1em 0; }
+figure.block figcaption { display: flex; flex-wrap: wrap; gap: 0.35em; align-items: center; margin-bottom: 0.4em; }
+.block-id { font-size: 0.8em; }
 figure.block-check pre { border-left: 4px solid var(--cause); }
 figure.block-fix pre { border-left: 4px solid var(--fix); }
-.callout.danger { background: var(--danger-bg); color: var(--danger-fg); border: 1px solid currentColor; border-radius: 6px; padding: 0.5em 0.8em; }
-.table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; margin: 1em 0; }
-th, td { border: 1px solid var(--line); padding: 0.35em 0.7em; vertical-align: top; }
-th { background: var(--card); }
+figure.block-example pre, figure.block-output pre { border-left: 4px solid var(--concept); }
+.callout { border-radius: 8px; padding: 0.6em 0.9em; margin: 0.5em 0; border: 1px solid; }
+.callout.danger { background: var(--danger-bg); color: var(--danger-fg); border-color: currentColor; font-weight: 600; }
+.callout.danger::before { content: "⚠ "; }
+.table-wrap { overflow-x: auto; margin: 1em 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.94em; }
+th, td { border-bottom: 1px solid var(--line); padding: 0.5em 0.75em; vertical-align: top; text-align: left; }
+th { background: var(--bg-soft); font-weight: 600; border-bottom-color: var(--line-strong); }
 .align-right { text-align: right; } .align-center { text-align: center; }
-.items { list-style: none; padding: 0; }
-.items li { padding: 0.45em 0; border-bottom: 1px solid var(--line); }
-.items li p { margin: 0.15em 0 0; color: var(--muted); font-size: 0.93em; }
-.cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: 0.8em; }
-.cards li { border: 1px solid var(--line); border-radius: 8px; padding: 0.8em 1em; background: var(--card); }
-.cards a { font-weight: 600; }
-.cards p { margin: 0.3em 0 0; color: var(--muted); font-size: 0.93em; }
-.count { color: var(--muted); font-size: 0.85em; }
-.article-meta { margin-top: 2.5em; font-size: 0.92em; color: var(--muted); }
-.article-meta h2 { font-size: 1em; }
-.sources { word-break: break-all; }
-.site-footer { border-top: 1px solid var(--line); padding: 1em clamp(1em, 4vw, 2.5em); color: var(--muted); font-size: 0.9em; }
 .raw-html { white-space: pre-wrap; }
-@media print {
-  .site-header, .site-footer, .skip, .toc, .anchor { display: none !important; }
-  main { max-width: none; padding: 0; }
-  a { color: inherit; }
-  pre { white-space: pre-wrap; }
+.task-list { list-style: none; padding-left: 1em; }
+
+/* ---- Diagrams (Graphviz SVG, coloured here so dark mode applies) ---- */
+figure.diagram { margin: 1.4em 0; padding: 1em; border: 1px solid var(--line); border-radius: var(--radius); background: var(--bg-soft); overflow-x: auto; text-align: center; }
+.diagram-svg { max-width: 100%; height: auto; color: var(--fg); }
+.diagram-svg a { color: var(--fg); }
+.diagram-svg a:hover text, .diagram-svg a:focus text { fill: var(--accent); text-decoration: underline; }
+.diagram [stroke="black"] { stroke: currentColor; }
+.diagram [fill="black"] { fill: currentColor; }
+.diagram [fill="white"] { fill: var(--bg); }
+.diagram text:not([fill]) { fill: currentColor; }
+.diagram .cluster > path, .diagram .cluster > polygon { stroke: var(--line-strong); fill: var(--bg); }
+.diagram .node a:hover path, .diagram .node a:hover polygon { stroke-width: 2.5; }
+.diagram .kind-symptom path, .diagram .kind-symptom polygon { fill: var(--symptom-bg); stroke: var(--symptom); }
+.diagram .kind-cause path, .diagram .kind-cause polygon { fill: var(--cause-bg); stroke: var(--cause); }
+.diagram .kind-fix path, .diagram .kind-fix polygon { fill: var(--fix-bg); stroke: var(--fix); }
+.diagram .kind-runbook path, .diagram .kind-runbook polygon { fill: var(--runbook-bg); stroke: var(--runbook); }
+.diagram .kind-concept path, .diagram .kind-concept polygon { fill: var(--concept-bg); stroke: var(--concept); }
+.diagram .kind-reference path, .diagram .kind-reference polygon { fill: var(--reference-bg); stroke: var(--reference); }
+.diagram .edge path { stroke: var(--muted); }
+.diagram .edge polygon { fill: var(--muted); stroke: var(--muted); }
+.diagram-source { text-align: left; margin-top: 0.6em; font-size: 0.85em; }
+.diagram-source summary { cursor: pointer; color: var(--muted); }
+.graph-figure { text-align: center; }
+.graph-figure .diagram-svg { min-width: 40rem; }
+.legend { gap: 0.5em; margin: 1em 0; font-size: 0.85em; }
+.legend li { padding: 0.1em 0.7em; border-radius: 999px; border: 1px solid; }
+.legend .kind-symptom { color: var(--symptom); background: var(--symptom-bg); }
+.legend .kind-cause { color: var(--cause); background: var(--cause-bg); }
+.legend .kind-fix { color: var(--fix); background: var(--fix-bg); }
+.legend .kind-runbook { color: var(--runbook); background: var(--runbook-bg); }
+.legend .kind-concept { color: var(--concept); background: var(--concept-bg); }
+.legend .kind-reference { color: var(--reference); background: var(--reference-bg); }
+.graph-list { margin-top: 1.5em; }
+.graph-list summary { cursor: pointer; font-weight: 600; }
+.graph-list ul ul { font-size: 0.92em; }
+
+/* ---- Error index, alerts ---- */
+.error-group h2 a { color: inherit; text-decoration: none; }
+.error-table td:first-child { width: 58%; }
+code.error-text { white-space: pre-wrap; display: inline-block; }
+.alert-table code { font-weight: 600; }
+.runbook-card { display: grid; gap: 0.4em; max-width: 40rem; padding: 1.1em 1.2em; margin: 1em 0; border: 1px solid var(--line); border-top: 3px solid var(--runbook); border-radius: var(--radius); text-decoration: none; color: var(--fg); box-shadow: var(--shadow); }
+.runbook-card .link-title { font-size: 1.1em; }
+.runbook-card .button { justify-self: start; margin-top: 0.4em; }
+
+/* ---- Search page (search.js) ---- */
+.kb-search-page-form { display: flex; gap: 0.5em; max-width: 44rem; }
+.kb-search-page-form input[type=search] { flex: 1; font: inherit; font-size: 1.05em; padding: 0.55em 0.9em; border: 2px solid var(--line-strong); border-radius: 10px; background: var(--bg); color: var(--fg); }
+.kb-search-page-form input[type=search]:focus { border-color: var(--accent); outline: none; }
+.kb-search-page-form button { font: inherit; font-weight: 600; background: var(--accent); color: var(--accent-fg); border: 0; border-radius: 10px; padding: 0.5em 1.2em; cursor: pointer; }
+.kb-search-status { color: var(--muted); }
+.kb-search-layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1.5em; }
+@media (min-width: 56rem) { .kb-search-layout { grid-template-columns: 13rem minmax(0, 1fr); } }
+.kb-search-facets fieldset { border: 0; padding: 0; margin: 0 0 1em; }
+.kb-search-facets legend { font-size: 0.75rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); margin-bottom: 0.3em; }
+.kb-search-facets label { display: flex; gap: 0.4em; align-items: center; font-size: 0.92em; }
+.kb-search-results { list-style: none; padding: 0; margin: 0; }
+.kb-search-results .kb-result { border-bottom: 1px solid var(--line); border-radius: 0; padding: 0.8em 0.2em; }
+
+/* ---- Footer ---- */
+.site-footer { border-top: 1px solid var(--line); background: var(--bg-soft); color: var(--muted); font-size: 0.9em; }
+.footer-inner { max-width: 88rem; margin: 0 auto; padding: 1.5em clamp(1em, 4vw, 2.5em) 2.5em; display: flex; flex-wrap: wrap; justify-content: space-between; gap: 1em; }
+.site-footer ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.3em 1.2em; }
+.site-footer a { color: var(--muted); }
+.site-footer a:hover { color: var(--accent); }
+
+/* ---- Phones ---- */
+@media (max-width: 40rem) {
+  body { font-size: 15.5px; }
+  .header-inner { gap: 0.5em 0.8em; }
+  .site-nav { order: 3; width: 100%; overflow-x: auto; }
+  .site-nav ul { flex-wrap: nowrap; white-space: nowrap; }
+  .kb-search { order: 4; max-width: none; flex-basis: 100%; }
+  .theme-toggle .theme-label { display: none; }
+  .hero-search { flex-wrap: nowrap; padding-left: 0.7em; }
+  .hero-search .shortcut { display: none; }
+  .hero-search button { padding: 0.55em 0.8em; }
+  .errors, .diagnose, .tree { padding: 0.2em 0.9em 0.9em; }
+  .flow-branches { margin-left: 0.4em; padding-left: 1em; }
+  .flow:not(.flow-single) > .flow-branches > .flow-branch::before { left: -1em; width: 1em; }
+  .error-table td:first-child { width: auto; }
 }
+
+/* ---- Print: the article, its errors, path and commands; no chrome ---- */
+@media print {
+  :root { --bg: #fff; --bg-soft: #fff; --fg: #000; --muted: #333; --line: #bbb; --code-bg: #f4f4f4; --code-fg: #000; }
+  .site-header, .site-footer, .skip, .toc, .anchor, .copy-button, .kb-search, .hero-search, .theme-toggle, .diagram-source, .breadcrumbs { display: none !important; }
+  main { max-width: none; padding: 0; }
+  body { font-size: 11pt; }
+  a { color: inherit; }
+  .body a[href^="http"]::after { content: " <" attr(href) ">"; font-size: 0.85em; color: #444; overflow-wrap: anywhere; }
+  pre { white-space: pre-wrap; border-color: #bbb; }
+  .errors, .diagnose, .tree, .card, figure { box-shadow: none; break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+}
+@media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
 
 """#,
         "assets/kb.js": #"""
-// kb default theme script: small, dependency-free, works from file://.
+// kb default theme script: small, dependency-free, works from file:// (no modules, no fetch).
+// Loaded in <head> without defer so the stored colour theme applies before the first paint.
 (function () {
   "use strict";
-  var stored = null;
-  try { stored = window.localStorage.getItem("kb-theme"); } catch (e) { /* storage may be off for file:// */ }
-  if (stored === "dark" || stored === "light") { document.documentElement.setAttribute("data-theme", stored); }
+  var root = document.documentElement;
+  var KEY = "kb-theme";
+
+  function stored() {
+    try { return window.localStorage.getItem(KEY); } catch (e) { return null; } // storage may be off for file://
+  }
+  function store(mode) {
+    try {
+      if (mode === "auto") { window.localStorage.removeItem(KEY); } else { window.localStorage.setItem(KEY, mode); }
+    } catch (e) { /* the choice then lasts for this page only */ }
+  }
+  function apply(mode) {
+    if (mode === "light" || mode === "dark") { root.setAttribute("data-theme", mode); } else { root.removeAttribute("data-theme"); }
+  }
+  apply(stored());
+
+  function systemDark() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  }
+
+  function setUpThemeToggle() {
+    var button = document.getElementById("theme-toggle");
+    if (!button) { return; }
+    var label = button.querySelector(".theme-label");
+    var name = button.getAttribute("aria-label");
+    function show(mode) {
+      var text = button.getAttribute("data-" + mode) || mode;
+      button.setAttribute("data-mode", mode);
+      button.setAttribute("aria-label", name + ": " + text);
+      button.setAttribute("title", name + ": " + text);
+      if (label) { label.textContent = text; }
+    }
+    show(stored() === "light" || stored() === "dark" ? stored() : "auto");
+    button.addEventListener("click", function () {
+      // The first press always changes what you see: to the opposite of the system's scheme.
+      var order = systemDark() ? ["auto", "light", "dark"] : ["auto", "dark", "light"];
+      var next = order[(order.indexOf(button.getAttribute("data-mode")) + 1) % order.length];
+      store(next);
+      apply(next);
+      show(next);
+    });
+  }
+
+  function copyWithSelection(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "copy-buffer";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok;
+  }
+
+  function copy(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(copyWithSelection(text)); });
+    } else {
+      done(copyWithSelection(text));
+    }
+  }
+
+  function setUpCopyButtons() {
+    var body = document.body;
+    var texts = {
+      copy: body.getAttribute("data-copy") || "Copy",
+      copied: body.getAttribute("data-copied") || "Copied",
+      failed: body.getAttribute("data-copy-failed") || "Press Ctrl+C",
+      label: body.getAttribute("data-copy-label") || "Copy to clipboard"
+    };
+    var blocks = document.querySelectorAll("main pre");
+    for (var i = 0; i < blocks.length; i++) {
+      var pre = blocks[i];
+      if (pre.parentNode && pre.parentNode.classList && pre.parentNode.classList.contains("copyable")) { continue; }
+      var wrap = document.createElement("div");
+      wrap.className = "copyable";
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-button";
+      button.textContent = texts.copy;
+      button.setAttribute("aria-label", texts.label);
+      wrap.appendChild(button);
+      button.addEventListener("click", onCopy(pre, button, texts));
+    }
+  }
+
+  function onCopy(pre, button, texts) {
+    var timer = null;
+    return function () {
+      var code = pre.querySelector("code") || pre;
+      var text = code.textContent.replace(/\n$/, "");
+      copy(text, function (ok) {
+        button.textContent = ok ? texts.copied : texts.failed;
+        button.setAttribute("data-state", ok ? "copied" : "failed");
+        if (!ok) {
+          var range = document.createRange();
+          range.selectNodeContents(code);
+          var sel = window.getSelection();
+          sel.removeAllRanges();
+          sel.addRange(range);
+        }
+        if (timer) { window.clearTimeout(timer); }
+        timer = window.setTimeout(function () {
+          button.textContent = texts.copy;
+          button.removeAttribute("data-state");
+        }, 2000);
+      });
+    };
+  }
+
+  function visible(el) { return !!(el && (el.offsetWidth || el.offsetHeight || el.getClientRects().length)); }
+
+  // "/" focuses the first search box you can see (the hero box on the home page).
+  function setUpSlash() {
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) { return; }
+      var t = e.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
+      var boxes = document.querySelectorAll("form[role=search] input[type=search]");
+      for (var i = 0; i < boxes.length; i++) {
+        if (visible(boxes[i])) {
+          e.preventDefault();
+          boxes[i].focus();
+          boxes[i].select();
+          return;
+        }
+      }
+    });
+  }
+
+  // The table of contents marks the section being read.
+  function setUpTOC() {
+    var links = document.querySelectorAll(".toc a[href^='#']");
+    if (!links.length || !("IntersectionObserver" in window)) { return; }
+    var byId = {};
+    var targets = [];
+    for (var i = 0; i < links.length; i++) {
+      var id = decodeURIComponent(links[i].getAttribute("href").slice(1));
+      var target = document.getElementById(id);
+      if (target) { byId[id] = links[i]; targets.push(target); }
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      for (var j = 0; j < entries.length; j++) {
+        if (!entries[j].isIntersecting) { continue; }
+        for (var k = 0; k < links.length; k++) { links[k].removeAttribute("aria-current"); }
+        var link = byId[entries[j].target.id];
+        if (link) { link.setAttribute("aria-current", "location"); }
+      }
+    }, { rootMargin: "0px 0px -70% 0px" });
+    for (var n = 0; n < targets.length; n++) { observer.observe(targets[n]); }
+  }
+
+  function init() {
+    setUpThemeToggle();
+    setUpCopyButtons();
+    setUpSlash();
+    setUpTOC();
+    root.setAttribute("data-kb-ready", "");
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
 })();
 
 """#,
@@ -732,6 +1300,7 @@ th { background: var(--card); }
           docs.forEach(function (d) { list.appendChild(resultItem(d, r.highlight)); });
           status.textContent = r.hits.length ? r.hits.length + " " + (r.hits.length === 1 ? T.result : T.results) : T.none + " " + text;
           page.setAttribute("data-kb-query-ms", String(Math.round(performance.now() - started)));
+          page.setAttribute("data-kb-ready-ms", String(Math.round(performance.now())));
           page.setAttribute("data-kb-loaded", Object.keys(loading).join(" "));
           page.setAttribute("data-kb-state", "done");
           facets(r);
@@ -796,24 +1365,94 @@ th { background: var(--card); }
 })();
 
 """##,
+        "errors.mustache": #"""
+{{> _head}}
+{{> _header}}
+<main id="main" class="page error-index">
+<h1>{{title}}</h1>
+{{#summary}}<p class="summary">{{summary}}</p>
+{{/summary}}{{#errorCount}}<p class="count">{{errorCount}} {{chrome.t.errorsCount}}</p>
+{{/errorCount}}{{#errorGroups}}<section class="error-group">
+<h2>{{#.url}}<a href="{{.}}">{{title}}</a>{{/.url}}{{^.url}}{{title}}{{/.url}}</h2>
+<div class="table-wrap"><table class="error-table">
+<thead><tr><th scope="col">{{chrome.t.errorText}}</th><th scope="col">{{chrome.t.article}}</th></tr></thead>
+<tbody>
+{{#entries}}<tr><td><code class="error-text">{{text}}</code>{{#isRegex}} <span class="badge pattern">{{chrome.t.regex}}</span>{{/isRegex}}</td><td><a href="{{url}}">{{title}}</a> <span class="badge kind kind-{{kind}}">{{kindLabel}}</span></td></tr>
+{{/entries}}</tbody>
+</table></div>
+</section>
+{{/errorGroups}}</main>
+{{> _footer}}
+
+"""#,
+        "graph.mustache": #"""
+{{> _head}}
+{{> _header}}
+<main id="main" class="page graph-page">
+<h1>{{title}}</h1>
+{{#summary}}<p class="summary">{{summary}}</p>
+{{/summary}}{{#diagram}}<ul class="legend" aria-label="{{chrome.t.legend}}">
+{{#items}}<li class="kind-{{kind}}">{{title}}</li>{{/items}}
+</ul>
+<figure class="diagram graph-figure">
+{{{.}}}
+</figure>
+{{/diagram}}{{^diagram}}{{#diagramSource}}<p class="notice">{{chrome.t.graphUnavailable}}</p>
+{{/diagramSource}}{{^diagramSource}}<p class="notice">{{chrome.t.graphEmpty}}</p>
+{{/diagramSource}}{{/diagram}}{{^empty(groups)}}<details class="graph-list"{{^diagram}} open{{/diagram}}>
+<summary>{{chrome.t.textAlternative}}</summary>
+<ul>
+{{#groups}}<li><a href="{{url}}">{{title}}</a>
+<ul>
+{{#items}}<li><span class="muted">{{.note}}</span> <a href="{{url}}">{{title}}</a></li>
+{{/items}}</ul>
+</li>
+{{/groups}}</ul>
+</details>
+{{/empty(groups)}}</main>
+{{> _footer}}
+
+"""#,
         "home.mustache": #"""
 {{> _head}}
 {{> _header}}
-<main id="main" class="home">
+<main id="main" class="page home">
+<section class="hero">
 <h1>{{title}}</h1>
-{{#summary}}<p class="summary">{{summary}}</p>{{/summary}}
-{{^empty(subsections)}}<section class="sections" aria-labelledby="sections-title">
-<h2 id="sections-title">{{chrome.t.sections}}</h2>
-<ul class="cards">
-{{#subsections}}<li><a href="{{url}}">{{title}}</a> <span class="count">{{count}} {{chrome.t.articleCount}}</span>{{#summary}}<p>{{summary}}</p>{{/summary}}</li>
+{{#summary}}<p class="summary">{{summary}}</p>
+{{/summary}}<form class="kb-search hero-search" role="search" action="{{chrome.searchURL}}" method="get">
+<label class="visually-hidden" for="hero-q">{{chrome.t.searchLabel}}</label>
+<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke-width="2.2"/><path d="m15.5 15.5 5 5" fill="none" stroke-width="2.2" stroke-linecap="round"/></svg>
+<input id="hero-q" type="search" name="q" placeholder="{{chrome.t.searchPlaceholder}}" autocomplete="off" spellcheck="false" data-kb-search>
+<kbd class="shortcut" aria-hidden="true">/</kbd>
+<button type="submit">{{chrome.t.searchButton}}</button>
+<div class="kb-search-popup" hidden></div>
+</form>
+<p class="hint">{{chrome.t.heroHint}}</p>
+<ul class="hero-links">
+<li><a href="{{chrome.errorsURL}}">{{chrome.t.errorIndex}}{{#errorCount}} <span class="count">{{errorCount}}</span>{{/errorCount}}</a></li>
+<li><a href="{{chrome.graphURL}}">{{chrome.t.graph}}</a></li>
+{{#chrome.alertsURL}}<li><a href="{{chrome.alertsURL}}">{{chrome.t.alertRunbooks}}</a></li>
+{{/chrome.alertsURL}}</ul>
+</section>
+{{#groups}}<section class="home-group">
+<div class="group-head"><h2>{{title}}</h2>{{#.url}}<a href="{{.}}">{{chrome.t.errorIndex}} →</a>{{/.url}}</div>
+<ul class="cards symptom-cards">
+{{#items}}<li class="card kind-{{kind}}"><a class="card-link" href="{{url}}">{{title}}</a>
+{{#.detail}}<code class="card-sample">{{.}}</code>
+{{/.detail}}{{#.summary}}<p>{{.}}</p>
+{{/.summary}}{{#.note}}<p class="card-note">{{.}}</p>
+{{/.note}}</li>
+{{/items}}</ul>
+</section>
+{{/groups}}{{^empty(subsections)}}<section class="home-group" aria-labelledby="sections-title">
+<div class="group-head"><h2 id="sections-title">{{chrome.t.sections}}</h2></div>
+<ul class="cards section-cards">
+{{#subsections}}<li class="card"><a class="card-link" href="{{url}}">{{title}}</a> <span class="count">{{count}} {{chrome.t.articleCount}}</span>{{#.summary}}<p>{{.}}</p>{{/.summary}}</li>
 {{/subsections}}</ul>
 </section>
-{{/empty(subsections)}}{{#groups}}<section class="group">
-<h2>{{title}}</h2>
-{{> _items}}
-</section>
-{{/groups}}{{^empty(items)}}<section class="group">
-<h2>{{chrome.t.articles}}</h2>
+{{/empty(subsections)}}{{^empty(items)}}<section class="home-group">
+<div class="group-head"><h2>{{chrome.t.articles}}</h2></div>
 {{> _items}}
 </section>
 {{/empty(items)}}</main>
@@ -842,18 +1481,18 @@ th { background: var(--card); }
         "section.mustache": #"""
 {{> _head}}
 {{> _header}}
-<main id="main" class="section">
+<main id="main" class="page section">
 {{> _breadcrumbs}}
 <h1>{{title}}</h1>
-{{#summary}}<p class="summary">{{summary}}</p>{{/summary}}
-{{^empty(subsections)}}<section aria-labelledby="sub-title">
+{{#summary}}<p class="summary">{{summary}}</p>
+{{/summary}}{{^empty(subsections)}}<section aria-labelledby="sub-title">
 <h2 id="sub-title">{{chrome.t.subsections}}</h2>
-<ul class="cards">
-{{#subsections}}<li><a href="{{url}}">{{title}}</a> <span class="count">{{count}} {{chrome.t.articleCount}}</span>{{#summary}}<p>{{summary}}</p>{{/summary}}</li>
+<ul class="cards section-cards">
+{{#subsections}}<li class="card"><a class="card-link" href="{{url}}">{{title}}</a> <span class="count">{{count}} {{chrome.t.articleCount}}</span>{{#.summary}}<p>{{.}}</p>{{/.summary}}</li>
 {{/subsections}}</ul>
 </section>
 {{/empty(subsections)}}{{#groups}}<section class="group">
-<h2>{{title}}</h2>
+<h2>{{title}} <span class="count">{{count(items)}}</span></h2>
 {{> _items}}
 </section>
 {{/groups}}</main>
@@ -863,10 +1502,12 @@ th { background: var(--card); }
         "taxonomy.mustache": #"""
 {{> _head}}
 {{> _header}}
-<main id="main" class="taxonomy">
+<main id="main" class="page taxonomy">
 {{> _breadcrumbs}}
 <h1>{{title}}</h1>
-{{> _items}}
+<ul class="term-cloud">
+{{#items}}<li><a href="{{url}}">{{title}}</a>{{#.count}} <span class="count">{{.}}</span>{{/.count}}</li>
+{{/items}}</ul>
 </main>
 {{> _footer}}
 
@@ -874,9 +1515,9 @@ th { background: var(--card); }
         "term.mustache": #"""
 {{> _head}}
 {{> _header}}
-<main id="main" class="term">
+<main id="main" class="page term">
 {{> _breadcrumbs}}
-<p class="meta">{{kindLabel}}</p>
+<p class="eyebrow">{{kindLabel}}</p>
 <h1>{{title}}</h1>
 {{> _items}}
 </main>

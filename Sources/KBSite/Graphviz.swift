@@ -93,7 +93,7 @@ public enum InlineSVG {
         }
         out = out.replacing(/\sid="([^"]*)"/) { m in " id=\"\(idPrefix)\(m.1)\"" }
         // The white page background Graphviz paints first: the page has its own.
-        out = out.replacing(/<polygon fill="(white|#ffffff|transparent)" stroke="none"[^>]*>\n?/, with: "", maxReplacements: 1)
+        out = out.replacing(/<polygon fill="(white|#ffffff|transparent)" stroke="(none|transparent)"[^>]*>\n?/, with: "", maxReplacements: 1)
         // `xlink:href` is SVG 1.1; plain `href` works everywhere inline SVG does.
         out = out.replacingOccurrences(of: "xlink:href=", with: "href=")
         // A link's tooltip becomes its <title> child, which is what browsers and screen readers show.

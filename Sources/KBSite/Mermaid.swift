@@ -53,7 +53,7 @@ public enum Mermaid {
         var order: [String] = []
         var edges: [Edge] = []
         // Subgraph stack: (id, title, member ids).
-        var clusters: [(id: String, title: String, members: [String], children: [Int])] = []
+        var clusters: [(id: String, title: String, members: [String], children: [Int], line: Int, column: Int)] = []
         var stack: [Int] = []
         var topLevelClusters: [Int] = []
 
@@ -85,7 +85,7 @@ public enum Mermaid {
                         id = rest
                     }
                     rest = title
-                    clusters.append((id, unquote(rest), [], []))
+                    clusters.append((id, unquote(rest), [], [], index, col))
                     if let parent = stack.last { clusters[parent].children.append(clusters.count - 1) } else { topLevelClusters.append(clusters.count - 1) }
                     stack.append(clusters.count - 1)
                     continue
@@ -111,7 +111,8 @@ public enum Mermaid {
             index += 1
         }
         if !stack.isEmpty {
-            return .failure(.init(line: max(lines.count - 1, 0), column: 1, message: "subgraph '\(clusters[stack.last!].title)' is never closed with 'end'"))
+            let open = clusters[stack.last!]
+            return .failure(.init(line: open.line, column: open.column, message: "subgraph '\(open.title)' is never closed with 'end'"))
         }
         if order.isEmpty { return .failure(.init(line: 0, column: 1, message: "flowchart has no nodes")) }
 

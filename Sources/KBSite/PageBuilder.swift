@@ -103,7 +103,8 @@ public struct PageBuilder: Sendable {
                 .init(title: $0, url: SiteLayout.relativeURL(from: path, to: layout.termPath(facet, $0, lang: a.lang)))
             }))
         }
-        m.errors = a.errors.map { .init(text: $0.text, isRegex: $0.isRegex) }
+        // A YAML block scalar ends in a newline the reader should not see.
+        m.errors = a.errors.map { .init(text: Self.trimmingTrailingNewlines($0.text), isRegex: $0.isRegex) }
         m.tree = graph.causes[i].map { c in
             let ci = inLanguage(c, a.lang)
             let cause = graph.articles[ci]
@@ -147,6 +148,12 @@ public struct PageBuilder: Sendable {
         }
         m.settle()
         return SitePage(path: path, model: m, article: i)
+    }
+
+    static func trimmingTrailingNewlines(_ s: String) -> String {
+        var t = Substring(s)
+        while let last = t.last, last.isNewline { t.removeLast() }
+        return String(t)
     }
 
     /// The id a user types for article `i`: its short id when that is unambiguous in its language.
@@ -231,7 +238,7 @@ public struct PageBuilder: Sendable {
             let a = graph.articles[i]
             let it = item(i, from: path)
             for e in a.errors {
-                bySection[a.section, default: []].append(.init(text: e.text, isRegex: e.isRegex, title: a.title, url: it.url,
+                bySection[a.section, default: []].append(.init(text: Self.trimmingTrailingNewlines(e.text), isRegex: e.isRegex, title: a.title, url: it.url,
                                                                 kind: it.kind, kindLabel: it.kindLabel ?? it.kind))
                 count += 1
             }
@@ -265,7 +272,9 @@ public struct PageBuilder: Sendable {
             let it = item(i, from: path)
             return PageModel.Group(title: it.title, url: it.url, items: targets)
         }
-        m.kindLabel = nil
+        // The legend: the kinds drawn, in the order the theme colours them.
+        let drawn = Set(diagram.nodes.map { graph.articles[$0].kind })
+        m.items = ArticleKind.allCases.filter(drawn.contains).map { .init(title: t["kind.\($0.rawValue)"] ?? $0.rawValue, url: "", kind: $0.rawValue) }
         m.settle()
         return SitePage(path: path, model: m, article: nil)
     }

@@ -39,7 +39,7 @@ public enum UIStrings {
         "feed": "Recent updates (Atom)", "seenThisErrorHint": "If your terminal or log shows one of these, you are on the right page.",
         "cause": "Cause", "symptom": "Symptom", "diagramLabel": "Diagram", "legend": "Legend", "textAlternative": "The same as a list",
         "mainNav": "Main", "moreSymptoms": "More symptoms", "browseKB": "Browse the knowledge base",
-        "noChecks": "No check yet", "noFixes": "See the article",
+        "noChecks": "No check yet", "noFixes": "See the article", "breadcrumbs": "Breadcrumbs",
     ]
 
     static let zh: [String: String] = [
@@ -75,6 +75,6 @@ public enum UIStrings {
         "feed": "最近更新（Atom）", "seenThisErrorHint": "如果终端或日志里出现下面任意一条，说明你找对了页面。",
         "cause": "原因", "symptom": "症状", "diagramLabel": "图示", "legend": "图例", "textAlternative": "列表形式",
         "mainNav": "主导航", "moreSymptoms": "更多症状", "browseKB": "浏览知识库",
-        "noChecks": "暂无检查", "noFixes": "见文章",
+        "noChecks": "暂无检查", "noFixes": "见文章", "breadcrumbs": "位置",
     ]
 }

@@ -445,6 +445,7 @@
           docs.forEach(function (d) { list.appendChild(resultItem(d, r.highlight)); });
           status.textContent = r.hits.length ? r.hits.length + " " + (r.hits.length === 1 ? T.result : T.results) : T.none + " " + text;
           page.setAttribute("data-kb-query-ms", String(Math.round(performance.now() - started)));
+          page.setAttribute("data-kb-ready-ms", String(Math.round(performance.now())));
           page.setAttribute("data-kb-loaded", Object.keys(loading).join(" "));
           page.setAttribute("data-kb-state", "done");
           facets(r);

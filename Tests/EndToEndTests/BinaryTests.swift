@@ -59,7 +59,7 @@ import Testing
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
         let r = try TestSupport.kb(["build"], cwd: kb)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("Built 25 pages"))
+        #expect(r.stdout.contains("Built 31 pages"))
         let site = kb + "/Site"
         for page in ["index.html", "net/index.html", "net/dns-fails.html", "net/resolver-down.html", "net/dns-concept.html",
                      "zh/net/dns-fails.html", "plain.html", "tags/dns.html"] {

@@ -5,4 +5,9 @@
 /// set (ENOSYS/EINVAL where the kernel or file system cannot: callers fall back to two renames).
 int kb_exchange_paths(const char *a, const char *b);
 
+
+
+#include <spawn.h>
+/// posix_spawn_file_actions_addchdir_np where the C library has it (glibc 2.29+); -1 otherwise.
+int kb_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 #endif

@@ -1,0 +1,205 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One alert as Prometheus' `/api/v1/alerts` reports it.
+public struct PrometheusAlert: Sendable, Hashable, Codable {
+    public var labels: [String: String]
+    public var annotations: [String: String]
+    /// `firing` or `pending`.
+    public var state: String
+    public var activeAt: Date?
+    public var value: String?
+
+    public var name: String { labels["alertname"] ?? "" }
+}
+
+/// Why `kb status` could not read the alerts: each names the URL and what came back.
+public enum PrometheusError: Error, CustomStringConvertible, Equatable {
+    case badURL(String)
+    case unreachable(url: String, reason: String)
+    case http(url: String, status: Int, body: String)
+    case notTheAPI(url: String, reason: String)
+    case apiError(url: String, type: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .badURL(let u):
+            return "'\(u)' is not a Prometheus address: expected http(s)://host:port[/path]"
+        case .unreachable(let u, let reason):
+            return "cannot reach Prometheus at \(u): \(reason)"
+        case .http(let u, let status, let body):
+            return "Prometheus at \(u) answered HTTP \(status)" + (body.isEmpty ? "" : ": \(body)")
+        case .notTheAPI(let u, let reason):
+            return "\(u) did not answer like the Prometheus alerts API (\(reason)); is this a Prometheus server?"
+        case .apiError(let u, let type, let message):
+            return "Prometheus at \(u) reported an error: \(type): \(message)"
+        }
+    }
+}
+
+/// The small part of the Prometheus HTTP API kb reads.
+public struct PrometheusAPI: Sendable {
+    public var base: URL
+    public var timeout: Double
+    public static let maxResponse = 32 * 1024 * 1024
+
+    /// `http://host:9090` or `https://host/prometheus` (a path prefix is kept).
+    public init(_ address: String, timeout: Double = 10) throws(PrometheusError) {
+        var text = address.trimmingCharacters(in: .whitespaces)
+        while text.hasSuffix("/") { text.removeLast() }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil else {
+            throw .badURL(address)
+        }
+        base = url
+        self.timeout = timeout
+    }
+
+    public var alertsURL: URL { base.appendingPathComponent("api/v1/alerts") }
+
+    /// Active alerts (firing and pending).
+    public func alerts() async throws(PrometheusError) -> [PrometheusAlert] {
+        let url = alertsURL
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = timeout
+        config.timeoutIntervalForResource = timeout
+        let session = URLSession(configuration: config)
+        defer { session.finishTasksAndInvalidate() }
+        let data: Data, response: URLResponse
+        do { (data, response) = try await session.data(for: request) } catch {
+            throw .unreachable(url: url.absoluteString, reason: Self.reason(error))
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        // The API answers errors as JSON with 4xx/5xx too; read it when it is there.
+        if data.count > Self.maxResponse { throw .notTheAPI(url: url.absoluteString, reason: "answer larger than 32 MiB") }
+        if let envelope = try? JSONDecoder().decode(Envelope.self, from: data), envelope.status == "error" {
+            throw .apiError(url: url.absoluteString, type: envelope.errorType ?? "error", message: envelope.error ?? "")
+        }
+        guard status == 200 else {
+            throw .http(url: url.absoluteString, status: status, body: Self.snippet(data))
+        }
+        return try Self.decodeAlerts(data, url: url.absoluteString)
+    }
+
+    struct Envelope: Decodable {
+        var status: String
+        var errorType: String?
+        var error: String?
+    }
+
+    struct AlertsResponse: Decodable {
+        struct DataPart: Decodable { var alerts: [RawAlert] }
+        struct RawAlert: Decodable {
+            var labels: [String: String]
+            var annotations: [String: String]?
+            var state: String
+            var activeAt: String?
+            var value: String?
+        }
+        var status: String
+        var data: DataPart
+    }
+
+    /// Parses an `/api/v1/alerts` answer; anything else is `notTheAPI` with the reason.
+    public static func decodeAlerts(_ data: Data, url: String) throws(PrometheusError) -> [PrometheusAlert] {
+        guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
+            let s = snippet(data)
+            throw .notTheAPI(url: url, reason: s.isEmpty ? "empty answer" : "not JSON: \(s)")
+        }
+        let parsed: AlertsResponse
+        do { parsed = try JSONDecoder().decode(AlertsResponse.self, from: data) } catch {
+            throw .notTheAPI(url: url, reason: "unexpected JSON: \(describe(error))")
+        }
+        guard parsed.status == "success" else { throw .notTheAPI(url: url, reason: "status '\(parsed.status)'") }
+        return parsed.data.alerts.map {
+            PrometheusAlert(labels: $0.labels, annotations: $0.annotations ?? [:], state: $0.state,
+                            activeAt: $0.activeAt.flatMap(Timestamp.parse), value: $0.value)
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let c)?: return "no '\(path(c.codingPath + [key]))'"
+        case .typeMismatch(_, let c)?, .valueNotFound(_, let c)?: return "wrong type at '\(path(c.codingPath))'"
+        case .dataCorrupted(let c)?: return c.debugDescription
+        default: return "\(error)"
+        }
+    }
+
+    static func path(_ keys: [CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    }
+
+    static func snippet(_ data: Data) -> String {
+        let text = String(decoding: data.prefix(160), as: UTF8.self)
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return data.count > 160 ? text + "…" : text
+    }
+
+    static func reason(_ error: Error) -> String {
+        if let u = error as? URLError {
+            switch u.code {
+            case .cannotConnectToHost: return "connection refused"
+            case .timedOut: return "no answer (timed out)"
+            case .cannotFindHost, .dnsLookupFailed: return "host not found"
+            case .networkConnectionLost: return "connection closed before an answer"
+            default: return u.localizedDescription
+            }
+        }
+        return "\(error)"
+    }
+}
+
+/// RFC 3339 timestamps as Prometheus and Alertmanager write them (nanoseconds, any offset).
+public enum Timestamp {
+    public static func parse(_ s: String) -> Date? {
+        // 2024-05-01T10:00:00.123456789+02:00 | …Z
+        let m = s.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})/)
+        guard let m else { return nil }
+        var c = DateComponents()
+        c.year = Int(m.1); c.month = Int(m.2); c.day = Int(m.3)
+        c.hour = Int(m.4); c.minute = Int(m.5); c.second = Int(m.6)
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        guard let base = cal.date(from: c) else { return nil }
+        var t = base.timeIntervalSince1970 + (m.7.flatMap { Double("0" + $0) } ?? 0)
+        let zone = String(m.8)
+        if zone != "Z", zone != "z" {
+            let sign: Double = zone.hasPrefix("-") ? -1 : 1
+            let hm = zone.dropFirst().split(separator: ":").compactMap { Double($0) }
+            t -= sign * (hm[0] * 3600 + hm[1] * 60)
+        }
+        return Date(timeIntervalSince1970: t)
+    }
+
+    /// `2024-05-01 10:00:00 UTC`.
+    public static func format(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return f.string(from: d)
+    }
+
+    /// `3m 20s`, `2h 5m`, `4d 3h`.
+    public static func age(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m \(s % 60)s" }
+        if s < 86400 { return "\(s / 3600)h \(s % 3600 / 60)m" }
+        return "\(s / 86400)d \(s % 86400 / 3600)h"
+    }
+
+    /// RFC 3339 in UTC, for JSON.
+    public static func iso(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+        return f.string(from: d)
+    }
+}

@@ -1,0 +1,203 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KBBuild
+import KBContent
+import KBCore
+
+extension KB {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Preview the site: serve it, rebuild when Content/ or Templates/ change, reload open pages.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .long, help: "The site folder to build into and serve (default: Site/ beside Content/).")
+        var output: String?
+
+        @Option(name: .long, help: "Address to listen on (loopback by default: the preview is for you).")
+        var host = "127.0.0.1"
+
+        @Option(name: .long, help: "Port to listen on; 0 picks a free one.")
+        var port = 8000
+
+        @Option(name: .long, help: "Seconds between checks for changed files.")
+        var interval = 0.4
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            guard interval >= 0.05, interval <= 60 else { throw ValidationError("--interval must be between 0.05 and 60 seconds") }
+        }
+
+        func run() async throws {
+            let term = global.terminal
+            let options = BuildOptions(content: global.content, output: output)
+            let found: Project?
+            do { found = try Project.discover(content: global.content) } catch { found = nil; term.report(error.diagnostics) }
+            guard let project = found else { throw ExitCode(ExitStatus.usage) }
+            guard let first = Self.build(options, term: term) else { throw ExitCode(ExitStatus.findings) }
+            let site = first.outputDirectory
+            let watched = [project.contentDirectory, project.root + "/Templates"] + (project.configPath.map { [$0] } ?? [])
+            let reload = ReloadState()
+
+            // Poll the sources; a change rebuilds (incrementally) and tells open pages to reload.
+            let interval = self.interval
+            let watcher = Task.detached {
+                var last = Self.fingerprint(watched)
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                    let now = Self.fingerprint(watched)
+                    guard now != last else { continue }
+                    last = now
+                    if Self.build(options, term: term) != nil { await reload.bump() }
+                }
+            }
+            defer { watcher.cancel() }
+
+            let router = Router()
+            router.get("/_kb/reload.js") { _, _ in
+                Self.response(.ok, type: "text/javascript; charset=utf-8", Data(Self.reloadScript.utf8))
+            }
+            // Long poll: answers at once without `v`, else when the version moves on (or after 25 s).
+            router.get("/_kb/wait") { request, _ in
+                let since = request.uri.queryParameters.get("v").flatMap { Int($0) }
+                var version = await reload.version
+                if let since {
+                    let deadline = Date().addingTimeInterval(25)
+                    while version == since, Date() < deadline {
+                        try? await Task.sleep(nanoseconds: 100_000_000)
+                        version = await reload.version
+                    }
+                }
+                return Self.response(.ok, type: "text/plain; charset=utf-8", Data(String(version).utf8), noStore: true)
+            }
+            Self.addAlertmanagerRoutes(to: router, content: global.content)
+            router.get("/") { request, _ in Self.file(request.uri.path, site: site) }
+            router.get("**") { request, _ in Self.file(request.uri.path, site: site) }
+
+            let host = self.host, port = self.port
+            let app = Application(
+                router: router,
+                configuration: .init(address: .hostname(host, port: port), serverName: "kb"),
+                onServerRunning: { channel in
+                    let bound = channel.localAddress?.port ?? port
+                    term.out("Serving \(Project.displayPath(site)) at http://\(host):\(bound)/ (rebuilds on changes; Ctrl+C stops)")
+                }
+            )
+            try await app.runService()
+        }
+
+        /// One build, reported like `kb build`; nil when it failed (the previous site stays).
+        static func build(_ options: BuildOptions, term: Terminal) -> BuildContext? {
+            do {
+                let c = try SiteBuilder.build(options)
+                term.report(c.diagnostics)
+                let s = c.stats
+                term.out(c.upToDate ? "Up to date: \(s.pages) pages"
+                    : "Built \(s.pages) pages (\(s.rendered) rendered, \(s.reused) unchanged) in \(String(format: "%.2f", s.seconds)) s")
+                return c
+            } catch let failure as BuildFailure {
+                term.report(failure.diagnostics)
+                term.err("build failed in step '\(failure.step)'; still serving the previous site")
+            } catch let error as DiagnosticError {
+                term.report(error.diagnostics)
+            } catch {
+                term.err("build failed: \(error)")
+            }
+            return nil
+        }
+
+        /// Sizes and times of every watched file: cheap enough to take a few times a second.
+        static func fingerprint(_ roots: [String]) -> String {
+            let fs = LocalFileSystem()
+            var h = StableHash()
+            for root in roots {
+                var ignored: [Diagnostic] = []
+                if fs.isDirectory(root), let entries = try? fs.walk(root, diagnostics: &ignored) {
+                    for e in entries { h.combine(e.relativePath); h.combine("\(e.size):\(e.modified)") }
+                } else if let attrs = try? FileManager.default.attributesOfItem(atPath: root) {
+                    h.combine(root)
+                    h.combine("\(attrs[.size] ?? 0):\((attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+                }
+            }
+            return h.hex
+        }
+
+        static let types: [String: String] = [
+            "html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8",
+            "svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+            "webp": "image/webp", "json": "application/json", "xml": "application/xml; charset=utf-8", "txt": "text/plain; charset=utf-8",
+            "sh": "text/plain; charset=utf-8", "ps1": "text/plain; charset=utf-8", "ico": "image/x-icon", "pdf": "application/pdf",
+        ]
+
+        /// A file of the site; `.html` pages get the reload script. Paths cannot leave the site.
+        static func file(_ rawPath: String, site: String) -> Response {
+            let decoded = rawPath.removingPercentEncoding ?? rawPath
+            let parts = decoded.split(separator: "/").map(String.init)
+            if parts.contains(where: { $0 == ".." || $0 == "." || $0.hasPrefix(".") && $0 != ".well-known" }) {
+                return notFound(site: site)
+            }
+            var path = site + "/" + parts.joined(separator: "/")
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { path += "/index.html" }
+            guard let data = FileManager.default.contents(atPath: path) else { return notFound(site: site) }
+            let ext = (path as NSString).pathExtension.lowercased()
+            if ext == "html" { return response(.ok, type: types["html"]!, inject(data)) }
+            return response(.ok, type: types[ext] ?? "application/octet-stream", data)
+        }
+
+        /// 404.html links relative to the site root; served at any depth, they must start from "/".
+        static func notFound(site: String) -> Response {
+            guard let data = FileManager.default.contents(atPath: site + "/404.html") else {
+                return response(.notFound, type: "text/plain; charset=utf-8", Data("not found\n".utf8))
+            }
+            let html = String(decoding: data, as: UTF8.self)
+                .replacing(/(href|src|action)="(?!https?:|mailto:|#|\/)([^"]*)"/) { m in "\(m.1)=\"/\(m.2)\"" }
+            return response(.notFound, type: types["html"]!, inject(Data(html.utf8)))
+        }
+
+        static func inject(_ data: Data) -> Data {
+            var html = String(decoding: data, as: UTF8.self)
+            let tag = "<script src=\"/_kb/reload.js\"></script>\n"
+            if let r = html.range(of: "</body>", options: .backwards) { html.insert(contentsOf: tag, at: r.lowerBound) } else { html += tag }
+            return Data(html.utf8)
+        }
+
+        static func response(_ status: HTTPResponse.Status, type: String, _ data: Data, noStore: Bool = false) -> Response {
+            var headers: HTTPFields = [.contentType: type]
+            headers[.cacheControl] = noStore ? "no-store" : "no-cache"
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+
+        /// Injected only when served: waits for the next rebuild, then reloads the page.
+        static let reloadScript = """
+        // kb serve: reload this page after each rebuild (long poll; not part of the built site).
+        (function () {
+          "use strict";
+          var version = null;
+          function poll() {
+            var x = new XMLHttpRequest();
+            x.open("GET", "/_kb/wait" + (version === null ? "" : "?v=" + version));
+            x.timeout = 40000;
+            x.onload = function () {
+              if (x.status !== 200) { window.setTimeout(poll, 1000); return; }
+              var now = parseInt(x.responseText, 10);
+              if (version !== null && now !== version) { window.location.reload(); return; }
+              version = now;
+              poll();
+            };
+            x.onerror = x.ontimeout = function () { window.setTimeout(poll, 1000); };
+            x.send();
+          }
+          poll();
+        })();
+
+        """
+    }
+}
+
+/// Counts successful rebuilds; pages reload when it changes.
+actor ReloadState {
+    private(set) var version = 0
+    func bump() { version += 1 }
+}

@@ -1,0 +1,323 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import KBContent
+import KBCore
+import KBTesting
+import Testing
+@testable import KBSite
+
+/// A small graph parsed from Markdown, the way the build makes one.
+enum SampleKB {
+    static let files: [(String, String)] = [
+        ("net/dns-fails.md", """
+        ---
+        title: Name lookups fail
+        kind: symptom
+        summary: Programs print "no such host".
+        platforms: [linux]
+        errors:
+          - "dial tcp: lookup example.com: no such host"
+          - "first line\\nsecond line"
+          - regex: "lookup .+ server misbehaving"
+        causes: [resolver-down]
+        updated: 2026-11-20
+        ---
+
+        # Name lookups fail
+
+        ```mermaid
+        flowchart LR
+          A[Lookup fails] -->|check| B{Resolver up?}
+        ```
+        """),
+        ("net/resolver-down.md", """
+        ---
+        title: The resolver is down
+        kind: cause
+        fixes: [restart-resolver]
+        updated: 2026-11-25
+        ---
+
+        ```sh check id=resolver-running
+        systemctl is-active systemd-resolved
+        ```
+        """),
+        ("net/restart-resolver.md", """
+        ---
+        title: Restart the resolver
+        kind: fix
+        ---
+
+        ```sh fix id=restart for=resolver-running effect=destructive
+        systemctl restart systemd-resolved
+        ```
+        """),
+        ("net/resolver-alert.md", """
+        ---
+        title: "ResolverDown: the resolver stopped"
+        kind: runbook
+        alerts: [ResolverDown]
+        severity: critical
+        ---
+
+        Body.
+        """),
+        ("net/dns-fails.zh.md", """
+        ---
+        title: 域名解析失败
+        kind: symptom
+        errors:
+          - "dial tcp: lookup example.com: no such host"
+        causes: [resolver-down]
+        ---
+
+        正文。
+        """),
+    ]
+
+    static func graph(baseURL: String? = nil) -> KnowledgeGraph {
+        var config = KBConfig()
+        config.title = "Sample"
+        config.baseURL = baseURL
+        let parser = ArticleParser(config: config)
+        let articles = files.map { path, text in parser.parse(bytes: Array(text.utf8), path: path, displayPath: "Content/" + path).article }
+        return KnowledgeGraph(config: config, articles: articles)
+    }
+
+    static func page(_ path: String, in pages: [SitePage]) -> PageModel? { pages.first { $0.path == path }?.model }
+}
+
+@Suite struct PageModelMustacheTests {
+    /// Every stored property of every model type must be reachable by name: the templates read
+    /// them through `child(named:)`, and a forgotten case silently renders nothing.
+    @Test func everyStoredPropertyIsReachable() throws {
+        let item = PageModel.Item(title: "t", url: "u", kind: "k", kindLabel: "K", summary: "s", count: 2, current: true, detail: "d", note: "n")
+        let chrome = PageModel.Chrome(siteTitle: "S", lang: "en", root: "../", homeURL: "h", cssURL: "c", jsURL: "j", sections: [item],
+                                      languages: [item], t: ["a": "b"], canonicalURL: "https://x/", searchURL: "s", errorsURL: "e",
+                                      graphURL: "g", alertsURL: "a", feedURL: "f", browse: [item])
+        var m = PageModel(template: "article", chrome: chrome, title: "T")
+        m.summary = "s"; m.kind = "symptom"; m.kindLabel = "Symptom"; m.breadcrumbs = [item]; m.platforms = [item]
+        m.facets = [.init(title: "g", url: "u", items: [item])]
+        m.errors = [.init(text: "e", isRegex: true)]
+        m.tree = [.init(title: "c", url: "u", summary: "s", checks: [.init(id: "i", url: "u", os: "linux")], fixes: [item])]
+        m.ownChecks = [.init(id: "i", url: "u", os: "linux")]; m.ownFixes = [item]; m.causedSymptoms = [item]
+        m.backlinks = [item]; m.seeAlso = [item]; m.requires = [item]; m.translations = [item]
+        m.sources = [.init(text: "t", url: "u")]; m.verified = [.init(name: "go", value: "1.23")]; m.updated = "2026-01-01"
+        m.severity = "critical"; m.alerts = [item]; m.toc = [.init(text: "t", anchor: "a", level: 2, sub: false)]
+        m.diagnose = .init(command: "kb doctor --symptom x", scripts: [item]); m.body = "<p>b</p>"
+        m.groups = [.init(title: "g", url: "u", items: [item])]; m.subsections = [item]; m.items = [item]
+        m.errorGroups = [.init(title: "g", url: "u", entries: [.init(text: "e", isRegex: false, title: "t", url: "u", kind: "k", kindLabel: "K")])]
+        m.errorCount = 3; m.diagramSource = "digraph{}"; m.diagram = "<svg></svg>"; m.redirectURL = "r"
+        m.settle()
+
+        func check(_ value: Any, _ lookup: (String) -> Any?, _ type: String) {
+            for child in Mirror(reflecting: value).children {
+                guard let label = child.label else { continue }
+                let got = lookup(label)
+                #expect(got != nil, "\(type).\(label) is not reachable: add it to PageModel+Mustache.swift")
+                if let got {
+                    #expect(String(describing: got) == String(describing: unwrap(child.value)), "\(type).\(label) maps to another value")
+                }
+            }
+        }
+        check(m, m.child(named:), "PageModel")
+        check(chrome, chrome.child(named:), "Chrome")
+        check(item, item.child(named:), "Item")
+        check(m.facets[0], m.facets[0].child(named:), "Group")
+        check(m.errors[0], m.errors[0].child(named:), "ErrorText")
+        check(m.ownChecks[0], m.ownChecks[0].child(named:), "BlockRef")
+        check(m.tree[0], m.tree[0].child(named:), "Branch")
+        check(m.sources[0], m.sources[0].child(named:), "Source")
+        check(m.verified[0], m.verified[0].child(named:), "Pair")
+        check(m.toc[0], m.toc[0].child(named:), "TOCEntry")
+        check(m.errorGroups[0], m.errorGroups[0].child(named:), "ErrorGroup")
+        check(m.errorGroups[0].entries[0], m.errorGroups[0].entries[0].child(named:), "ErrorEntry")
+        check(m.diagnose!, m.diagnose!.child(named:), "Diagnose")
+    }
+
+    private func unwrap(_ value: Any) -> Any {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return value }
+        return mirror.children.first?.value ?? value
+    }
+}
+
+@Suite struct SitePagesTests {
+    @Test func alertPagesAtTheStableURLAndItsLowercaseForm() throws {
+        let pages = PageBuilder(graph: SampleKB.graph()).pages()
+        let exact = try #require(SampleKB.page("alerts/ResolverDown.html", in: pages))
+        let lower = try #require(SampleKB.page("alerts/resolverdown.html", in: pages))
+        #expect(exact.redirectURL == "../net/resolver-alert.html")
+        #expect(lower.redirectURL == exact.redirectURL)
+        #expect(exact.severity == "critical")
+        let index = try #require(SampleKB.page("alerts/index.html", in: pages))
+        #expect(index.items.map(\.url) == ["ResolverDown.html"])
+        // The runbook links its alert page.
+        let runbook = try #require(SampleKB.page("net/resolver-alert.html", in: pages))
+        #expect(runbook.alerts.map(\.url) == ["../alerts/ResolverDown.html"])
+    }
+
+    @Test func errorIndexListsEveryTextWithItsArticle() throws {
+        let pages = PageBuilder(graph: SampleKB.graph()).pages()
+        let en = try #require(SampleKB.page("errors.html", in: pages))
+        #expect(en.errorCount == 3)
+        let entries = en.errorGroups.flatMap(\.entries)
+        #expect(entries.map(\.text) == ["dial tcp: lookup example.com: no such host", "first line\nsecond line", "lookup .+ server misbehaving"])
+        #expect(Set(entries.map(\.url)) == ["net/dns-fails.html"])
+        #expect(entries.last?.isRegex == true)
+        let zh = try #require(SampleKB.page("zh/errors.html", in: pages))
+        #expect(zh.errorGroups.flatMap(\.entries).map(\.url) == ["net/dns-fails.html"])
+        // The language switch goes to the other language's index.
+        #expect(en.chrome.languages.first { $0.kind == "zh" }?.url == "zh/errors.html")
+    }
+
+    @Test func symptomsGetTheDiagnosePanelWithDoctorScripts() throws {
+        let pages = PageBuilder(graph: SampleKB.graph(), doctorScripts: ["doctor.ps1", "doctor.sh"]).pages()
+        let symptom = try #require(SampleKB.page("net/dns-fails.html", in: pages))
+        #expect(symptom.diagnose?.command == "kb doctor --symptom dns-fails")
+        #expect(symptom.diagnose?.scripts.map(\.url) == ["../doctor.ps1", "../doctor.sh"])
+        #expect(symptom.tree.first?.checks.map(\.id) == ["resolver-running"])
+        // A cause has no panel; without scripts the panel shows the command only.
+        #expect(SampleKB.page("net/resolver-down.html", in: pages)?.diagnose == nil)
+        let plain = PageBuilder(graph: SampleKB.graph()).pages()
+        #expect(SampleKB.page("net/dns-fails.html", in: plain)?.diagnose?.scripts == [])
+    }
+
+    @Test func homeLeadsWithSymptomCards() throws {
+        let pages = PageBuilder(graph: SampleKB.graph()).pages()
+        let home = try #require(SampleKB.page("index.html", in: pages))
+        let symptoms = try #require(home.groups.first)
+        #expect(symptoms.items.map(\.title) == ["Name lookups fail"])
+        #expect(symptoms.items.first?.detail == "dial tcp: lookup example.com: no such host")
+        #expect(home.groups.dropFirst().first?.items.first?.detail == "ResolverDown")
+    }
+
+    @Test func graphPageCarriesDOTWithLinksAndKinds() throws {
+        let pages = PageBuilder(graph: SampleKB.graph()).pages()
+        let graph = try #require(SampleKB.page("graph.html", in: pages))
+        let dot = try #require(graph.diagramSource)
+        #expect(dot.contains("URL=\"net/dns-fails.html\""))
+        #expect(dot.contains("class=\"kind-symptom\""))
+        #expect(dot.contains("class=\"edge-cause\""))
+        #expect(dot.contains("class=\"edge-fix\""))
+        #expect(graph.groups.map(\.title) == ["Name lookups fail", "The resolver is down"])
+    }
+
+    @Test func feedAndSitemapNeedABaseURL() throws {
+        let pages = PageBuilder(graph: SampleKB.graph()).pages()
+        #expect(SiteFeeds.files(graph: SampleKB.graph(), pages: pages).isEmpty)
+        let g = SampleKB.graph(baseURL: "https://kb.example.org/docs")
+        let files = SiteFeeds.files(graph: g, pages: PageBuilder(graph: g).pages())
+        let sitemap = try #require(files["sitemap.xml"])
+        #expect(sitemap.contains("<loc>https://kb.example.org/docs/net/dns-fails.html</loc><lastmod>2026-11-20</lastmod>"))
+        #expect(!sitemap.contains("404.html"))
+        #expect(!sitemap.contains("alerts/resolverdown.html")) // redirects are not pages
+        let feed = try #require(files["feed.xml"])
+        #expect(XMLParser(data: Data(feed.utf8)).parse(), "the feed is well-formed XML")
+        // Newest first.
+        let first = try #require(feed.range(of: "The resolver is down")), second = try #require(feed.range(of: "Name lookups fail"))
+        #expect(first.lowerBound < second.lowerBound)
+        #expect(files["zh/feed.xml"] != nil)
+    }
+}
+
+@Suite struct MermaidTests {
+    @Test func flowchartBecomesDOT() throws {
+        let dot = try Mermaid.dot("""
+        flowchart LR
+          A[Lookup fails] -->|check| B{Resolver up?}
+          B -- no --> C([Restart it]) & D[(Cache)]
+          B -.-> E((Done)); E --- A
+          subgraph fixes [Fixes]
+            C
+          end
+          classDef hot fill:#f00
+        """).get()
+        #expect(dot.contains("rankdir=LR"))
+        #expect(dot.contains("\"A\" [label=\"Lookup fails\", shape=\"box\"]"))
+        #expect(dot.contains("\"B\" [label=\"Resolver up?\", shape=\"diamond\"]"))
+        #expect(dot.contains("\"D\" [label=\"Cache\", shape=\"cylinder\"]"))
+        #expect(dot.contains("\"A\" -> \"B\" [label=\" check \"]"))
+        #expect(dot.contains("\"B\" -> \"C\" [label=\" no \"]"))
+        #expect(dot.contains("\"B\" -> \"D\" [label=\" no \"]"))
+        #expect(dot.contains("\"B\" -> \"E\" [style=\"dashed\"]"))
+        #expect(dot.contains("\"E\" -> \"A\" [arrowhead=\"none\"]"))
+        #expect(dot.contains("label=\"Fixes\""))
+    }
+
+    @Test(arguments: [
+        ("sequenceDiagram\n  A->>B: hi\n", 0, 1, "mermaid 'sequenceDiagram' diagrams are not drawn"),
+        ("graph XY\nA-->B\n", 0, 7, "unknown flowchart direction 'XY'"),
+        ("graph TD\n  A --> B\n  A ~~> C\n", 2, 5, "unsupported flowchart syntax '~~> C'"),
+        ("graph TD\n  subgraph one\n  A --> B\n", 1, 3, "subgraph 'one' is never closed"),
+    ])
+    func unsupportedInputIsPositioned(source: String, line: Int, column: Int, message: String) {
+        guard case .failure(let e) = Mermaid.dot(source) else {
+            Issue.record("expected a failure for \(source)")
+            return
+        }
+        #expect(e.line == line)
+        #expect(e.column == column)
+        #expect(e.message.contains(message), "\(e.message)")
+    }
+
+    @Test func graphvizSVGIsMadeInlineSafe() throws {
+        guard let dot = Graphviz.locate() else { return } // scripts/setup.sh installs graphviz for the tests
+        let svg = try dot.svg("digraph { a [URL=\"x.html\", tooltip=\"go there\"]; a -> b }").get()
+        let inline = InlineSVG.prepare(svg, idPrefix: "d1-", label: "Diagram")
+        #expect(inline.hasPrefix("<svg"))
+        #expect(!inline.contains("<?xml") && !inline.contains("<!--") && !inline.contains("DOCTYPE"))
+        #expect(!inline.contains("http://"), "no namespace URLs or links leave the site")
+        #expect(!inline.contains(" width=\""))
+        #expect(inline.contains("id=\"d1-graph0\""))
+        #expect(inline.contains("<a href=\"x.html\"><title>go there</title>"))
+        #expect(inline.contains("aria-label=\"Diagram\""))
+        if case .failure(let f) = dot.svg("digraph { a -> }") {
+            #expect(f.description.contains("syntax error"))
+        } else {
+            Issue.record("a DOT syntax error must fail")
+        }
+    }
+
+    @Test func diagramsWarnAtTheBlock() {
+        var config = KBConfig()
+        config.title = "x"
+        let parser = ArticleParser(config: config)
+        let a = parser.parse(bytes: Array("# T\n\ntext\n\n```mermaid\npie title Pets\n  \"Dogs\" : 3\n```\n".utf8), path: "a.md", displayPath: "Content/a.md").article
+        let d = Diagrams.render(graph: KnowledgeGraph(config: config, articles: [a]), pages: [], graphviz: nil, cache: nil)
+        #expect(d.diagnostics.map(\.description) == [
+            "Content/a.md:6:1: warning: mermaid 'pie' diagrams are not drawn (only flowcharts: graph/flowchart TD|LR); it stays a code block [diagram]",
+        ])
+    }
+}
+
+@Suite struct BodyRendererSiteTests {
+    @Test func externalImagesBecomeLinks() {
+        let html = BodyRenderer.unloadExternalImages("<p><img src=\"https://cdn.example/x.png\" alt=\"logo\" loading=\"lazy\"> <img src=\"a.png\" alt=\"\" loading=\"lazy\"></p>")
+        #expect(html == "<p><a class=\"external-image\" href=\"https://cdn.example/x.png\">logo</a> <img src=\"a.png\" alt=\"\" loading=\"lazy\"></p>")
+    }
+
+    @Test func everyTemplateRendersForTheSampleKB() throws {
+        let graph = SampleKB.graph(baseURL: "https://kb.example.org/")
+        let theme = try Theme(overrides: nil)
+        let pages = PageBuilder(graph: graph, doctorScripts: ["doctor.sh"]).pages()
+        #expect(Set(pages.map(\.model.template)).isSuperset(of: ["home", "section", "article", "taxonomy", "term", "404", "errors", "graph", "alert", "alerts"]))
+        for page in pages {
+            let html = try theme.render(page.model)
+            #expect(html.hasPrefix("<!doctype html>"), "\(page.path)")
+            #expect(html.contains("<main id=\"main\""), "\(page.path)")
+            #expect(html.contains("<html lang=\"\(page.model.chrome.lang)\">"), "\(page.path)")
+        }
+        let symptom = try theme.render(try #require(SampleKB.page("net/dns-fails.html", in: pages)))
+        // Each error its own item; a multi-line text keeps its lines.
+        #expect(symptom.contains("<li><pre class=\"error-text\"><code>first line\nsecond line</code></pre></li>"))
+        #expect(symptom.contains("kb doctor --symptom dns-fails"))
+        #expect(symptom.contains("<a class=\"button\" href=\"../doctor.sh\" download>doctor.sh</a>"))
+        #expect(symptom.contains("class=\"flow-branch\""))
+        #expect(symptom.contains("<link rel=\"alternate\" type=\"application/atom+xml\" href=\"../feed.xml\""))
+        let alert = try theme.render(try #require(SampleKB.page("alerts/ResolverDown.html", in: pages)))
+        #expect(alert.contains("<meta http-equiv=\"refresh\" content=\"0; url=../net/resolver-alert.html\">"))
+    }
+}

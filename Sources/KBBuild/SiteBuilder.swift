@@ -128,8 +128,6 @@ public enum SiteBuilder {
         c.pages = PageBuilder(graph: graph, doctorScripts: doctor).pages()
         c.stats.pages = c.pages.count
         let body = BodyRenderer(graph: graph)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         let themeFP = c.theme!.fingerprint
         let rawHTML = graph.config.rawHTML
         let keys: [String] = c.pages.parallelMap { page in
@@ -137,7 +135,7 @@ public enum SiteBuilder {
             h.combine(version)
             h.combine(themeFP)
             h.combine(rawHTML ? "raw" : "escaped")
-            if let data = try? encoder.encode(page.model) { h.combine(bytes: data) }
+            HashingEncoder.hash(page.model, into: &h)
             if let i = page.article {
                 h.combine(graph.articles[i].contentHash)
                 h.combine(body.linkFingerprint(i, page: page.path))

@@ -58,13 +58,14 @@ extension KB {
             router.get("/_kb/reload.js") { _, _ in
                 Self.response(.ok, type: "text/javascript; charset=utf-8", Data(Self.reloadScript.utf8))
             }
-            // Long poll: answers at once without `v`, else when the version moves on (or after 25 s).
+            // Long poll: answers at once without `v`, else when the version moves on (or after 5 s:
+            // short enough that a graceful stop never waits long on an open page).
             router.get("/_kb/wait") { request, _ in
                 let since = request.uri.queryParameters.get("v").flatMap { Int($0) }
                 var version = await reload.version
                 if let since {
-                    let deadline = Date().addingTimeInterval(25)
-                    while version == since, Date() < deadline {
+                    let deadline = Date().addingTimeInterval(5)
+                    while version == since, Date() < deadline, !Task.isCancelled {
                         try? await Task.sleep(nanoseconds: 100_000_000)
                         version = await reload.version
                     }

@@ -13,7 +13,7 @@ public enum SiteIndex {
     /// Encoded postings per shard, roughly (a term's postings are never split).
     public static let shardTarget = 24 * 1024
     /// Characters of body and code text shipped per document for snippets.
-    public static let textLimit = 4000
+    public static let textLimit = 3000
 
     public struct Meta: Codable, Sendable {
         public var type = "meta"
@@ -43,20 +43,20 @@ public enum SiteIndex {
         public var items: [[String]]
     }
 
+    /// Empty lists are left out, and the text does not repeat the summary it starts with.
     public struct Doc: Codable, Sendable {
         public var type = "doc"
         public var lang: String
         public var n: Int
         public var id: String
-        public var canonical: String
         public var title: String
         public var url: String
         public var kind: String
         public var summary: String
         public var text: String
-        public var platforms: [String]
-        public var tools: [String]
-        public var tags: [String]
+        public var platforms: [String]?
+        public var tools: [String]?
+        public var tags: [String]?
     }
 
     static func wrap<T: Encodable>(_ value: T) throws -> Data {
@@ -125,13 +125,17 @@ public enum SiteIndex {
     public static func documentFile(_ index: LanguageIndex, _ n: Int, textLimit: Int = SiteIndex.textLimit) throws -> (String, Data) {
         let d = index.documents[n]
         var text = d.body
+        if !d.summary.isEmpty, text.hasPrefix(d.summary) {
+            text = String(text.dropFirst(d.summary.count)).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let code = d.fields[Field.code.rawValue]
         if !code.isEmpty { text += (text.isEmpty ? "" : "\n") + code }
         if text.utf16.count > textLimit {
             text = String(text.utf16.prefix(textLimit)) ?? String(text.prefix(textLimit / 2))
         }
-        let doc = Doc(lang: d.lang, n: n, id: d.id, canonical: d.canonicalID, title: d.title, url: d.url, kind: d.kind, summary: d.summary,
-                      text: text, platforms: d.platforms, tools: d.tools, tags: d.tags)
+        let doc = Doc(lang: d.lang, n: n, id: d.id, title: d.title, url: d.url, kind: d.kind, summary: d.summary,
+                      text: text, platforms: d.platforms.isEmpty ? nil : d.platforms, tools: d.tools.isEmpty ? nil : d.tools,
+                      tags: d.tags.isEmpty ? nil : d.tags)
         return (documentPath(lang: index.lang, n), try wrap(doc))
     }
 }
@@ -231,8 +235,10 @@ public final class ShardReader: IndexReader {
         let doc = try SiteIndex.unwrap(data, as: SiteIndex.Doc.self)
         var fields = Array(repeating: "", count: Field.allCases.count)
         fields[Field.body.rawValue] = doc.text
-        let d = SearchDocument(id: doc.id, canonicalID: doc.canonical, lang: doc.lang, url: doc.url, title: doc.title, kind: doc.kind,
-                               summary: doc.summary, platforms: doc.platforms, tools: doc.tools, tags: doc.tags, errors: [], patterns: [],
+        let canonical = String(doc.url.dropFirst(doc.url.hasPrefix(doc.lang + "/") ? doc.lang.count + 1 : 0).dropLast(".html".count))
+        let d = SearchDocument(id: doc.id, canonicalID: canonical, lang: doc.lang, url: doc.url, title: doc.title, kind: doc.kind,
+                               summary: doc.summary, platforms: doc.platforms ?? [], tools: doc.tools ?? [], tags: doc.tags ?? [],
+                               errors: [], patterns: [],
                                fields: fields, path: doc.url, contentHash: "")
         docs[n] = d
         return d

@@ -7,6 +7,7 @@ struct ChromeBuilder: Sendable {
     let graph: KnowledgeGraph
     let layout: SiteLayout
     let lang: String
+    let uiText: UIText
     /// Every folder that holds an article in this language, and its ancestors; "" is the root.
     let allSections: [String]
     private let sectionTitles: [String: String]
@@ -21,6 +22,7 @@ struct ChromeBuilder: Sendable {
         self.graph = graph
         self.layout = layout
         self.lang = lang
+        self.uiText = UIText(UIStrings.table(lang))
         var set: Set<String> = [""]
         var titles: [String: String] = [:]
         for a in graph.articles where a.lang == lang {
@@ -120,7 +122,7 @@ struct ChromeBuilder: Sendable {
             homeURL: SiteLayout.relativeURL(from: page, to: layout.homePath(lang)),
             cssURL: SiteLayout.relativeURL(from: page, to: layout.assetPath("kb.css")),
             jsURL: SiteLayout.relativeURL(from: page, to: layout.assetPath("kb.js")),
-            sections: top, languages: languages.count > 1 ? languages : [], t: t,
+            sections: top, languages: languages.count > 1 ? languages : [], t: uiText,
             canonicalURL: base.map { $0 + page },
             searchURL: SiteLayout.relativeURL(from: page, to: layout.searchPath(lang)),
             errorsURL: SiteLayout.relativeURL(from: page, to: layout.errorsPath(lang)),

@@ -1188,10 +1188,10 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
 
   var STRINGS = {
     en: { results: "results", result: "result", none: "No results for", searching: "Searching…", empty: "Type a few words or paste an error message.",
-          failed: "The search index could not be loaded.", all: "See all results", kind: "Kind", platform: "Platform", tool: "Tool", tag: "Tag",
+          failed: "The search index could not be loaded.", all: "See all results", more: "More results", kind: "Kind", platform: "Platform", tool: "Tool", tag: "Tag",
           k: { symptom: "Symptom", cause: "Cause", fix: "Fix", concept: "Concept", runbook: "Runbook", reference: "Reference" } },
     zh: { results: "条结果", result: "条结果", none: "没有找到结果：", searching: "正在搜索…", empty: "输入几个词，或粘贴报错信息。",
-          failed: "无法加载搜索索引。", all: "查看全部结果", kind: "类型", platform: "平台", tool: "工具", tag: "标签",
+          failed: "无法加载搜索索引。", all: "查看全部结果", more: "更多结果", kind: "类型", platform: "平台", tool: "工具", tag: "标签",
           k: { symptom: "症状", cause: "原因", fix: "修复", concept: "概念", runbook: "运维手册", reference: "参考" } }
   };
   var T = STRINGS[pageLang] || STRINGS.en;
@@ -1280,6 +1280,7 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
   }
 
   // search.html?q=…: the full result list with facet filters.
+  var PAGE = 20;
   function searchPage(page) {
     var params = new URLSearchParams(window.location.search);
     var text = params.get("q") || "";
@@ -1294,10 +1295,11 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
       status.textContent = T.searching;
       var started = performance.now();
       api.search(text, { filters: filters }).then(function (r) {
-        var top = r.hits.slice(0, 50);
+        var top = r.hits.slice(0, PAGE);
         return Promise.all(top.map(function (h) { return api.doc(r.lang, h.doc); })).then(function (docs) {
           list.textContent = "";
           docs.forEach(function (d) { list.appendChild(resultItem(d, r.highlight)); });
+          more(r, PAGE);
           status.textContent = r.hits.length ? r.hits.length + " " + (r.hits.length === 1 ? T.result : T.results) : T.none + " " + text;
           page.setAttribute("data-kb-query-ms", String(Math.round(performance.now() - started)));
           page.setAttribute("data-kb-ready-ms", String(Math.round(performance.now())));
@@ -1306,6 +1308,22 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
           facets(r);
         });
       }).catch(function () { status.textContent = T.failed; page.setAttribute("data-kb-state", "failed"); });
+    }
+    // Further results, PAGE at a time: each shown result loads its own small file.
+    function more(r, shown) {
+      var old = page.querySelector(".kb-search-more");
+      if (old) { old.parentNode.removeChild(old); }
+      if (r.hits.length <= shown) { return; }
+      var button = el("button", "kb-search-more", T.more + " (" + (r.hits.length - shown) + ")");
+      button.type = "button";
+      button.addEventListener("click", function () {
+        var next = r.hits.slice(shown, shown + PAGE);
+        Promise.all(next.map(function (h) { return api.doc(r.lang, h.doc); })).then(function (docs) {
+          docs.forEach(function (d) { list.appendChild(resultItem(d, r.highlight)); });
+          more(r, shown + next.length);
+        });
+      });
+      list.parentNode.insertBefore(button, list.nextSibling);
     }
     function facets(r) {
       facetBox.textContent = "";

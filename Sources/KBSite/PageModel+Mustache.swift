@@ -203,3 +203,7 @@ extension PageModel.Diagnose: MustacheParent {
         }
     }
 }
+
+extension UIText: MustacheParent {
+    public func child(named name: String) -> Any? { table[name] }
+}

@@ -1,7 +1,8 @@
+import KBCore
 /// What a template sees. One shape for every page type keeps the theme simple: a template uses
 /// the fields it needs; empty lists render nothing.
-public struct PageModel: Sendable, Codable, Hashable {
-    public struct Item: Sendable, Codable, Hashable {
+public struct PageModel: Sendable, Encodable, Hashable {
+    public struct Item: Sendable, Encodable, Hashable {
         public var title: String
         public var url: String
         public var kind: String = ""
@@ -15,25 +16,25 @@ public struct PageModel: Sendable, Codable, Hashable {
         public var note: String? = nil
     }
 
-    public struct Group: Sendable, Codable, Hashable {
+    public struct Group: Sendable, Encodable, Hashable {
         public var title: String
         public var url: String? = nil
         public var items: [Item]
     }
 
-    public struct ErrorText: Sendable, Codable, Hashable {
+    public struct ErrorText: Sendable, Encodable, Hashable {
         public var text: String
         public var isRegex: Bool
     }
 
-    public struct BlockRef: Sendable, Codable, Hashable {
+    public struct BlockRef: Sendable, Encodable, Hashable {
         public var id: String
         public var url: String
         public var os: String?
     }
 
     /// One branch of the troubleshooting tree: a cause with its checks and fixes.
-    public struct Branch: Sendable, Codable, Hashable {
+    public struct Branch: Sendable, Encodable, Hashable {
         public var title: String
         public var url: String
         public var summary: String?
@@ -42,7 +43,7 @@ public struct PageModel: Sendable, Codable, Hashable {
     }
 
     /// One line of the error index: an error text and the article it leads to.
-    public struct ErrorEntry: Sendable, Codable, Hashable {
+    public struct ErrorEntry: Sendable, Encodable, Hashable {
         public var text: String
         public var isRegex: Bool
         public var title: String
@@ -51,36 +52,36 @@ public struct PageModel: Sendable, Codable, Hashable {
         public var kindLabel: String
     }
 
-    public struct ErrorGroup: Sendable, Codable, Hashable {
+    public struct ErrorGroup: Sendable, Encodable, Hashable {
         public var title: String
         public var url: String?
         public var entries: [ErrorEntry]
     }
 
     /// The "diagnose this" panel of a symptom: the doctor command and the standalone scripts.
-    public struct Diagnose: Sendable, Codable, Hashable {
+    public struct Diagnose: Sendable, Encodable, Hashable {
         public var command: String
         public var scripts: [Item]
     }
 
-    public struct Source: Sendable, Codable, Hashable {
+    public struct Source: Sendable, Encodable, Hashable {
         public var text: String
         public var url: String?
     }
 
-    public struct Pair: Sendable, Codable, Hashable {
+    public struct Pair: Sendable, Encodable, Hashable {
         public var name: String
         public var value: String
     }
 
-    public struct TOCEntry: Sendable, Codable, Hashable {
+    public struct TOCEntry: Sendable, Encodable, Hashable {
         public var text: String
         public var anchor: String
         public var level: Int
         public var sub: Bool
     }
 
-    public struct Chrome: Sendable, Codable, Hashable {
+    public struct Chrome: Sendable, Encodable, Hashable {
         public var siteTitle: String
         public var lang: String
         public var root: String
@@ -89,7 +90,7 @@ public struct PageModel: Sendable, Codable, Hashable {
         public var jsURL: String
         public var sections: [Item]
         public var languages: [Item]
-        public var t: [String: String]
+        public var t: UIText
         public var canonicalURL: String?
         public var searchURL: String
         public var errorsURL: String
@@ -163,4 +164,23 @@ public struct PageModel: Sendable, Codable, Hashable {
 extension String {
     /// nil for "": Mustache renders a section for any present value, empty strings included.
     public var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The interface strings of one language. A page's render key needs only their fingerprint,
+/// computed once per language rather than re-hashing the whole table for every page.
+public struct UIText: Sendable, Hashable, Encodable {
+    public let table: [String: String]
+    public let fingerprint: String
+
+    public init(_ table: [String: String]) {
+        self.table = table
+        fingerprint = HashingEncoder.hash(table)
+    }
+
+    public subscript(key: String) -> String? { table[key] }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(fingerprint)
+    }
 }

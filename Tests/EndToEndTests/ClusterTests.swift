@@ -159,6 +159,32 @@ import Testing
         #expect(usage.stderr.contains("'prometheus:9090' is not a Prometheus address"))
     }
 
+    @Test func deployExamplesRunDoctorIntoTheTextfileDirectory() throws {
+        let deploy = TestSupport.packageRoot + "/deploy"
+        let service = TestSupport.read(deploy + "/systemd/kb-doctor.service")
+        #expect(service.contains("ExecStart=/usr/local/bin/kb doctor --content ${KB_CONTENT} --format prometheus --output ${KB_TEXTFILE_DIR}/kb.prom"))
+        #expect(service.contains("Environment=KB_TEXTFILE_DIR=/var/lib/prometheus/node-exporter"))
+        #expect(service.contains("ReadWritePaths=/var/lib/prometheus/node-exporter"))
+        // Problems found (exit 1) are a successful run.
+        #expect(service.contains("SuccessExitStatus=1"))
+        #expect(service.contains("Type=oneshot"))
+        let timer = TestSupport.read(deploy + "/systemd/kb-doctor.timer")
+        #expect(timer.contains("OnUnitActiveSec=15min"))
+        #expect(timer.contains("WantedBy=timers.target"))
+        let daemonSet = TestSupport.read(deploy + "/kubernetes/kb-doctor-daemonset.yaml")
+        #expect(daemonSet.contains("kind: DaemonSet"))
+        #expect(daemonSet.contains("kb doctor --content /kb/Content --format prometheus --output /textfile/kb.prom"))
+        #expect(daemonSet.contains("mountPath: /textfile"))
+        #expect(daemonSet.contains("path: /var/lib/node-exporter/textfile"))
+        #expect(daemonSet.contains("--collector.textfile.directory=/var/lib/node-exporter/textfile"))
+        // The scheduled command is one kb accepts.
+        let dir = try TestSupport.fixture("cluster")
+        defer { TestSupport.remove((dir as NSString).deletingLastPathComponent) }
+        let r = try TestSupport.kb(["doctor", "--content", dir + "/Content", "--format", "prometheus", "--output", dir + "/kb.prom"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(TestSupport.read(dir + "/kb.prom").contains("kb_doctor_last_run_timestamp_seconds "))
+    }
+
     // MARK: the real engine
 
     @Test(.timeLimit(.minutes(3))) func liveEngineFiresKBCheckFailingWithItsRunbook() async throws {

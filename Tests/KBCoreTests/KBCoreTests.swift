@@ -150,3 +150,33 @@ import Testing
         #expect(diags.first?.location?.path.hasSuffix("/root/leak.md") == true)
     }
 }
+
+@Suite struct HashingEncoderTests {
+    struct Model: Encodable {
+        var title: String
+        var tags: [String]
+        var t: [String: String]
+        var count: Int?
+    }
+
+    @Test func equalValuesHashEqualAndAnyChangeShows() {
+        let a = Model(title: "x", tags: ["a", "b"], t: ["k1": "v1", "k2": "v2", "k3": "v3"], count: nil)
+        #expect(HashingEncoder.hash(a) == HashingEncoder.hash(a))
+        var b = a; b.t["k2"] = "changed"
+        var c = a; c.tags = ["ab"]
+        var d = a; d.count = 0
+        var e = a; e.title = "y"
+        let hashes = [a, b, c, d, e].map { HashingEncoder.hash($0) }
+        #expect(Set(hashes).count == 5)
+    }
+
+    @Test func dictionaryOrderDoesNotMatter() {
+        // Swift dictionaries iterate in a per-process order; the hash must not depend on it.
+        var x: [String: String] = [:], y: [String: String] = [:]
+        for i in 0..<50 { x["k\(i)"] = "\(i)" }
+        for i in (0..<50).reversed() { y["k\(i)"] = "\(i)" }
+        #expect(HashingEncoder.hash(Model(title: "", tags: [], t: x, count: 1)) == HashingEncoder.hash(Model(title: "", tags: [], t: y, count: 1)))
+        // A known value: stable across processes and machines.
+        #expect(HashingEncoder.hash(Model(title: "kb", tags: ["go"], t: ["a": "b"], count: 2)).count == 32)
+    }
+}

@@ -95,7 +95,7 @@ enum SampleKB {
     @Test func everyStoredPropertyIsReachable() throws {
         let item = PageModel.Item(title: "t", url: "u", kind: "k", kindLabel: "K", summary: "s", count: 2, current: true, detail: "d", note: "n")
         let chrome = PageModel.Chrome(siteTitle: "S", lang: "en", root: "../", homeURL: "h", cssURL: "c", jsURL: "j", sections: [item],
-                                      languages: [item], t: ["a": "b"], canonicalURL: "https://x/", searchURL: "s", errorsURL: "e",
+                                      languages: [item], t: UIText(["a": "b"]), canonicalURL: "https://x/", searchURL: "s", errorsURL: "e",
                                       graphURL: "g", alertsURL: "a", feedURL: "f", browse: [item])
         var m = PageModel(template: "article", chrome: chrome, title: "T")
         m.summary = "s"; m.kind = "symptom"; m.kindLabel = "Symptom"; m.breadcrumbs = [item]; m.platforms = [item]

@@ -5,9 +5,18 @@ import KBCore
 /// Loads and resolves a KB for the commands that only read it (check, show, graph), reusing the
 /// build cache's parsed articles when it is there.
 public enum GraphLoader {
-    public static func load(content: String?) throws -> (LoadedContent, KnowledgeGraph) {
+    public static func load(content: String?, site: String? = nil) throws -> (LoadedContent, KnowledgeGraph) {
+        var content = content
+        if let site {
+            let dir = Project.absolute(site, from: FileManager.default.currentDirectoryPath) + "/" + SiteBuilder.sourcesFolder
+            guard FileManager.default.fileExists(atPath: dir) else {
+                throw DiagnosticError(.error("\(site) is not a site built by kb (no \(SiteBuilder.sourcesFolder)/)", rule: "usage", at: nil))
+            }
+            content = dir
+        }
         let project = try Project.discover(content: content)
-        let cache = try? BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: SiteBuilder.parserKey(project))
+        // A site is read, never written: no cache there.
+        let cache = site != nil ? nil : try? BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: SiteBuilder.parserKey(project))
         let loaded = try ContentLoader().load(project, cache: cache)
         return (loaded, KnowledgeGraph(content: loaded))
     }

@@ -221,7 +221,31 @@ public enum SiteBuilder {
             try FileManager.default.copyItem(atPath: c.project.contentDirectory + "/" + asset.relativePath, toPath: target)
             c.stats.assets += 1
         }
+        try sources(c)
     }
+
+    /// The KB's own sources under `_kb/content/` (copies: a hard link would let an editor that
+    /// writes in place change the built site before the next build), so `kb show --site`,
+    /// `kb doctor --site` and `kb graph --site` work from a built site on a machine with no Content/.
+    static func sources(_ c: BuildContext) throws {
+        let staged = c.staged!
+        let root = SiteBuilder.sourcesFolder
+        let fm = FileManager.default
+        var folders = Set<String>()
+        for entry in c.content!.entries where entry.relativePath.hasSuffix(".md") {
+            let target = staged.path(root + "/" + entry.relativePath)
+            let folder = (target as NSString).deletingLastPathComponent
+            if folders.insert(folder).inserted { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            let source = c.project.contentDirectory + "/" + entry.relativePath
+            try fm.copyItem(atPath: source, toPath: target)
+        }
+        if let config = c.project.configPath, let data = fm.contents(atPath: config) {
+            try staged.write(root + "/kb.yml", data)
+        }
+    }
+
+    /// Where a built site keeps the KB's sources.
+    public static let sourcesFolder = "_kb/content"
 
     /// The search index: `.build-kb/search.sqlite` for the CLI and `search/<lang>/*.js` for the site
     /// (see SearchIndexing); unchanged content reuses the previous site's files.

@@ -13,6 +13,9 @@ extension KB {
 
         @OptionGroup var global: GlobalOptions
 
+        @Option(name: .long, help: "Read a built site (its _kb/content/ sources) instead of a KB.")
+        var site: String?
+
         @Option(name: .long, help: "json, dot or graphml.")
         var format: Format = .json
 
@@ -22,7 +25,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let graph: KnowledgeGraph
-            do { (_, graph) = try GraphLoader.load(content: global.content) } catch let e as DiagnosticError {
+            do { (_, graph) = try GraphLoader.load(content: global.content, site: site) } catch let e as DiagnosticError {
                 term.report(e.diagnostics)
                 throw ExitCode(ExitStatus.usage)
             }

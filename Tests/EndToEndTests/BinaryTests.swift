@@ -107,3 +107,28 @@ import Testing
         #expect(try XMLDocument(xmlString: graphml.stdout).rootElement()?.name == "graphml")
     }
 }
+
+/// `kb show`, `kb graph` and `kb doctor` from a built site alone, on a machine with no Content/.
+@Suite struct SiteOnlyTests {
+    @Test func showGraphAndDoctorReadABuiltSite() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        #expect(try TestSupport.kb(["build"], cwd: kb).status == 0)
+        let elsewhere = try TestSupport.tempDirectory("kb-siteonly")
+        defer { TestSupport.remove(elsewhere) }
+        let site = try TestSupport.copy(kb + "/Site", into: elsewhere)
+        TestSupport.remove(kb + "/Content")
+        let show = try TestSupport.kb(["show", "--site", site, "dns-fails", "--lang", "zh"], cwd: elsewhere)
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("域名解析失败"))
+        let graph = try TestSupport.kb(["graph", "--site", site], cwd: elsewhere)
+        #expect(graph.stdout.contains("causedBy"))
+        let doctor = try TestSupport.kb(["doctor", "--site", site, "--format", "json"], cwd: elsewhere)
+        #expect(doctor.stdout.contains("resolver-answers"))
+        // Reading a site writes nothing into it.
+        #expect(!FileManager.default.fileExists(atPath: site + "/_kb/content/.build-kb"))
+        let notASite = try TestSupport.kb(["show", "--site", elsewhere, "x"], cwd: elsewhere)
+        #expect(notASite.status == 2)
+        #expect(notASite.stderr.contains("is not a site built by kb"))
+    }
+}

@@ -29,6 +29,21 @@ public struct DoctorScripts: Sendable {
         }
     }
 
+    /// What follows a problem's verdict line: cause, fix steps, article (as `kb doctor` prints).
+    static func report(_ f: Doctor.Finding) -> String {
+        var lines: [String] = []
+        if let cause = f.causeTitle, let id = f.cause { lines.append("     cause: \(cause) (kb show \(id))") }
+        for step in f.fixes {
+            lines.append("     fix \(step.id) [\(step.language)\(step.admin ? ", admin" : "")]:")
+            for line in step.code.split(separator: "\n", omittingEmptySubsequences: false).dropLast(step.code.hasSuffix("\n") ? 1 : 0) {
+                lines.append("         \(line)")
+            }
+        }
+        lines += f.fixArticles.map { "     fix: kb show \($0)" }
+        lines.append("     read: \(f.sitePath)  \(f.show)")
+        return lines.joined(separator: "\n")
+    }
+
     /// A heredoc delimiter that does not occur in the text.
     static func delimiter(_ text: String, base: String) -> String {
         var d = base
@@ -107,16 +122,7 @@ public struct DoctorScripts: Sendable {
             s += "cat > \"$kb_tmp/check\" <<'\(d)'\n\(b.code)\(b.code.hasSuffix("\n") ? "" : "\n")\(d)\n"
             let secs = max(1, Int(b.timeout.rounded(.up)))
             s += "if kb_run \(Self.shQuote(id)) \(Self.shQuote(e.finding.article)) \(shellName) \(secs) \(Self.shQuote(e.os.joined(separator: " "))) && [ \"$format\" = text ]; then\n"
-            var report = ""
-            if let cause = e.finding.causeTitle, let cid = e.finding.cause { report += "     cause: \(cause) (kb show \(cid))\n" }
-            for step in e.finding.fixes {
-                report += "     fix \(step.id) [\(step.language)\(step.admin ? ", admin" : "")]:\n"
-                for line in step.code.split(separator: "\n", omittingEmptySubsequences: false).dropLast(step.code.hasSuffix("\n") ? 1 : 0) {
-                    report += "         \(line)\n"
-                }
-            }
-            for fa in e.finding.fixArticles { report += "     fix: kb show \(fa)\n" }
-            report += "     read: \(e.finding.sitePath)  \(e.finding.show)\n"
+            let report = Self.report(e.finding) + "\n"
             let rd = Self.delimiter(report, base: "KB_REPORT_\(n)")
             s += "  cat <<'\(rd)'\n\(report)\(rd)\nfi\n"
         }
@@ -185,16 +191,7 @@ public struct DoctorScripts: Sendable {
         for e in list {
             let b = e.check.block
             let id = b.id ?? "check"
-            var report = ""
-            if let cause = e.finding.causeTitle, let cid = e.finding.cause { report += "     cause: \(cause) (kb show \(cid))\n" }
-            for step in e.finding.fixes {
-                report += "     fix \(step.id) [\(step.language)\(step.admin ? ", admin" : "")]:\n"
-                for line in step.code.split(separator: "\n", omittingEmptySubsequences: false).dropLast(step.code.hasSuffix("\n") ? 1 : 0) {
-                    report += "         \(line)\n"
-                }
-            }
-            for fa in e.finding.fixArticles { report += "     fix: kb show \(fa)\n" }
-            report += "     read: \(e.finding.sitePath)  \(e.finding.show)"
+            let report = Self.report(e.finding)
             let secs = max(1, Int(b.timeout.rounded(.up)))
             s += "\n# \(id) — \(graph.articles[e.check.article].displayPath)\n"
             s += "Invoke-KbCheck -Id \(Self.psQuote(id)) -Article \(Self.psQuote(e.finding.article)) -Seconds \(secs) -Code \(Self.hereString(b.code)) -Report \(Self.hereString(report))\n"

@@ -15,8 +15,7 @@ extension KB {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: "Read a built site (its _kb/content/ sources) instead of a KB.")
-        var site: String?
+        @OptionGroup var siteOption: SiteOption
 
         @Option(name: .long, help: "Only the checks of this symptom's causes; ranks the causes found.")
         var symptom: String?
@@ -56,7 +55,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let graph: KnowledgeGraph
-            do { (_, graph) = try GraphLoader.load(content: global.content, site: site) } catch let e as DiagnosticError {
+            do { (_, graph) = try GraphLoader.load(content: global.content, site: siteOption.site) } catch let e as DiagnosticError {
                 term.report(e.diagnostics)
                 throw ExitCode(ExitStatus.usage)
             }

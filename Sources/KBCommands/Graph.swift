@@ -13,8 +13,7 @@ extension KB {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: "Read a built site (its _kb/content/ sources) instead of a KB.")
-        var site: String?
+        @OptionGroup var siteOption: SiteOption
 
         @Option(name: .long, help: "json, dot or graphml.")
         var format: Format = .json
@@ -25,7 +24,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let graph: KnowledgeGraph
-            do { (_, graph) = try GraphLoader.load(content: global.content, site: site) } catch let e as DiagnosticError {
+            do { (_, graph) = try GraphLoader.load(content: global.content, site: siteOption.site) } catch let e as DiagnosticError {
                 term.report(e.diagnostics)
                 throw ExitCode(ExitStatus.usage)
             }

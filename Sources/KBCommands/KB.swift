@@ -51,3 +51,9 @@ extension KB {
         }
     }
 }
+
+/// `--site DIR` for the commands that can read a built site's sources instead of a KB.
+struct SiteOption: ParsableArguments {
+    @Option(name: .long, help: "Read a built site (its _kb/content/ sources) instead of a KB.")
+    var site: String?
+}

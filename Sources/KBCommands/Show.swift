@@ -12,8 +12,7 @@ extension KB {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: "Read a built site (its _kb/content/ sources) instead of a KB.")
-        var site: String?
+        @OptionGroup var siteOption: SiteOption
 
         @Argument(help: "Short id (go-command-not-found) or canonical id (go-windows/go-command-not-found).")
         var id: String
@@ -39,7 +38,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let content: LoadedContent, graph: KnowledgeGraph
-            do { (content, graph) = try GraphLoader.load(content: global.content, site: site) } catch let e as DiagnosticError {
+            do { (content, graph) = try GraphLoader.load(content: global.content, site: siteOption.site) } catch let e as DiagnosticError {
                 term.report(e.diagnostics)
                 throw ExitCode(ExitStatus.usage)
             }

@@ -11,7 +11,9 @@ runs=${1:-5}
 corpus=${KB_TLDR_CORPUS:-../shared/corpora/tldr}
 [ -d "$corpus/pages" ] || { echo "no tldr corpus at $corpus" >&2; exit 2; }
 source scripts/setup.sh test
-command -v bc >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc >/dev/null; }
+need=()
+for tool in bc:bc node:nodejs; do command -v "${tool%%:*}" >/dev/null || need+=("${tool##*:}"); done
+[ ${#need[@]} -eq 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }
 python3 -c 'import pagefind' 2>/dev/null || python3 -m pip install -q 'pagefind[extended]' >/dev/null
 if [ -z "${KB_BINARY:-}" ]; then
   swift build -c release --product kb >/dev/null

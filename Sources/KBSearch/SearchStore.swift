@@ -5,7 +5,7 @@ import GRDB
 /// each term's encoded postings, error signatures and facets, per language.
 public final class SearchStore: @unchecked Sendable {
     /// Bump when the tokenizer, the weights or the tables change: the index is then rebuilt.
-    public static let formatVersion = "kb-search-4"
+    public static let formatVersion = "kb-search-5"
 
     let queue: DatabaseQueue
 

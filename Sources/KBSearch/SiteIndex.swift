@@ -43,8 +43,13 @@ public enum SiteIndex {
         public var items: [[String]]
     }
 
-    /// Empty lists are left out, and the text does not repeat the summary it starts with.
+    /// Empty lists are left out, the text does not repeat the summary it starts with, and keys are
+    /// one letter (there is one such file per page: 7,600 on the tldr corpus).
     public struct Doc: Codable, Sendable {
+        enum CodingKeys: String, CodingKey {
+            case type, lang = "l", n, id = "i", title = "h", url = "u", kind = "k", summary = "s", text = "x"
+            case platforms = "p", tools = "o", tags = "g"
+        }
         public var type = "doc"
         public var lang: String
         public var n: Int

@@ -984,7 +984,11 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
       var map = new Map();
       for (var i = 0; i < o.terms.length; i++) { map.set(o.terms[i], o.postings[i]); }
       data.shard[o.lang + "/" + o.n] = map;
-    } else if (o.type === "doc") { data.doc[o.lang + "/" + o.n] = o; }
+    } else if (o.type === "doc") {
+      // One-letter keys on disk (SiteIndex.Doc).
+      data.doc[o.l + "/" + o.n] = { lang: o.l, n: o.n, id: o.i, title: o.h, url: o.u, kind: o.k, summary: o.s || "", text: o.x || "",
+                                    platforms: o.p || [], tools: o.o || [], tags: o.g || [] };
+    }
   };
 
   function load(path) {

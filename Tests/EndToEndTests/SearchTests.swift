@@ -254,6 +254,54 @@ import Testing
         #expect(article.contains("src=\"../../assets/search.js\" data-kb-root=\"../../\" data-kb-lang=\"zh\""))
     }
 
+    /// The header box: results as you type, arrow keys move the selection, Escape closes.
+    @Test func searchBoxShowsResultsAsYouTypeWithKeyboardNavigation() throws {
+        let b = try Self.built.get()
+        let header = TestSupport.read(b.site + "/index.html")
+        let form = try #require(header.firstMatch(of: /<form class="kb-search"[\s\S]*?<\/form>/)).0
+        try TestSupport.write("""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>\(form)
+            <pre id="out">pending</pre>
+            <script src="assets/search.js" data-kb-root="" data-kb-lang="en"></script>
+            <script src="typing.js"></script></body></html>
+            """, to: b.site + "/typing.html")
+        try TestSupport.write(#"""
+            document.addEventListener("DOMContentLoaded", function () {
+              var input = document.querySelector("form.kb-search input[name=q]"), popup = document.querySelector(".kb-search-popup");
+              var out = {};
+              function key(k) { input.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true })); }
+              input.value = "checksum mism";
+              input.dispatchEvent(new Event("input"));
+              setTimeout(function () {
+                out.visible = !popup.hidden;
+                out.expanded = input.getAttribute("aria-expanded");
+                out.ids = Array.prototype.map.call(popup.querySelectorAll(".kb-result"), function (e) { return e.getAttribute("data-kb-id"); });
+                out.marks = popup.querySelectorAll("mark").length;
+                key("ArrowDown"); key("ArrowDown"); key("ArrowUp");
+                var sel = popup.querySelector("[aria-selected=true]");
+                out.selected = sel && sel.getAttribute("data-kb-id");
+                out.active = input.getAttribute("aria-activedescendant") === (sel && sel.id);
+                key("Escape");
+                out.closed = popup.hidden;
+                document.getElementById("out").textContent = JSON.stringify(out);
+              }, 1500);
+            });
+            """#, to: b.site + "/typing.js")
+        defer { for f in ["typing.html", "typing.js"] { TestSupport.remove(b.site + "/" + f) } }
+        let dom = try BrowserTests.dom(b.site + "/typing.html")
+        let json = try #require(dom.firstMatch(of: /<pre id="out">([\s\S]*?)<\/pre>/)).1
+        let out = try #require(try JSONSerialization.jsonObject(with: Data(String(json).replacingOccurrences(of: "&quot;", with: "\"").utf8)) as? [String: Any])
+        let ids = (out["ids"] as? [String]) ?? []
+        #expect(out["visible"] as? Bool == true)
+        #expect(out["expanded"] as? String == "true")
+        #expect(ids.first == "checksum-mismatch", "prefix 'mism' completes to mismatch: \(ids)")
+        #expect(ids == (try Self.search(["--lang", "en", "--limit", "8", "checksum mism"], cwd: b.kb).map(\.id)))
+        #expect((out["marks"] as? Int ?? 0) > 0)
+        #expect(out["selected"] as? String == ids.first)
+        #expect(out["active"] as? Bool == true)
+        #expect(out["closed"] as? Bool == true)
+    }
+
     @Test func staleIndexIsRefreshedAndUsageErrorsExitTwo() throws {
         let b = try Self.built.get()
         let dir = try TestSupport.tempDirectory("kb-stale")
@@ -263,6 +311,12 @@ import Testing
         let path = kb + "/Content/go-windows/go-get-timeout.md"
         try TestSupport.write(TestSupport.read(path) + "\nThe zanzibarquux proxy is special.\n", to: path)
         #expect(try Self.search(["zanzibarquux"], cwd: kb).map(\.id) == ["go-get-timeout"])
+        // No --lang: a Chinese query answers from the Chinese articles, an English one from the default.
+        #expect(try Self.search(["模块缓存"], cwd: kb).first?.lang == "zh")
+        #expect(try Self.search(["module cache"], cwd: kb).first?.lang == "en")
+        let text = try TestSupport.kb(["search", "--limit", "1", "x509"], cwd: kb)
+        #expect(text.stdout.hasPrefix("x509-certificate-error  "), "\(text.stdout)")
+        #expect(!text.stdout.contains("\u{1B}["), "no colour into a pipe")
         let none = try TestSupport.kb(["search", "qqqzzxv"], cwd: kb)
         #expect(none.status == 1)
         let bad = try TestSupport.kb(["search", "--kind", "sympton", "x"], cwd: kb)

@@ -36,6 +36,9 @@ extension KB {
         @Flag(name: .long, help: "Do not fail on warnings.")
         var allowWarnings = false
 
+        @Flag(name: .long, help: "Name every block that could not be linted, not only the first few per reason.")
+        var verbose = false
+
         struct Summary: Encodable {
             var articles: Int
             var errors: Int
@@ -114,8 +117,19 @@ extension KB {
                 for r in results where r.status == .skipped {
                     term.out(term.dim("skipped \(r.kind) \(r.id) at \(r.location): \(r.message)"))
                 }
-                for d in diagnostics where d.severity == .note {
-                    term.out(term.dim("\(d.location.map { "\($0): " } ?? "")\(d.message)"))
+                // Blocks that could not be linted: counted by reason and named (all with --verbose).
+                let notes = diagnostics.filter { $0.severity == .note }
+                var reasons: [String] = []
+                var byReason: [String: [Diagnostic]] = [:]
+                for d in notes {
+                    if byReason[d.message] == nil { reasons.append(d.message) }
+                    byReason[d.message, default: []].append(d)
+                }
+                for reason in reasons {
+                    let list = byReason[reason]!
+                    let shown = verbose ? list : Array(list.prefix(3))
+                    let more = list.count > shown.count ? " and \(list.count - shown.count) more (--verbose lists them)" : ""
+                    term.out(term.dim("\(list.count) block\(list.count == 1 ? "" : "s") \(reason): " + shown.compactMap { $0.location?.description }.joined(separator: ", ") + more))
                 }
                 let mark = summary.errors > 0 ? term.red("✗") : summary.warnings > 0 ? term.yellow("!") : term.green("✓")
                 var line = "\(mark) \(summary.articles) articles checked: \(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")"

@@ -138,7 +138,7 @@ import Testing
         #expect(r.stderr.contains("Content/probe.md:7:1: error: check missing-tool: exit 127: a check exits 0 or 1; anything else means it could not check"))
         #expect(r.stdout.contains("skipped check win-only at Content/probe.md:11:1: for windows only; this is linux"))
         #expect(r.stdout.contains("skipped check pwsh-probe at Content/probe.md:15:1: no pwsh on PATH"))
-        #expect(r.stdout.contains("Content/probe.md:11:1: not linted: pwsh is not installed"))
+        #expect(r.stdout.contains("2 blocks not linted: pwsh is not installed (PowerShell's parser): Content/probe.md:11:1, Content/probe.md:15:1"))
         #expect(r.stdout.contains("2 skipped"))
 
         let doctor = try TestSupport.kb(["doctor", "--format", "json"], cwd: dir, environment: ["PATH": "/usr/local/bin:/usr/bin:/bin"])

@@ -33,9 +33,11 @@ public enum SearchIndexing {
             defer { closedir(dir) }
             while let item = readdir(dir) {
                 let name: [UInt8] = withUnsafeBytes(of: item.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-                if name.first == UInt8(ascii: ".") { continue }
                 let isMarkdown = name.count > 3 && name.suffix(3) == [0x2E, 0x6D, 0x64] // ".md"
                 let type = item.pointee.d_type
+                // Hidden entries are skipped like the content loader does, except Markdown pages
+                // whose name starts with a dot (tldr's `..md`).
+                if name.first == UInt8(ascii: "."), !(isMarkdown && type != UInt8(DT_DIR)) { continue }
                 if type == UInt8(DT_DIR) { folders.append(rel + [0x2F] + name); continue }
                 guard isMarkdown || type == UInt8(DT_UNKNOWN) else { continue }
                 var st = stat()

@@ -18,6 +18,8 @@ extension KB {
 
         @OptionGroup var global: GlobalOptions
 
+        @OptionGroup var siteOption: SiteOption
+
         @Option(name: .long, help: "Prometheus' address, e.g. http://prometheus:9090 (a path prefix is kept).")
         var prometheus: String
 
@@ -53,7 +55,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let graph: KnowledgeGraph
-            do { (_, graph) = try GraphLoader.load(content: global.content) } catch let e as DiagnosticError {
+            do { (_, graph) = try GraphLoader.load(content: global.content, site: siteOption.site) } catch let e as DiagnosticError {
                 term.report(e.diagnostics)
                 throw ExitCode(ExitStatus.usage)
             }

@@ -125,6 +125,8 @@ import Testing
         #expect(graph.stdout.contains("causedBy"))
         let doctor = try TestSupport.kb(["doctor", "--site", site, "--format", "json"], cwd: elsewhere)
         #expect(doctor.stdout.contains("resolver-answers"))
+        let runbook = try TestSupport.kb(["runbook", "--site", site, "NoSuchAlert"], cwd: elsewhere)
+        #expect(runbook.status == 1, "read the site, found no runbook: \(runbook.stderr)")
         // Reading a site writes nothing into it.
         #expect(!FileManager.default.fileExists(atPath: site + "/_kb/content/.build-kb"))
         let notASite = try TestSupport.kb(["show", "--site", elsewhere, "x"], cwd: elsewhere)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KBBuild
 import KBChecks
+import KBCluster
 import KBContent
 import KBCore
 
@@ -72,7 +73,12 @@ extension KB {
             engine.runBlocks = run
             if let jobs { engine.jobs = jobs }
             let blocks = engine.run(graph)
-            var diagnostics = (graph.diagnostics + graph.articles.flatMap { AdviceRule.lint($0) } + blocks.lintDiagnostics).sortedByLocation()
+            // Prometheus rule files the KB declares (`*.rules.yml` under the content folder).
+            let contentDir = content.project.contentDirectory
+            let declaredRules = DeclaredRules.load(contentDirectory: contentDir, files: content.assets.map(\.relativePath),
+                                                   displayPrefix: Project.displayPath(contentDir)).diagnostics
+            var diagnostics = (graph.diagnostics + graph.articles.flatMap { AdviceRule.lint($0) } + blocks.lintDiagnostics
+                + declaredRules).sortedByLocation()
             var results = blocks.results
 
             if update, !blocks.drift.isEmpty {

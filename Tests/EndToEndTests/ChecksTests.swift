@@ -193,4 +193,16 @@ import Testing
             #expect(lint.status == 0, "\(lint.stdout)")
         }
     }
+
+    @Test func checkLintsDeclaredPrometheusRuleFiles() throws {
+        let dir = try kb([
+            "page.md": "---\ntitle: P\n---\n",
+            "ops/broken.rules.yml": "groups:\n  - name: x\n    rules:\n      - alert: Bad Name\n        expr: up == 0\n        fr: 5m\n",
+        ])
+        defer { TestSupport.remove(dir) }
+        let r = try TestSupport.kb(["check"], cwd: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("Content/ops/broken.rules.yml:4:16: error: 'Bad Name' is not a valid alert name [rules]"))
+        #expect(r.stderr.contains("Content/ops/broken.rules.yml:6:9: error: unknown key 'fr' in a rule; did you mean 'for'? [rules]"))
+    }
 }

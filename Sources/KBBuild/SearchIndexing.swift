@@ -128,6 +128,18 @@ public enum SearchIndexing {
     }
 
     /// The store for `kb search` inside a KB, rebuilt first when the content changed since.
+    /// The existing store, to query at once, and a check that runs meanwhile on another thread:
+    /// `isFresh()` waits for it and says whether the store matched the content. A stale answer is
+    /// thrown away and asked again of `freshStore` — so a fresh index costs max(query, check), not
+    /// their sum. nil when there is no usable store at all.
+    public static func speculativeStore(_ project: Project) -> (store: SearchStore, isFresh: @Sendable () -> Bool)? {
+        let path = storePath(project)
+        guard FileManager.default.fileExists(atPath: path), let store = try? SearchStore(path: path, readOnly: true),
+              (try? store.meta("format")) == SearchStore.formatVersion, let stored = try? store.meta("fingerprint") else { return nil }
+        let check = FingerprintCheck(project: project, expected: stored)
+        return (store, { check.wait() })
+    }
+
     public static func freshStore(_ project: Project) throws -> (store: SearchStore, refreshed: Bool) {
         let fp = try fingerprint(project)
         let path = storePath(project)
@@ -138,5 +150,25 @@ public enum SearchIndexing {
         let (_, graph) = try GraphLoader.load(content: project.contentDirectory)
         try update(graph: graph, project: project, fingerprint: fp)
         return (try SearchStore(path: path), true)
+    }
+}
+
+/// Computes a project's fingerprint on its own thread.
+final class FingerprintCheck: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var fresh = false
+
+    init(project: Project, expected: String) {
+        let thread = Thread { [self] in
+            fresh = (try? SearchIndexing.fingerprint(project)) == expected
+            done.signal()
+        }
+        thread.start()
+    }
+
+    func wait() -> Bool {
+        done.wait()
+        done.signal() // later callers see the same answer
+        return fresh
     }
 }

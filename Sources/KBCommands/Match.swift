@@ -73,7 +73,7 @@ extension KB {
                 input = FileHandle.standardInput
                 name = "-"
             }
-            let source = try SearchSource.open(global: global, site: site, terminal: term)
+            let source = try SearchSource.open(global: global, site: site, terminal: term).validated(terminal: term).0
             if let lang, !source.languages.contains(lang) {
                 term.err("error: no '\(lang)' index; languages: \(source.languages.joined(separator: ", ")) [usage]")
                 throw ExitCode(ExitStatus.usage)

@@ -71,15 +71,21 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let text = query.joined(separator: " ")
-            let source = try SearchSource.open(global: global, site: site, terminal: term)
+            var source = try SearchSource.open(global: global, site: site, terminal: term)
+            if lang != nil { source = try source.validated(terminal: term).0 }
             if let lang, !source.languages.contains(lang) {
                 term.err("error: no '\(lang)' index; languages: \(source.languages.joined(separator: ", ")) [usage]")
                 throw ExitCode(ExitStatus.usage)
             }
             var filters: [Facet: [String]] = [.kind: kind, .platform: platform, .tool: tool, .tag: tag]
             filters[.lang] = lang.map { [$0] } ?? []
-            let results = try Searcher.search(SearchQuery(text: text, filters: filters, limit: limit, prefix: true),
-                                              readers: source.ordered(for: text))
+            let searchQuery = SearchQuery(text: text, filters: filters, limit: limit, prefix: true)
+            var results = try Searcher.search(searchQuery, readers: source.ordered(for: text))
+            let (checked, changed) = try source.validated(terminal: term)
+            if changed {
+                source = checked
+                results = try Searcher.search(searchQuery, readers: source.ordered(for: text))
+            }
             if global.json {
                 term.out(jsonString(Report(query: text, results: results.map {
                     Result(id: $0.document.id, lang: $0.document.lang, title: $0.document.title, kind: $0.document.kind,
@@ -110,6 +116,21 @@ struct SearchSource {
     var languages: [String] { readers.map(\.lang) }
     /// Folder the result URLs are relative to, for display.
     var siteDirectory: String?
+    /// Set when the readers came from the existing index before its freshness was known.
+    var isFresh: (@Sendable () -> Bool)?
+    var project: Project?
+
+    /// The same source with a fresh index: itself when the speculative index was fresh.
+    func validated(terminal term: Terminal) throws -> (SearchSource, changed: Bool) {
+        guard let isFresh, let project, !isFresh() else { return (self, false) }
+        do {
+            let (store, _) = try SearchIndexing.freshStore(project)
+            return (SearchSource(readers: try store.languages().map { try store.reader(lang: $0) }, siteDirectory: nil), true)
+        } catch let e as DiagnosticError {
+            term.report(e.diagnostics)
+            throw ExitCode(ExitStatus.usage)
+        }
+    }
 
     static func open(global: GlobalOptions, site: String?, terminal term: Terminal) throws -> SearchSource {
         func fromSite(_ dir: String) throws -> SearchSource {
@@ -141,6 +162,11 @@ struct SearchSource {
             if global.content == nil, !ShardReader.languages(site: cwd).isEmpty { return try fromSite(cwd) }
             term.report(e.diagnostics)
             throw ExitCode(ExitStatus.usage)
+        }
+        // Query the existing index while its freshness is checked (see `validated`).
+        if let (store, isFresh) = SearchIndexing.speculativeStore(project),
+           let readers = try? store.languages().map({ try store.reader(lang: $0) }) {
+            return SearchSource(readers: readers, siteDirectory: nil, isFresh: isFresh, project: project)
         }
         do {
             let (store, _) = try SearchIndexing.freshStore(project)

@@ -21,7 +21,7 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
-        // Small POSIX helpers Foundation lacks (atomic directory exchange).
+        // Small POSIX helpers Foundation lacks: atomic directory exchange, posix_spawn chdir.
         .target(name: "CKBSystem"),
         .target(name: "KBCore", dependencies: ["CKBSystem"]),
         .target(name: "KBMarkdown", dependencies: ["KBCore", "CCmarkGFM"]),

@@ -8,11 +8,7 @@ public enum GraphLoader {
     public static func load(content: String?, site: String? = nil) throws -> (LoadedContent, KnowledgeGraph) {
         var content = content
         if let site {
-            let dir = Project.absolute(site, from: FileManager.default.currentDirectoryPath) + "/" + SiteBuilder.sourcesFolder
-            guard FileManager.default.fileExists(atPath: dir) else {
-                throw DiagnosticError(.error("\(site) is not a site built by kb (no \(SiteBuilder.sourcesFolder)/)", rule: "usage", at: nil))
-            }
-            content = dir
+            content = try SiteBuilder.unpackSources(site: Project.absolute(site, from: FileManager.default.currentDirectoryPath))
         }
         let project = try Project.discover(content: content)
         // A site is read, never written: no cache there.

@@ -54,6 +54,6 @@ extension KB {
 
 /// `--site DIR` for the commands that can read a built site's sources instead of a KB.
 struct SiteOption: ParsableArguments {
-    @Option(name: .long, help: "Read a built site (its _kb/content/ sources) instead of a KB.")
+    @Option(name: .long, help: "Read a built site (the sources it carries in _kb/content.json) instead of a KB.")
     var site: String?
 }

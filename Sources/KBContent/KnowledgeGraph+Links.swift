@@ -78,6 +78,12 @@ extension KnowledgeGraph {
             && !scheme.contains("/")
     }
 
+    /// A relative path inside a content folder, folded; nil for anything that climbs out of it.
+    public static func normalizedContentPath(_ path: String) -> String? {
+        guard !path.hasPrefix("/"), let n = normalize(path), !n.isEmpty else { return nil }
+        return n
+    }
+
     /// Folds `.` and `..`; nil when the path climbs above the root.
     static func normalize(_ path: String) -> String? {
         var parts: [Substring] = []

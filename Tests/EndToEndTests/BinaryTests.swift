@@ -118,6 +118,7 @@ import Testing
         defer { TestSupport.remove(elsewhere) }
         let site = try TestSupport.copy(kb + "/Site", into: elsewhere)
         TestSupport.remove(kb + "/Content")
+        let before = try FileManager.default.subpathsOfDirectory(atPath: site).sorted()
         let show = try TestSupport.kb(["show", "--site", site, "dns-fails", "--lang", "zh"], cwd: elsewhere)
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("域名解析失败"))
@@ -127,8 +128,10 @@ import Testing
         #expect(doctor.stdout.contains("resolver-answers"))
         let runbook = try TestSupport.kb(["runbook", "--site", site, "NoSuchAlert"], cwd: elsewhere)
         #expect(runbook.status == 1, "read the site, found no runbook: \(runbook.stderr)")
-        // Reading a site writes nothing into it.
-        #expect(!FileManager.default.fileExists(atPath: site + "/_kb/content/.build-kb"))
+        // Reading a site writes nothing into it, and leaves no unpacked sources behind.
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: site).sorted() == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("kb-site-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
         let notASite = try TestSupport.kb(["show", "--site", elsewhere, "x"], cwd: elsewhere)
         #expect(notASite.status == 2)
         #expect(notASite.stderr.contains("is not a site built by kb"))

@@ -11,7 +11,7 @@ source scripts/setup.sh build
 need=()
 for tool in hugo:hugo bc:bc /usr/bin/time:time; do command -v "${tool%%:*}" >/dev/null || need+=("${tool##*:}"); done
 [ ${#need[@]} -eq 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }
-swift build -c release --product kb >/dev/null
+swift build -c release --product kb --static-swift-stdlib >/dev/null
 kb=$PWD/.build/release/kb
 
 work=$(mktemp -d /tmp/kb-bench.XXXXXX)

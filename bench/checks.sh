@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh build
 command -v prysk >/dev/null || pip install -q prysk
-swift build -c release --product kb >/dev/null
+swift build -c release --product kb --static-swift-stdlib >/dev/null
 kb=$PWD/.build/release/kb
 work=$(mktemp -d /tmp/kb-bench-checks.XXXXXX)
 trap 'rm -rf "$work"' EXIT

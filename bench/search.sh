@@ -16,7 +16,7 @@ for tool in bc:bc node:nodejs; do command -v "${tool%%:*}" >/dev/null || need+=(
 [ ${#need[@]} -eq 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }
 python3 -c 'import pagefind' 2>/dev/null || python3 -m pip install -q 'pagefind[extended]' >/dev/null
 if [ -z "${KB_BINARY:-}" ]; then
-  swift build -c release --product kb >/dev/null
+  swift build -c release --product kb --static-swift-stdlib >/dev/null
   kb=$PWD/.build/release/kb
 else
   kb=$KB_BINARY

@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh build
-swift build -c release --product kb
+swift build -c release --product kb --static-swift-stdlib
 .build/release/kb build "$@"
 echo "Open Site/index.html in a browser (no server needed)."

@@ -5,7 +5,8 @@
 #                      Prometheus, node_exporter, Alertmanager)
 set -euo pipefail
 
-want=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev graphviz)
+# libcurl and libxml2 headers: Foundation links them when kb is built with --static-swift-stdlib.
+want=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev graphviz libcurl4-openssl-dev libxml2-dev)
 if [ "${1:-build}" = "test" ]; then
   want+=(chromium hugo shellcheck golang-go graphviz git fonts-noto-cjk)
   want+=(prometheus prometheus-node-exporter prometheus-alertmanager) # the cluster tests run the real engine

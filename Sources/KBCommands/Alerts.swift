@@ -59,10 +59,7 @@ extension KB {
             func run() async throws {
                 let term = global.terminal
                 let content: LoadedContent, graph: KnowledgeGraph
-                do { (content, graph) = try GraphLoader.load(content: global.content) } catch let e as DiagnosticError {
-                    term.report(e.diagnostics)
-                    throw ExitCode(ExitStatus.usage)
-                }
+                (content, graph) = try global.loadKB(terminal: term)
                 guard let base = baseURL ?? graph.config.baseURL else {
                     term.err("error: runbook_url needs the site's address: pass --base-url https://kb.example.org/ or set base_url in kb.yml")
                     throw ExitCode(ExitStatus.usage)
@@ -127,10 +124,7 @@ extension KB {
             func run() async throws {
                 let term = global.terminal
                 let graph: KnowledgeGraph
-                do { (_, graph) = try GraphLoader.load(content: global.content) } catch let e as DiagnosticError {
-                    term.report(e.diagnostics)
-                    throw ExitCode(ExitStatus.usage)
-                }
+                (_, graph) = try global.loadKB(terminal: term)
                 let index = RunbookIndex(graph: graph, lang: lang)
                 let entries = index.alerts.map { e in
                     let a = graph.articles[e.article]

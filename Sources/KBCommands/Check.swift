@@ -65,10 +65,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let content: LoadedContent, graph: KnowledgeGraph
-            do { (content, graph) = try GraphLoader.load(content: global.content) } catch let e as DiagnosticError {
-                term.report(e.diagnostics)
-                throw ExitCode(ExitStatus.usage)
-            }
+            (content, graph) = try global.loadKB(terminal: term)
             var engine = CheckEngine()
             engine.runBlocks = run
             if let jobs { engine.jobs = jobs }

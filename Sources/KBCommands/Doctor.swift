@@ -55,10 +55,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let graph: KnowledgeGraph
-            do { (_, graph) = try GraphLoader.load(content: global.content, site: siteOption.site) } catch let e as DiagnosticError {
-                term.report(e.diagnostics)
-                throw ExitCode(ExitStatus.usage)
-            }
+            (_, graph) = try global.loadKB(site: siteOption.site, terminal: term)
             var doctor = KBChecks.Doctor(graph: graph, lang: lang)
             doctor.jobs = max(1, jobs)
             let checks: [KBChecks.Doctor.Check]

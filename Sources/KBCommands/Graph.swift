@@ -24,10 +24,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let graph: KnowledgeGraph
-            do { (_, graph) = try GraphLoader.load(content: global.content, site: siteOption.site) } catch let e as DiagnosticError {
-                term.report(e.diagnostics)
-                throw ExitCode(ExitStatus.usage)
-            }
+            (_, graph) = try global.loadKB(site: siteOption.site, terminal: term)
             let export = graph.export(lang: lang)
             switch global.json ? .json : format {
             case .json: term.out(export.json())

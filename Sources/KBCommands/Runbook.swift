@@ -35,10 +35,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let graph: KnowledgeGraph
-            do { (_, graph) = try GraphLoader.load(content: global.content, site: siteOption.site) } catch let e as DiagnosticError {
-                term.report(e.diagnostics)
-                throw ExitCode(ExitStatus.usage)
-            }
+            (_, graph) = try global.loadKB(site: siteOption.site, terminal: term)
             if let lang, !graph.config.languageCodes.contains(lang) {
                 term.err("error: unknown language '\(lang)'; the KB has \(graph.config.languageCodes.joined(separator: ", "))")
                 throw ExitCode(ExitStatus.usage)

@@ -38,10 +38,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let content: LoadedContent, graph: KnowledgeGraph
-            do { (content, graph) = try GraphLoader.load(content: global.content, site: siteOption.site) } catch let e as DiagnosticError {
-                term.report(e.diagnostics)
-                throw ExitCode(ExitStatus.usage)
-            }
+            (content, graph) = try global.loadKB(site: siteOption.site, terminal: term)
             let wanted = lang ?? graph.config.defaultLanguage
             var found = graph.lookup(id, lang: wanted)
             if found.isEmpty { found = graph.lookup(id) }

@@ -1,4 +1,7 @@
+import ArgumentParser
 import Foundation
+import KBBuild
+import KBContent
 import KBCore
 
 /// Output to the user: colour only on a TTY and never with NO_COLOR; diagnostics on stderr.
@@ -53,4 +56,15 @@ func jsonString<T: Encodable>(_ value: T) -> String {
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: (try? enc.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+}
+
+extension GlobalOptions {
+    /// The KB (or a built site's sources) loaded and resolved; unreadable input is reported and
+    /// exits 2, the same way in every command.
+    func loadKB(site: String? = nil, terminal term: Terminal) throws -> (LoadedContent, KnowledgeGraph) {
+        do { return try GraphLoader.load(content: content, site: site) } catch let e as DiagnosticError {
+            term.report(e.diagnostics)
+            throw ExitCode(ExitStatus.usage)
+        }
+    }
 }

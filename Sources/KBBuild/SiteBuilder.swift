@@ -97,6 +97,7 @@ public enum SiteBuilder {
            let stats = try? JSONDecoder().decode(BuildStats.self, from: data) {
             c.stats = stats
         }
+        c.stats.steps = [] // this run's steps are appended as they run
         c.stats.parsed = 0
         c.stats.rendered = 0
         c.stats.reused = c.stats.pages

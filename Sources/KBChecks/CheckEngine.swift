@@ -159,9 +159,3 @@ public struct CheckEngine: Sendable {
 func format(_ seconds: Double) -> String {
     seconds < 1 ? "\(Int(seconds * 1000))ms" : (seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds))
 }
-
-extension Diagnostic {
-    public static func note(_ message: String, rule: String, at location: SourceLocation?) -> Diagnostic {
-        Diagnostic(.note, message, rule: rule, at: location)
-    }
-}

@@ -27,6 +27,10 @@ public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible, 
         Diagnostic(.warning, message, rule: rule, at: location)
     }
 
+    public static func note(_ message: String, rule: String, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(.note, message, rule: rule, at: location)
+    }
+
     public var description: String {
         let prefix = location.map { "\($0): " } ?? ""
         return "\(prefix)\(severity.rawValue): \(message) [\(rule)]"

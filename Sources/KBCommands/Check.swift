@@ -5,6 +5,7 @@ import KBChecks
 import KBCluster
 import KBContent
 import KBCore
+import KBSite
 
 extension KB {
     struct Check: AsyncParsableCommand {
@@ -74,8 +75,11 @@ extension KB {
             let contentDir = content.project.contentDirectory
             let declaredRules = DeclaredRules.load(contentDirectory: contentDir, files: content.assets.map(\.relativePath),
                                                    displayPrefix: Project.displayPath(contentDir)).diagnostics
+            // The KB's own theme overrides: a template that does not parse or includes itself fails here, not at build.
+            var themeDiagnostics: [Diagnostic] = []
+            do { _ = try Theme(overrides: content.project.root + "/Templates") } catch let e as DiagnosticError { themeDiagnostics = e.diagnostics }
             var diagnostics = (graph.diagnostics + graph.articles.flatMap { AdviceRule.lint($0) } + blocks.lintDiagnostics
-                + declaredRules).sortedByLocation()
+                + declaredRules + themeDiagnostics).sortedByLocation()
             var results = blocks.results
 
             if update, !blocks.drift.isEmpty {

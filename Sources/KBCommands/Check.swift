@@ -51,6 +51,9 @@ extension KB {
             var skipped: Int
             var linted: Int
             var notLinted: Int
+            /// `errors:` texts: proven by an example that ran and passed here, covered by an
+            /// example (not run), Windows-only, neither.
+            var errorTexts: ErrorProof
         }
 
         struct Report: Encodable {
@@ -98,7 +101,8 @@ extension KB {
             let failed = results.filter { $0.status == .failed }.count
             let summary = Summary(articles: content.articles.count, errors: findings.errorCount + failed, warnings: findings.warningCount,
                                   run: s.run, passed: results.filter { $0.status == .passed }.count, failed: failed, skipped: s.skipped,
-                                  linted: s.linted, notLinted: s.notLinted)
+                                  linted: s.linted, notLinted: s.notLinted,
+                                  errorTexts: ErrorProof.count(graph, passed: run ? Set(results.filter { $0.status == .passed && $0.kind == "example" }.map { $0.article + "#" + $0.id }) : nil))
             let byPath = Dictionary(graph.articles.map { ($0.displayPath, $0.canonicalID) }, uniquingKeysWith: { a, _ in a })
             let lintResults = findings.map { d in
                 CheckResult(id: d.rule, article: d.location.flatMap { byPath[$0.path] } ?? "", kind: "lint",
@@ -142,6 +146,11 @@ extension KB {
                 var line = "\(mark) \(summary.articles) articles checked: \(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")"
                 line += "; blocks: \(s.linted) linted, \(s.notLinted) not linted"
                 if run { line += ", \(summary.run) run (\(summary.passed) passed, \(summary.failed) failed), \(summary.skipped) skipped" }
+                let p = summary.errorTexts
+                if p.covered + p.windowsOnly + p.unproven > 0 {
+                    line += "; error texts: " + (run ? "\(p.proven) proven by a run here" : "\(p.covered) with an example (--run proves them)")
+                        + ", \(p.windowsOnly) Windows-only, \(p.unproven) unproven"
+                }
                 term.out(line)
             }
             if summary.errors > 0 || (summary.warnings > 0 && !allowWarnings) { throw ExitCode(ExitStatus.findings) }

@@ -53,7 +53,10 @@ extension KB {
             var notLinted: Int
             /// `errors:` texts: proven by an example that ran and passed here, covered by an
             /// example (not run), Windows-only, neither.
-            var errorTexts: ErrorProof
+            var errorTextsProven: Int
+            var errorTextsCovered: Int
+            var errorTextsWindowsOnly: Int
+            var errorTextsUnproven: Int
         }
 
         struct Report: Encodable {
@@ -99,10 +102,12 @@ extension KB {
             let findings = diagnostics.filter { $0.severity != .note }
             let s = blocks.summary
             let failed = results.filter { $0.status == .failed }.count
+            let proof = ErrorProof.count(graph, passed: run ? Set(results.filter { $0.status == .passed && $0.kind == "example" }.map { $0.article + "#" + $0.id }) : nil)
             let summary = Summary(articles: content.articles.count, errors: findings.errorCount + failed, warnings: findings.warningCount,
                                   run: s.run, passed: results.filter { $0.status == .passed }.count, failed: failed, skipped: s.skipped,
                                   linted: s.linted, notLinted: s.notLinted,
-                                  errorTexts: ErrorProof.count(graph, passed: run ? Set(results.filter { $0.status == .passed && $0.kind == "example" }.map { $0.article + "#" + $0.id }) : nil))
+                                  errorTextsProven: proof.proven, errorTextsCovered: proof.covered,
+                                  errorTextsWindowsOnly: proof.windowsOnly, errorTextsUnproven: proof.unproven)
             let byPath = Dictionary(graph.articles.map { ($0.displayPath, $0.canonicalID) }, uniquingKeysWith: { a, _ in a })
             let lintResults = findings.map { d in
                 CheckResult(id: d.rule, article: d.location.flatMap { byPath[$0.path] } ?? "", kind: "lint",
@@ -146,7 +151,7 @@ extension KB {
                 var line = "\(mark) \(summary.articles) articles checked: \(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")"
                 line += "; blocks: \(s.linted) linted, \(s.notLinted) not linted"
                 if run { line += ", \(summary.run) run (\(summary.passed) passed, \(summary.failed) failed), \(summary.skipped) skipped" }
-                let p = summary.errorTexts
+                let p = proof
                 if p.covered + p.windowsOnly + p.unproven > 0 {
                     line += "; error texts: " + (run ? "\(p.proven) proven by a run here" : "\(p.covered) with an example (--run proves them)")
                         + ", \(p.windowsOnly) Windows-only, \(p.unproven) unproven"

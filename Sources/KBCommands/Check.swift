@@ -29,6 +29,9 @@ extension KB {
         @Flag(name: .long, help: "With --run: rewrite output blocks whose example now prints something else.")
         var update = false
 
+        @Option(name: .long, help: "With --run: standard (own session, limits, scrubbed env) or strict (also no network, read-only file system; Linux). See docs/checks.md.")
+        var sandbox: BlockRunner.Sandbox = .standard
+
         @Option(name: .long, help: "Blocks run at once (default: the number of cores).")
         var jobs: Int?
 
@@ -75,6 +78,7 @@ extension KB {
             (content, graph) = try global.loadKB(terminal: term)
             var engine = CheckEngine()
             engine.runBlocks = run
+            engine.runner.sandbox = sandbox
             if let jobs { engine.jobs = jobs }
             let blocks = engine.run(graph)
             // Prometheus rule files the KB declares (`*.rules.yml` under the content folder).
@@ -162,3 +166,5 @@ extension KB {
         }
     }
 }
+
+extension BlockRunner.Sandbox: ExpressibleByArgument {}

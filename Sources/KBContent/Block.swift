@@ -36,6 +36,11 @@ public struct Block: Sendable, Hashable, Codable {
     public var location: SourceLocation
     /// Attributes as written, in order, for display.
     public var attributes: [[String]]
+    /// Resource limits a run may ask for (`cpu=`, `memory=`, `filesize=`, `processes=`); nil: kb's defaults.
+    public var cpuSeconds: Int? = nil
+    public var memoryBytes: Int? = nil
+    public var fileSizeBytes: Int? = nil
+    public var processes: Int? = nil
 
     public static let shellLanguages: Set<String> = ["sh", "bash", "zsh", "shell", "powershell", "pwsh", "ps1", "cmd", "bat"]
 
@@ -52,7 +57,7 @@ public struct Block: Sendable, Hashable, Codable {
 
 /// Parses a fence info string `lang role key=value …`, reporting each bad part at its column.
 public enum InfoString {
-    static let keys = ["id", "os", "timeout", "for", "detects", "effect", "admin", "ci", "match"]
+    static let keys = ["id", "os", "timeout", "for", "detects", "effect", "admin", "ci", "match", "cpu", "memory", "filesize", "processes"]
     static let osNames = ["windows", "linux", "macos"]
 
     /// - Parameters:
@@ -139,6 +144,14 @@ public enum InfoString {
                 if let c = CIMode(rawValue: value) { block.ci = c } else { bad("run, lint or skip") }
             case "match":
                 if let m = MatchMode(rawValue: value) { block.match = m } else { bad("exact, glob or regex") }
+            case "cpu":
+                if let seconds = parseDuration(value), seconds >= 1 { block.cpuSeconds = Int(seconds.rounded(.up)) } else { bad("CPU time from 1s to 1h, such as 30s or 5m") }
+            case "memory":
+                if let bytes = parseSize(value), (16 << 20...64 << 30).contains(bytes) { block.memoryBytes = bytes } else { bad("an address-space size from 16m to 64g, such as 512m or 4g") }
+            case "filesize":
+                if let bytes = parseSize(value), (1 << 10...16 << 30).contains(bytes) { block.fileSizeBytes = bytes } else { bad("a file size from 1k to 16g, such as 10m") }
+            case "processes":
+                if value.count <= 6, let n = Int(value), (1...100_000).contains(n) { block.processes = n } else { bad("a number of processes from 1 to 100000") }
             default: break
             }
         }
@@ -211,6 +224,20 @@ public enum InfoString {
             }
         }
         return out
+    }
+
+    /// `512k`, `64m`, `4g` or plain bytes: decimal digits only, at most 12 of them.
+    public static func parseSize(_ s: String) -> Int? {
+        let units: [(String, Int)] = [("k", 1 << 10), ("m", 1 << 20), ("g", 1 << 30)]
+        var number = Substring(s.lowercased()), factor = 1
+        for (suffix, f) in units where number.hasSuffix(suffix) {
+            number = number.dropLast()
+            factor = f
+            break
+        }
+        guard !number.isEmpty, number.count <= 12, number.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(number) else { return nil }
+        let (product, overflow) = v.multipliedReportingOverflow(by: factor)
+        return overflow ? nil : product
     }
 
     /// The longest `timeout=` a block may ask for.

@@ -116,15 +116,7 @@ public enum TestSupport {
     }
 
     /// The first executable named one of `names` on PATH (or in /usr/bin).
-    public static func which(_ names: String...) -> String? {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/local/bin"
-        for name in names {
-            for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
-                return "\(dir)/\(name)"
-            }
-        }
-        return nil
-    }
+    public static func which(_ names: String...) -> String? { Executable.find(names) }
 
     /// The `<main>…</main>` part of a page: what golden files compare.
     public static func mainElement(_ html: String) -> String {

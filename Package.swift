@@ -61,3 +61,12 @@ let package = Package(
                     exclude: ["Fixtures", "Golden"]),
     ]
 )
+
+// libFuzzer targets for bench/libfuzz.sh only (`KB_FUZZ=1 swift build -Xswiftc -sanitize=fuzzer …`):
+// never part of a normal build.
+if Context.environment["KB_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "kb-fuzz", dependencies: ["KBContent", "KBSearch", "KBCore"],
+                                             path: "bench/fuzz/Targets",
+                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: "kb-fuzz", targets: ["kb-fuzz"]))
+}

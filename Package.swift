@@ -66,7 +66,6 @@ let package = Package(
 // never part of a normal build.
 if Context.environment["KB_FUZZ"] == "1" {
     package.targets.append(.executableTarget(name: "kb-fuzz", dependencies: ["KBContent", "KBSearch", "KBCore"],
-                                             path: "bench/fuzz/Targets",
-                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+                                             path: "bench/fuzz/Targets"))
     package.products.append(.executable(name: "kb-fuzz", targets: ["kb-fuzz"]))
 }

@@ -155,6 +155,20 @@ import Testing
         #expect(!shards.isEmpty, "the new word is in no search file of the site")
     }
 
+    /// Two builds of one KB at once take turns on the build lock: both succeed, neither dies on a
+    /// locked database.
+    @Test func concurrentBuildsSerialise() async throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        async let a = Task.detached { try TestSupport.kb(["build", "--force", "--output", "one"], cwd: kb, timeout: 120) }.value
+        async let b = Task.detached { try TestSupport.kb(["build", "--force", "--output", "two"], cwd: kb, timeout: 120) }.value
+        let (ra, rb) = try await (a, b)
+        #expect(ra.status == 0, "\(ra.stderr)")
+        #expect(rb.status == 0, "\(rb.stderr)")
+        #expect(!(ra.stderr + rb.stderr).contains("database is locked"))
+        #expect(FileManager.default.fileExists(atPath: kb + "/one/index.html") && FileManager.default.fileExists(atPath: kb + "/two/index.html"))
+    }
+
     @Test func twoIdenticalBuildsAreByteIdentical() throws {
         let kb = try TestSupport.fixture("basic")
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }

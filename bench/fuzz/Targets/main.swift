@@ -3,7 +3,7 @@ import KBContent
 import KBCore
 import KBSearch
 
-/// libFuzzer entry (built by bench/libfuzz.sh with `-sanitize=fuzzer`): the target is chosen by
+/// libFuzzer driver (built by bench/libfuzz.sh with `-sanitize=fuzzer`): the target is chosen by
 /// `KB_FUZZ_TARGET` — `front-matter` (a whole article through the parser: front matter, YAML
 /// limits, body, blocks), `info-string` (one fence info string), `tokenizer` (the search
 /// tokenizer and query parser), `match` (a log through normalisation and signature matching).
@@ -17,8 +17,9 @@ private let signatures: [Signature] = [
     Signature(lang: "en", doc: 4, text: "(a+)+$", isRegex: true),
 ]
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+/// One input (libFuzzer's callback).
+func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     switch target {
     case "info-string":
@@ -38,3 +39,14 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+// SwiftPM names this program's entry point itself, so libFuzzer's `main` is not used: its driver
+// is called from here with the command line.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOne(data, size) })

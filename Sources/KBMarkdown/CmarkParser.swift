@@ -23,6 +23,7 @@ public enum MarkdownParser {
         }
         var bytes = Array(text.utf8)
         let wideTable = neutralizeWideTables(&bytes)
+        let deepLine = neutralizeDeepContainers(&bytes)
         bytes.withUnsafeMutableBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
                 cmark_parser_feed(parser, $0, buf.count)
@@ -32,7 +33,7 @@ public enum MarkdownParser {
         defer { cmark_node_free(doc) }
         var state = Conversion(lines: LineIndex(text), lineOffset: lineOffset)
         var document = MarkdownDocument(root: convert(doc, depth: 0, state: &state))
-        document.tooDeep = state.tooDeep
+        document.tooDeep = deepLine.map { MarkdownDocument.Position(line: $0 + lineOffset, column: 1) } ?? state.tooDeep
         document.tooWide = wideTable.map { MarkdownDocument.Position(line: $0 + lineOffset, column: 1) }
         return document
     }
@@ -41,6 +42,50 @@ public enum MarkdownParser {
     /// (a 14 KB row of 2,000 columns took gigabytes), so wider delimiter rows are defused before
     /// parsing (their pipes become colons, so no table forms) and reported.
     public static let maxTableColumns = 128
+
+    /// cmark appends each child after walking up its ancestors, so one line opening tens of
+    /// thousands of containers (`- - - - …`, `> > > …`) costs minutes in cmark itself. Markers
+    /// past `maxDepth` on a line become spaces before parsing (no container opens), and the line
+    /// is reported. Returns the first such line (1-based).
+    static func neutralizeDeepContainers(_ bytes: inout [UInt8]) -> Int? {
+        var first: Int?
+        var line = 1, i = 0
+        let space = UInt8(ascii: " ")
+        while i < bytes.count {
+            var depth = 0
+            var j = i
+            scan: while j < bytes.count {
+                while j < bytes.count, bytes[j] == space || bytes[j] == 9 { j += 1 }
+                guard j < bytes.count else { break }
+                let c = bytes[j]
+                var markerEnd = j
+                if c == UInt8(ascii: ">") {
+                    markerEnd = j + 1
+                } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: "*") || c == UInt8(ascii: "+")),
+                          j + 1 < bytes.count, bytes[j + 1] == space || bytes[j + 1] == 9 {
+                    markerEnd = j + 1
+                } else if c >= 48, c <= 57 {
+                    var k = j
+                    while k < bytes.count, k - j < 9, bytes[k] >= 48, bytes[k] <= 57 { k += 1 }
+                    guard k < bytes.count, bytes[k] == UInt8(ascii: ".") || bytes[k] == UInt8(ascii: ")"),
+                          k + 1 < bytes.count, bytes[k + 1] == space || bytes[k + 1] == 9 else { break scan }
+                    markerEnd = k + 1
+                } else {
+                    break scan
+                }
+                depth += 1
+                if depth > maxDepth {
+                    if first == nil { first = line }
+                    for k in j..<markerEnd { bytes[k] = space }
+                }
+                j = markerEnd
+            }
+            while j < bytes.count, bytes[j] != 10 { j += 1 }
+            i = j + 1
+            line += 1
+        }
+        return first
+    }
 
     /// Returns the (1-based) line of the first delimiter row with too many columns, after
     /// rewriting every such row so that cmark sees no table.

@@ -31,6 +31,9 @@ import Testing
             Case(name: "nested quotes", text: "# A\n\n" + String(repeating: "> ", count: 12_000) + "x\n", rule: "nesting-too-deep"),
             Case(name: "nested emphasis", text: "# A\n\n" + String(repeating: "*a ", count: 5_000) + "x" + String(repeating: " a*", count: 5_000) + "\n", rule: "nesting-too-deep"),
             Case(name: "nested images", text: "# A\n\n" + String(repeating: "![", count: 5_000) + "x" + String(repeating: "](y)", count: 5_000) + "\n", rule: "nesting-too-deep"),
+            // One line opening 80,000 lists, then a long lazy line: quadratic inside cmark itself.
+            Case(name: "deep list with a long continuation", text: "# A\n\n" + String(repeating: "- ", count: 80_000) + "x\n" + String(repeating: "`a` ", count: 3_000) + "\n", rule: "nesting-too-deep"),
+            Case(name: "deep quotes with a long continuation", text: "# A\n\n" + String(repeating: "> ", count: 80_000) + "x\n" + String(repeating: "*a* ", count: 3_000) + "\n", rule: "nesting-too-deep"),
             Case(name: "huge timeout", text: "# A\n\n```sh example id=x timeout=1e308s\necho hi\n```\n", rule: "block-attribute"),
             Case(name: "nan timeout", text: "# A\n\n```sh example id=x timeout=nans\necho hi\n```\n", rule: "block-attribute"),
             Case(name: "alias bomb as a key", text: "---\n" + alias + "---\nbody\n", rule: "yaml-limit"),
@@ -82,7 +85,7 @@ import Testing
         for command in ["check", "build"] {
             let r = try TestSupport.kb([command], cwd: dir, timeout: 60)
             #expect(r.status == 1)
-            #expect(r.stderr.contains("Content/x\\u{a}touch INJECTED\\u{a}.md:1:1: error: file name has a control character"), "\(r.stderr)")
+            #expect(r.stderr.contains("Content/x\\u{a}touch INJECTED\\u{a}.md:1:1: error: file name has a control"), "\(r.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/INJECTED"))
     }

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # libFuzzer over kb's parsers: bench/libfuzz.sh [SECONDS per target]
-# Builds bench/fuzz/Targets with -sanitize=fuzzer (KB_FUZZ=1 adds the target to Package.swift;
-# its own scratch folder .build-fuzz), seeds each target from Content/, and runs front-matter,
+# Builds bench/fuzz/Targets with AddressSanitizer and libFuzzer's coverage instrumentation
+# (KB_FUZZ=1 adds the target to Package.swift; its own scratch folder .build-fuzz; libFuzzer's
+# driver is linked without its main, since SwiftPM names the entry point), seeds each target from
+# Content/, and runs front-matter,
 # info-string, tokenizer and match for SECONDS each (default 60). Prints executions and coverage
 # per target; a crash leaves its input in the printed folder and the run exits 1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER=${1:-60}
 source scripts/setup.sh build
-KB_FUZZ=1 swift build --scratch-path .build-fuzz --product kb-fuzz -Xswiftc -sanitize=fuzzer >&2 || exit 2
+FUZZLIB=$(ls "$(dirname "$(dirname "$(command -v swiftc)")")"/lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-*.a | head -1)
+KB_FUZZ=1 swift build --scratch-path .build-fuzz --product kb-fuzz -Xswiftc -sanitize=address \
+  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,trace-cmp,pc-table -Xlinker "$FUZZLIB" -Xlinker -lstdc++ >&2 || exit 2
 BIN=.build-fuzz/debug/kb-fuzz
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kb-libfuzz.XXXXXX")
 mkdir -p "$WORK"/{front-matter,info-string,tokenizer,match}

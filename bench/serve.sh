@@ -50,8 +50,13 @@ v=$(curl -s "$URL/_kb/wait")
 rebuild_start=$(date +%s.%N)
 for i in $(seq 1 "$REBUILDS"); do
   echo "<!-- edit $i -->" >> "$page"
-  v2=$(curl -s --max-time 30 "$URL/_kb/wait?v=$v")
-  [ "$v2" != "$v" ] || { echo "rebuild $i did not happen" >&2; exit 1; }
+  # The long poll answers when the version moves on, or after 5 s with the same one: ask again.
+  v2=$v
+  for _ in $(seq 1 12); do
+    v2=$(curl -s --max-time 30 "$URL/_kb/wait?v=$v")
+    [ "$v2" != "$v" ] && break
+  done
+  [ "$v2" != "$v" ] || { echo "rebuild $i did not happen within 60 s" >&2; tail -5 serve.log >&2; exit 1; }
   v=$v2
 done
 rebuild_secs=$(echo "$(date +%s.%N) - $rebuild_start" | bc)

@@ -3,7 +3,7 @@ import KBContent
 import KBCore
 import KBSearch
 
-/// libFuzzer driver (built by bench/libfuzz.sh with `-sanitize=fuzzer`): the target is chosen by
+/// libFuzzer driver (built by bench/libfuzz.sh with ASan and libFuzzer's coverage): the target is chosen by
 /// `KB_FUZZ_TARGET` — `front-matter` (a whole article through the parser: front matter, YAML
 /// limits, body, blocks), `info-string` (one fence info string), `tokenizer` (the search
 /// tokenizer and query parser), `match` (a log through normalisation and signature matching).

@@ -11,6 +11,7 @@ SEED=${2:-1}
 KB=${KB:-$PWD/.build/release/kb}
 if [ ! -x "$KB" ]; then
   source scripts/setup.sh build
+  set +e
   swift build -c release --product kb >&2 || exit 2
 fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kb-fuzz.XXXXXX")

@@ -25,8 +25,15 @@ public struct KBConfig: Sendable, Hashable, Codable {
     /// Completeness rules on top of DESIGN §5's: every symptom has error texts, every cause a
     /// check and a fix, every article a source.
     public var strict = false
+    /// The site title per language (`title: {en: …, zh: …}`); `title` is the default language's.
+    public var titles: [String: String] = [:]
+    /// Extra commands for the platform lint: platform → commands that exist only there.
+    public var platformCommands: [String: [String]] = [:]
 
     public init() {}
+
+    /// The site's title in `lang`: its own when kb.yml gives one, else the default.
+    public func title(for lang: String) -> String { titles[lang] ?? title }
 
     public var languageCodes: [String] { languages.map { $0[0] } }
 
@@ -34,7 +41,7 @@ public struct KBConfig: Sendable, Hashable, Codable {
         languages.first { $0[0] == code }?[1] ?? code
     }
 
-    static let keys = ["title", "base_url", "default_lang", "languages", "lang_dirs", "raw_html", "content", "strict"]
+    static let keys = ["title", "base_url", "default_lang", "languages", "lang_dirs", "raw_html", "content", "strict", "platform_commands"]
 
     /// Parses kb.yml; problems are positioned diagnostics.
     public static func parse(_ text: String, path: String) throws(DiagnosticError) -> KBConfig {
@@ -53,7 +60,28 @@ public struct KBConfig: Sendable, Hashable, Codable {
         for (keyNode, value) in map {
             let key = keyNode.string ?? ""
             switch key {
-            case "title": if let s = y.string(value, key, &diags) { config.title = s }
+            case "title":
+                if case .mapping(let byLang) = value {
+                    for (k, v) in byLang {
+                        guard let code = k.string, let text = v.string, !text.isEmpty else {
+                            diags.append(.error("'title' per language maps a code to a text, e.g. en: My KB", rule: "config", at: y.location(v)))
+                            continue
+                        }
+                        config.titles[code] = text
+                    }
+                } else if let s = y.string(value, key, &diags) { config.title = s }
+            case "platform_commands":
+                guard case .mapping(let byPlatform) = value else {
+                    diags.append(.error("'platform_commands' maps a platform to its commands, e.g. linux: [ionice]", rule: "config", at: y.location(value)))
+                    continue
+                }
+                for (k, v) in byPlatform {
+                    guard let platform = k.string, ["windows", "linux", "macos"].contains(platform) else {
+                        diags.append(.error("unknown platform '\(k.string ?? "")' (windows, linux, macos)", rule: "config", at: y.location(k)))
+                        continue
+                    }
+                    config.platformCommands[platform, default: []] += y.strings(v, "platform_commands." + platform, &diags).map(\.0)
+                }
             case "base_url": config.baseURL = y.string(value, key, &diags)
             case "default_lang": if let s = y.string(value, key, &diags) { config.defaultLanguage = s }
             case "raw_html": if let b = value.bool { config.rawHTML = b } else {
@@ -91,6 +119,9 @@ public struct KBConfig: Sendable, Hashable, Codable {
         }
         for (_, folder) in config.languageFolders where !config.languageCodes.contains(folder.lang) {
             config.languages.append([folder.lang, folder.lang])
+        }
+        if let own = config.titles[config.defaultLanguage] ?? config.titles.sorted(by: { $0.key < $1.key }).first?.value {
+            config.title = own
         }
         if diags.hasErrors { throw DiagnosticError(diags) }
         return config

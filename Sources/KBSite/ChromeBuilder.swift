@@ -118,7 +118,7 @@ struct ChromeBuilder: Sendable {
             PageModel.Item(title: t[f] ?? f, url: SiteLayout.relativeURL(from: page, to: layout.taxonomyPath(f, lang: lang)), kind: f)
         }
         return PageModel.Chrome(
-            siteTitle: graph.config.title, lang: lang, root: SiteLayout.rootPrefix(from: page),
+            siteTitle: graph.config.title(for: lang), lang: lang, root: SiteLayout.rootPrefix(from: page),
             homeURL: SiteLayout.relativeURL(from: page, to: layout.homePath(lang)),
             cssURL: SiteLayout.relativeURL(from: page, to: layout.assetPath("kb.css")),
             jsURL: SiteLayout.relativeURL(from: page, to: layout.assetPath("kb.js")),

@@ -185,7 +185,7 @@ public struct PageBuilder: Sendable {
     func home(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
         let path = layout.homePath(lang)
         let t = UIStrings.table(lang)
-        var m = PageModel(template: "home", chrome: chromeBase.chrome(for: path, title: graph.config.title), title: graph.config.title)
+        var m = PageModel(template: "home", chrome: chromeBase.chrome(for: path, title: graph.config.title(for: lang)), title: graph.config.title(for: lang))
         if let idx = graph.article(canonical: "", lang: lang), graph.articles[idx].isSectionIndex {
             m.summary = graph.articles[idx].summary.nonEmpty
         }

@@ -39,7 +39,7 @@ public enum SiteFeeds {
         let feedURL = base + layout.feedPath(lang)
         let newest = entries.first?.updated.map { $0 + "T00:00:00Z" } ?? timestamp(generated)
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"\(HTML.escape(lang))\">\n"
-        xml += "<title>\(HTML.escape(graph.config.title))</title>\n"
+        xml += "<title>\(HTML.escape(graph.config.title(for: lang)))</title>\n"
         xml += "<id>\(HTML.escape(feedURL))</id>\n"
         xml += "<link rel=\"self\" href=\"\(HTML.escape(feedURL))\"/>\n"
         xml += "<link rel=\"alternate\" type=\"text/html\" href=\"\(HTML.escape(base + encodedPath(layout.homePath(lang))))\"/>\n"
@@ -48,7 +48,7 @@ public enum SiteFeeds {
             let url = base + encodedPath(layout.articlePath(a))
             xml += "<entry>\n<title>\(HTML.escape(a.title))</title>\n<id>\(HTML.escape(url))</id>\n"
             xml += "<link rel=\"alternate\" type=\"text/html\" href=\"\(HTML.escape(url))\"/>\n"
-            xml += "<updated>\(a.updated!)T00:00:00Z</updated>\n<author><name>\(HTML.escape(graph.config.title))</name></author>\n"
+            xml += "<updated>\(a.updated!)T00:00:00Z</updated>\n<author><name>\(HTML.escape(graph.config.title(for: lang)))</name></author>\n"
             if !a.summary.isEmpty { xml += "<summary>\(HTML.escape(a.summary))</summary>\n" }
             xml += "<category term=\"\(a.kind.rawValue)\"/>\n</entry>\n"
         }

@@ -121,6 +121,50 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/sibling/.kb-site"))
     }
 
+    /// A mount point cannot be renamed: kb fills it in place, twice (the second build swaps its
+    /// contents), and never fails with EBUSY.
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func aMountPointOutputIsFilledInPlace() throws {
+        let dir = try TestSupport.tempDirectory("kb-mount")
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("# A\n", to: dir + "/Content/a.md")
+        try FileManager.default.createDirectory(atPath: dir + "/mnt", withIntermediateDirectories: true)
+        let mount = try TestSupport.run("/bin/mount", ["-t", "tmpfs", "tmpfs", dir + "/mnt"])
+        try #require(mount.status == 0, "cannot mount a tmpfs here: \(mount.stderr)")
+        defer { _ = try? TestSupport.run("/bin/umount", [dir + "/mnt"]) }
+        for round in 0..<2 {
+            let r = try TestSupport.kb(["build", "--force", "--output", "mnt"], cwd: dir, timeout: 60)
+            #expect(r.status == 0, "round \(round): \(r.stderr)")
+            #expect(FileManager.default.fileExists(atPath: dir + "/mnt/index.html"))
+            #expect(FileManager.default.fileExists(atPath: dir + "/mnt/.kb-site"))
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir + "/mnt").filter { $0.hasPrefix(".kb-staging") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
+        }
+    }
+
+    /// A file named like a URL scheme still gets a relative link, never `href="javascript:…"`.
+    @Test func fileNamesThatLookLikeSchemesStayRelative() throws {
+        let dir = try TestSupport.tempDirectory("kb-scheme")
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("# JS\n", to: dir + "/Content/javascript:alert(1).md")
+        try TestSupport.write("# Colon\n", to: dir + "/Content/http:colon.md")
+        try TestSupport.write("# Home\n\n[one](javascript:alert(1).md)\n", to: dir + "/Content/home.md")
+        let r = try TestSupport.kb(["build"], cwd: dir, timeout: 60)
+        // A link written as `javascript:…` is refused at its position, even to an existing file.
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("Content/home.md:3:7: error: link 'javascript:alert(1).md' uses a scheme kb does not allow"), "\(r.stderr)")
+        try TestSupport.write("# Home\n\nNo links.\n", to: dir + "/Content/home.md")
+        let ok = try TestSupport.kb(["build"], cwd: dir, timeout: 60)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        var hrefs: [String] = []
+        for page in SiteLinkChecker.pages(in: dir + "/Site") {
+            let html = TestSupport.read(dir + "/Site/" + page)
+            hrefs += html.matches(of: /href="([^"]*)"/).map { String($0.1) }
+        }
+        #expect(!hrefs.contains { $0.lowercased().hasPrefix("javascript:") || $0.lowercased().hasPrefix("http:colon") }, "\(hrefs.filter { $0.contains(":") })")
+        #expect(hrefs.contains { $0.contains("javascript%3Aalert(1).html") }, "the page is still linked, percent-encoded")
+    }
+
     /// An output folder inside the content folder is output, never input: no nesting, no growth.
     @Test func outputInsideContentIsNotReadBack() throws {
         let dir = try TestSupport.tempDirectory("kb-output")

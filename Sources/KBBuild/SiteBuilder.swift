@@ -61,6 +61,7 @@ public enum SiteBuilder {
         h.combine(String(describing: project.config.languages))
         h.combine(String(describing: project.config.languageFolders.sorted { $0.key < $1.key }.map { [$0.key, $0.value.lang, $0.value.of ?? ""] }))
         h.combine(project.config.defaultLanguage)
+        h.combine("compat-1:\(project.config.compat?.rawValue ?? "-"):\(project.config.drafts)")
         return h.hex
     }
 

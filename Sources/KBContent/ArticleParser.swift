@@ -67,10 +67,16 @@ public struct ArticleParser: Sendable {
             return Parsed(article: article, document: empty)
         }
 
-        let (yaml, body, bodyOffset) = Self.splitFrontMatter(text)
+        let (yaml, rawBody, bodyOffset) = Self.splitFrontMatter(text)
         var explicitTitle: String?
         if let yaml {
             explicitTitle = readFrontMatter(yaml, into: &article)
+        }
+        var body = rawBody
+        if let mode = config.compat {
+            let rewritten = CompatMarkdown(path: displayPath, lineOffset: bodyOffset, mode: mode).rewrite(body)
+            body = rewritten.text
+            article.diagnostics += rewritten.diagnostics
         }
         let document = MarkdownParser.parse(body, lineOffset: bodyOffset)
         let bodyLines = body.split(separator: "\n", omittingEmptySubsequences: false)
@@ -81,6 +87,9 @@ public struct ArticleParser: Sendable {
         } else if let first = document.root.children.first, first.kind == .heading, first.level == 1 {
             article.title = first.plainText.trimmingCharacters(in: .whitespaces)
             article.titleFromHeading = true
+        } else if yaml != nil, !article.isSectionIndex, config.lenient {
+            article.diagnostics.append(.warning("no title: using the file name", rule: "missing-title", at: article.location))
+            article.title = article.navTitle ?? ident.slug
         } else if yaml != nil, !article.isSectionIndex {
             article.diagnostics.append(.error("no title: add 'title:' to the front matter or start the body with '# Title'",
                                               rule: "missing-title", at: article.location))
@@ -154,6 +163,7 @@ public struct ArticleParser: Sendable {
         }
         for (keyNode, value) in map {
             let key = keyNode.string ?? ""
+            if config.compat != nil, readForeignKey(key, value, y: y, diags: &diags, into: &article) { continue }
             switch key {
             case "id":
                 guard let s = y.string(value, key, &diags) else { continue }
@@ -212,7 +222,12 @@ public struct ArticleParser: Sendable {
                 }
             default:
                 let hint = Slug.closest(to: key, in: Self.frontMatterKeys).map { "; did you mean '\($0)'?" } ?? ""
-                diags.append(.error("unknown front-matter key '\(key)'\(hint)", rule: "unknown-key", at: y.location(keyNode)))
+                if config.lenient {
+                    keep(key, value, into: &article)
+                    diags.append(.warning("unknown front-matter key '\(key)'\(hint); kept for templates", rule: "unknown-key", at: y.location(keyNode)))
+                } else {
+                    diags.append(.error("unknown front-matter key '\(key)'\(hint)", rule: "unknown-key", at: y.location(keyNode)))
+                }
             }
         }
         return title

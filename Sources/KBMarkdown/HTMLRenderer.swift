@@ -10,6 +10,8 @@ public struct HTMLRenderer {
     public var resolveURL: (String) -> String? = { $0 }
     /// Renders a fenced code block itself; nil falls back to a plain `<pre><code>`.
     public var renderCodeBlock: (MarkdownNode) -> String? = { _ in nil }
+    /// A paragraph holding only a titled image renders as a figure with the title as caption.
+    public var implicitFigures = false
 
     public init() {}
 
@@ -17,7 +19,7 @@ public struct HTMLRenderer {
         var out = ""
         out.reserveCapacity(4096)
         var anchors = Slug.AnchorSet()
-        for child in document.root.children { block(child, into: &out, anchors: &anchors, tight: false) }
+        blocks(document.root.children, into: &out, anchors: &anchors, tight: false)
         return out
     }
 
@@ -28,7 +30,7 @@ public struct HTMLRenderer {
         return out
     }
 
-    private func block(_ node: MarkdownNode, into out: inout String, anchors: inout Slug.AnchorSet, tight: Bool) {
+    func block(_ node: MarkdownNode, into out: inout String, anchors: inout Slug.AnchorSet, tight: Bool) {
         switch node.kind {
         case .paragraph:
             if tight {
@@ -40,14 +42,15 @@ public struct HTMLRenderer {
             }
         case .heading:
             let level = min(max(node.level, 1), 6)
-            let anchor = anchors.unique(Slug.anchor(node.plainText))
+            let explicit = node.explicitHeadingID
+            let anchor = anchors.unique(explicit?.id ?? Slug.anchor(node.plainText))
             out += "<h\(level) id=\"\(HTML.escapeAttribute(anchor))\">"
-            for child in node.children { inline(child, into: &out) }
+            for child in (explicit == nil ? node : node.withoutExplicitID).children { inline(child, into: &out) }
             out += "<a class=\"anchor\" href=\"#\(HTML.escapeAttribute(anchor))\" aria-label=\"Link to this section\">#</a>"
             out += "</h\(level)>\n"
         case .blockQuote:
             out += "<blockquote>\n"
-            for child in node.children { block(child, into: &out, anchors: &anchors, tight: false) }
+            blocks(node.children, into: &out, anchors: &anchors, tight: false)
             out += "</blockquote>\n"
         case .list:
             let tag = node.ordered ? "ol" : "ul"
@@ -63,7 +66,7 @@ public struct HTMLRenderer {
             if let checked = node.checked {
                 out += "<input type=\"checkbox\" disabled\(checked ? " checked" : "") aria-label=\"\(checked ? "done" : "to do")\"> "
             }
-            for child in node.children { block(child, into: &out, anchors: &anchors, tight: tight) }
+            blocks(node.children, into: &out, anchors: &anchors, tight: tight)
             out += "</li>\n"
         case .codeBlock:
             if let custom = renderCodeBlock(node) {

@@ -674,6 +674,31 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
 }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
 
+/* Admonitions, content tabs, figures and code titles from other generators' Markdown (compat). */
+.admonition { border: 1px solid var(--line); border-left: 4px solid var(--adm, var(--concept)); border-radius: 8px;
+  background: var(--adm-bg, var(--concept-bg)); padding: 0.2em 0.9em 0.4em; margin: 1em 0; }
+.admonition > :last-child { margin-bottom: 0.4em; }
+.admonition-title { font-weight: 600; margin: 0.4em 0; color: var(--adm, var(--concept)); }
+details.admonition > summary { cursor: pointer; }
+details.admonition:not([open]) { padding-bottom: 0.2em; }
+.admonition-tip { --adm: var(--fix); --adm-bg: var(--fix-bg); }
+.admonition-warning { --adm: var(--warn-fg); --adm-bg: var(--warn-bg); }
+.admonition-danger { --adm: var(--danger-fg); --adm-bg: var(--danger-bg); }
+.admonition-example { --adm: var(--cause); --adm-bg: var(--cause-bg); }
+.tabs { display: flex; flex-wrap: wrap; border: 1px solid var(--line); border-radius: 8px; margin: 1em 0; position: relative; }
+.tabs > .tab-input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+.tabs > .tab-label { order: 0; padding: 0.45em 0.9em; cursor: pointer; color: var(--muted); border-bottom: 2px solid transparent; }
+.tabs > .tab-panel { order: 1; flex-basis: 100%; display: none; padding: 0 0.9em; border-top: 1px solid var(--line); min-width: 0; }
+.tabs > .tab-input:checked + .tab-label { color: var(--accent); border-bottom-color: var(--accent); font-weight: 600; }
+.tabs > .tab-input:checked + .tab-label + .tab-panel { display: block; }
+.tabs > .tab-input:focus-visible + .tab-label { outline: 2px solid var(--focus); outline-offset: -2px; }
+.figure { margin: 1em 0; }
+.figure img { max-width: 100%; height: auto; }
+.figure figcaption { color: var(--muted); font-size: 0.9em; margin-top: 0.3em; }
+.code-title { font-family: var(--mono); font-size: 0.85em; color: var(--muted); background: var(--bg-sunk);
+  border: 1px solid var(--line); border-bottom: 0; border-radius: 8px 8px 0 0; padding: 0.25em 0.8em; }
+.code-title + pre { margin-top: 0; border-top-left-radius: 0; border-top-right-radius: 0; }
+
 """#,
         "assets/kb.js": #"""
 // kb default theme script: small, dependency-free, works from file:// (no modules, no fetch).

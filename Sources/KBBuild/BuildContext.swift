@@ -46,6 +46,9 @@ public struct BuildStats: Sendable, Codable {
     public var reused = 0
     public var assets = 0
     public var seconds = 0.0
+    /// Body links inside the site, and how many resolve.
+    public var internalLinks = 0
+    public var resolvedLinks = 0
     /// [step name, seconds] in order.
     public var steps: [[String]] = []
 }

@@ -115,6 +115,7 @@ public enum SiteBuilder {
     static func resolve(_ c: inout BuildContext) throws {
         let graph = KnowledgeGraph(content: c.content!)
         c.diagnostics += graph.diagnostics
+        (c.stats.internalLinks, c.stats.resolvedLinks) = graph.internalLinkCounts
         c.graph = graph
         if graph.diagnostics.hasErrors { throw DiagnosticError([]) }
     }

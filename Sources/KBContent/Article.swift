@@ -34,6 +34,8 @@ public struct ErrorSignature: Sendable, Hashable, Codable {
 public struct Link: Sendable, Hashable, Codable {
     public var url: String
     public var location: SourceLocation
+    /// The link's text (some generators resolve a bare destination by it).
+    public var text: String = ""
 }
 
 public struct Heading: Sendable, Hashable, Codable {

@@ -287,7 +287,7 @@ public struct ArticleParser: Sendable {
                         break
                     }
                 }
-                article.links.append(Link(url: node.url, location: loc))
+                article.links.append(Link(url: node.url, location: loc, text: String(node.plainText.prefix(200))))
             case .codeBlock:
                 let loc = SourceLocation(path: path, line: node.line, column: node.column)
                 article.blocks.append(InfoString.parse(node.info, code: node.literal, fenceLine: lineText(node.line),

@@ -32,14 +32,14 @@ extension KnowledgeGraph {
         let decoded = pathPart.removingPercentEncoding ?? pathPart
         let baseDir = decoded.hasPrefix("/") ? "" : a.path.split(separator: "/").dropLast().joined(separator: "/")
         guard let target = Self.normalize(baseDir.isEmpty ? decoded : baseDir + "/" + decoded) else {
-            if let t = foreignTarget(decoded, from: a) { return foreignResolved(t, anchor: anchor, link: link) }
+            if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
             diagnostics.append(config.lenient ? .warning("link '\(url)' leaves the content folder", rule: "link-outside", at: link.location)
                                               : .error("link '\(url)' leaves the content folder", rule: "link-outside", at: link.location))
             return .broken
         }
         if target.hasSuffix(".md") {
             if let t = article(path: target) { return checkAnchor(anchor, in: t, link: link) }
-            if let t = foreignTarget(decoded, from: a) { return foreignResolved(t, anchor: anchor, link: link) }
+            if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
             reportBrokenLink(link, target: target)
             return .broken
         }
@@ -49,7 +49,7 @@ extension KnowledgeGraph {
             return checkAnchor(anchor, in: t, link: link)
         }
         if assets.contains(target) { return .asset(target) }
-        if let t = foreignTarget(decoded, from: a) { return foreignResolved(t, anchor: anchor, link: link) }
+        if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
         reportBrokenLink(link, target: target)
         return .broken
     }

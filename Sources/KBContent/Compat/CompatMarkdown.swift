@@ -52,17 +52,21 @@ public struct CompatMarkdown: Sendable {
     /// blockquote markers are allowed before a fence, so fences inside containers count too.
     static func fenceMask(_ lines: [Substring]) -> [Bool] {
         var mask = [Bool](repeating: false, count: lines.count)
-        var open: (Character, Int)?
+        var open: (Character, Int, Int)? // fence character, length, indent
         for (i, line) in lines.enumerated() {
-            let s = line.drop { $0 == " " || $0 == "\t" || $0 == ">" }
-            if let (ch, n) = open {
+            let quoted = line.drop { $0 == " " || $0 == "\t" || $0 == ">" }
+            let lastMarker = line[..<quoted.startIndex].lastIndex(of: ">").map { line.index(after: $0) } ?? line.startIndex
+            let indent = line.distance(from: lastMarker, to: quoted.startIndex)
+            let s = quoted
+            if let (ch, n, openIndent) = open {
                 mask[i] = true
                 let run = s.prefix { $0 == ch }.count
-                if run >= n, s.dropFirst(run).allSatisfy({ $0 == " " || $0 == "\t" }) { open = nil }
+                // A closing fence is indented less than four columns past the opening one.
+                if run >= n, indent < openIndent + 4, s.dropFirst(run).allSatisfy({ $0 == " " || $0 == "\t" }) { open = nil }
             } else if let f = s.first, f == "`" || f == "~" {
                 let run = s.prefix { $0 == f }.count
                 if run >= 3, !(f == "`" && s.dropFirst(run).contains("`")) {
-                    open = (f, run)
+                    open = (f, run, indent)
                     mask[i] = true
                 }
             }
@@ -488,6 +492,7 @@ public struct CompatMarkdown: Sendable {
 
     private enum Container {
         /// MkDocs: content indented by `content` columns (the opener's indent + 4).
+        /// `base` is the indent kept before the `>` marker (at most 3, so it never reads as code).
         case indented(base: Int, content: Int)
         /// Docusaurus: closed by a line of at least `colons` colons.
         case fenced(base: Int, colons: Int)
@@ -508,6 +513,7 @@ public struct CompatMarkdown: Sendable {
         var stack: [Container] = []
         var pendingBlanks = 0
         var fence: (Character, Int, Int)? // char, length, stack depth it opened at
+        var fenceIndent = 0
         var lastWasContent = false
 
         func prefix(_ depth: Int) -> String {
@@ -562,24 +568,36 @@ public struct CompatMarkdown: Sendable {
             let lead = indentWidth(rest)
             if let (ch, len, _) = fence {
                 let run = trimmed.prefix { $0 == ch }.count
-                if run >= len, trimmed.dropFirst(run).allSatisfy({ $0 == " " || $0 == "\t" }) { fence = nil }
+                if run >= len, lead < fenceIndent + 4, trimmed.dropFirst(run).allSatisfy({ $0 == " " || $0 == "\t" }) { fence = nil }
                 out.append(prefix(stack.count) + rest)
                 lastWasContent = true
                 continue
             }
             if let f = trimmed.first, f == "`" || f == "~" {
                 let run = trimmed.prefix { $0 == f }.count
-                if run >= 3 { fence = (f, run, stack.count) }
+                if run >= 3, !(f == "`" && trimmed.dropFirst(run).contains("`")) { fence = (f, run, stack.count); fenceIndent = lead }
             }
-            if fence == nil, let opener = opener(trimmed) {
+            // A definition list's `:   !!! note` opens the container inside the definition.
+            var candidate = trimmed
+            var shown = lead
+            if trimmed.hasPrefix(": ") || trimmed.hasPrefix(":\t") {
+                let inner = trimmed.dropFirst().drop { $0 == " " || $0 == "\t" }
+                if opener(inner) != nil {
+                    candidate = inner
+                    shown = 0
+                }
+            }
+            if fence == nil, let opener = opener(candidate) {
                 if stack.count >= Self.maxNesting {
                     diags.append(.error("admonitions and tabs nested deeper than \(Self.maxNesting)", rule: "container",
                                         at: location(line: number + 1, column: 1)))
                     out.append(prefix(stack.count) + rest)
                     continue
                 }
-                out.append(prefix(stack.count) + String(repeating: " ", count: lead) + "> " + opener.marker)
-                stack.append(opener.colons > 0 ? .fenced(base: lead, colons: opener.colons) : .indented(base: lead, content: lead + 4))
+                let column = shown == 0 && candidate.count != trimmed.count ? lead + rest.count - lead - candidate.count : lead
+                out.append(prefix(stack.count) + String(repeating: " ", count: min(shown, 3)) + "> " + opener.marker)
+                stack.append(opener.colons > 0 ? .fenced(base: min(shown, 3), colons: opener.colons)
+                                               : .indented(base: min(shown, 3), content: column + 4))
                 lastWasContent = true
                 continue
             }

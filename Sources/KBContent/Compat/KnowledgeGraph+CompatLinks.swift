@@ -65,8 +65,9 @@ extension KnowledgeGraph {
     /// A link the kb rules did not resolve, tried the source generator's way: site-absolute and
     /// directory-style URLs, relative to the page's URL as well as its file, case-insensitively,
     /// by address, alias and (for a bare name) file name anywhere.
-    func foreignTarget(_ decoded: String, from a: Article) -> LinkTarget? {
+    func foreignTarget(_ decoded: String, from a: Article, text: String = "") -> LinkTarget? {
         guard config.compat != nil else { return nil }
+        if let t = byLinkText(decoded, text: text) { return t }
         let fileFolder = a.path.split(separator: "/").dropLast().joined(separator: "/")
         var bases = decoded.hasPrefix("/") ? [""] : [fileFolder, urlFolder(of: a), ""]
         if config.compat == .docusaurus || config.compat == .obsidian { bases.append(fileFolder) }
@@ -81,6 +82,28 @@ extension KnowledgeGraph {
         if !decoded.dropFirst(decoded.hasPrefix("/") ? 1 : 0).contains("/") || config.compat == .obsidian {
             if let hits = foreign.byName[name], hits.count == 1 { return .article(hits[0], anchor: nil) }
             if let hits = foreign.assetsByName[name], hits.count == 1 { return .asset(hits[0]) }
+        }
+        return nil
+    }
+
+    /// A bare-word destination resolved by the link's text: `[page kind](g)` → the page named
+    /// `page-kind` (Hugo's docs resolve `(g)` to their glossary this way), plural or past tense
+    /// folded; among pages of that name, the one in a folder the word abbreviates.
+    func byLinkText(_ decoded: String, text: String) -> LinkTarget? {
+        guard !text.isEmpty, !decoded.isEmpty, decoded.count <= 12,
+              decoded.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
+        let name = Slug.anchor(text.trimmingCharacters(in: .whitespaces))
+        var forms = [name]
+        for suffix in ["s", "es", "d", "ed", "ing"] where name.hasSuffix(suffix) { forms.append(String(name.dropLast(suffix.count))) }
+        if name.hasSuffix("ing") { forms.append(String(name.dropLast(3)) + "e") }
+        if name.hasSuffix("ies") { forms.append(String(name.dropLast(3)) + "y") }
+        let word = decoded.lowercased()
+        for form in forms {
+            guard let hits = foreign.byName[form], !hits.isEmpty else { continue }
+            let preferred = hits.first { i in
+                articles[i].path.split(separator: "/").dropLast().contains { $0.lowercased().hasPrefix(word) }
+            }
+            if let i = preferred ?? (hits.count == 1 ? hits[0] : nil) { return .article(i, anchor: nil) }
         }
         return nil
     }
@@ -102,5 +125,22 @@ extension KnowledgeGraph {
         let message = "broken link '\(link.url)': no file \(target) in the content folder\(hint)"
         diagnostics.append(config.lenient ? .warning(message, rule: "broken-link", at: link.location)
                                           : .error(message, rule: "broken-link", at: link.location))
+    }
+}
+
+extension KnowledgeGraph {
+    /// Body links to something inside the site (not external), and how many of them resolve.
+    public var internalLinkCounts: (total: Int, resolved: Int) {
+        var total = 0, resolved = 0
+        for targets in linkTargets {
+            for t in targets {
+                switch t {
+                case .external: continue
+                case .broken: total += 1
+                case .article, .asset: total += 1; resolved += 1
+                }
+            }
+        }
+        return (total, resolved)
     }
 }

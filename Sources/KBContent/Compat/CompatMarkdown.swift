@@ -514,6 +514,7 @@ public struct CompatMarkdown: Sendable {
         var pendingBlanks = 0
         var fence: (Character, Int, Int)? // char, length, stack depth it opened at
         var fenceIndent = 0
+        var tooDeep = false
         var lastWasContent = false
 
         func prefix(_ depth: Int) -> String {
@@ -589,6 +590,8 @@ public struct CompatMarkdown: Sendable {
             }
             if fence == nil, let opener = opener(candidate) {
                 if stack.count >= Self.maxNesting {
+                    if tooDeep { out.append(prefix(stack.count) + rest); continue }
+                    tooDeep = true
                     diags.append(.error("admonitions and tabs nested deeper than \(Self.maxNesting)", rule: "container",
                                         at: location(line: number + 1, column: 1)))
                     out.append(prefix(stack.count) + rest)

@@ -291,7 +291,7 @@ public struct ArticleParser: Sendable {
             case .codeBlock:
                 let loc = SourceLocation(path: path, line: node.line, column: node.column)
                 article.blocks.append(InfoString.parse(node.info, code: node.literal, fenceLine: lineText(node.line),
-                                                       location: loc, diagnostics: &diags))
+                                                       location: loc, foreign: config.compat != nil, diagnostics: &diags))
             default: break
             }
         }

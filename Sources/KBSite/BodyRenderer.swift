@@ -84,7 +84,7 @@ public struct BodyRenderer: Sendable {
     static func decorate(_ node: MarkdownNode, strings: [String: String]) -> String? {
         var ignored: [Diagnostic] = []
         let block = InfoString.parse(node.info, code: node.literal, fenceLine: "",
-                                     location: SourceLocation(path: "", line: node.line, column: node.column), diagnostics: &ignored)
+                                     location: SourceLocation(path: "", line: node.line, column: node.column), foreign: true, diagnostics: &ignored)
         guard let role = block.role else {
             let title = ForeignInfo.title(node.info).map { "<div class=\"code-title\">\(HTML.escape($0))</div>" } ?? ""
             return "<div class=\"code\">" + title + HTML.codeBlock(language: block.language, code: node.literal) + "</div>\n"

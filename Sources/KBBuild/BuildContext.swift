@@ -9,6 +9,8 @@ public struct BuildOptions: Sendable {
     public var baseURL: String?
     /// Ignore the cache and render everything.
     public var force = false
+    /// Publish pages marked `draft: true`.
+    public var drafts = false
     public init(content: String? = nil, output: String? = nil, baseURL: String? = nil, force: Bool = false) {
         self.content = content
         self.output = output

@@ -29,6 +29,7 @@ public enum SiteBuilder {
         let start = Date()
         var project = try Project.discover(content: options.content)
         if let base = options.baseURL { project.config.baseURL = base }
+        if options.drafts { project.config.drafts = true }
         let output = Project.absolute(options.output ?? (project.root + "/Site"), from: FileManager.default.currentDirectoryPath)
         var context = BuildContext(options: options, project: project, outputDirectory: output)
         do {

@@ -20,6 +20,9 @@ extension KB {
         @Flag(name: .long, help: "Ignore the build cache and render every page.")
         var force = false
 
+        @Flag(name: .long, help: "Publish pages marked draft: true in their front matter.")
+        var drafts = false
+
         struct Report: Encodable {
             var ok: Bool
             var output: String
@@ -48,7 +51,9 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             do {
-                let context = try SiteBuilder.build(BuildOptions(content: global.content, output: output, baseURL: baseURL, force: force))
+                var options = BuildOptions(content: global.content, output: output, baseURL: baseURL, force: force)
+                options.drafts = drafts
+                let context = try SiteBuilder.build(options)
                 if global.json {
                     term.out(jsonString(Report(ok: true, output: context.outputDirectory, upToDate: context.upToDate,
                                                stats: context.stats, diagnostics: context.diagnostics)))

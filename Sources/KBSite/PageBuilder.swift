@@ -326,16 +326,17 @@ public struct PageBuilder: Sendable {
     }
 
     func sections(_ lang: String, _ chromeBase: ChromeBuilder) -> [SitePage] {
-        chromeBase.allSections.filter { !$0.isEmpty }.map { section in
+        let navigation = NavigationOrder(graph: graph)
+        return chromeBase.allSections.filter { !$0.isEmpty }.map { section in
             let path = layout.sectionPath(section, lang: lang)
             let indexArticle = graph.article(canonical: section, lang: lang).flatMap { graph.articles[$0].isSectionIndex ? $0 : nil }
             let title = chromeBase.sectionTitle(section)
             var m = PageModel(template: "section", chrome: chromeBase.chrome(for: path, title: title, article: indexArticle), title: title)
             m.breadcrumbs = chromeBase.breadcrumbs(section: String(section.split(separator: "/").dropLast().joined(separator: "/")), from: path)
             m.subsections = chromeBase.childSections(of: section, from: path)
-            let members = graph.articles.indices.filter {
+            let members = navigation.sorted(graph.articles.indices.filter {
                 graph.articles[$0].lang == lang && graph.articles[$0].section == section && !graph.articles[$0].isSectionIndex
-            }
+            }, in: graph)
             var byKind: [ArticleKind: [Int]] = [:]
             for i in members { byKind[graph.articles[i].kind, default: []].append(i) }
             let t = UIStrings.table(lang)

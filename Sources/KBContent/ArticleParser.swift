@@ -67,7 +67,7 @@ public struct ArticleParser: Sendable {
             return Parsed(article: article, document: empty)
         }
 
-        let (yaml, rawBody, bodyOffset) = Self.splitFrontMatter(text)
+        let (yaml, rawBody, bodyOffset) = Self.splitFrontMatter(config.compat == .hugo ? TOMLFrontMatter.yamlFrontMatter(text) : text)
         var explicitTitle: String?
         if let yaml {
             explicitTitle = readFrontMatter(yaml, into: &article)
@@ -265,7 +265,7 @@ public struct ArticleParser: Sendable {
 
     private func readBody(_ document: MarkdownDocument, lines: [Substring], lineOffset: Int, into article: inout Article) {
         let path = article.displayPath
-        article.headings = document.headings.map {
+        article.headings = document.anchors(definitionLists: config.compat != nil).map {
             Heading(level: $0.level, text: $0.text, anchor: $0.anchor,
                     location: SourceLocation(path: path, line: $0.line, column: $0.column))
         }

@@ -1,3 +1,4 @@
+import Foundation
 import KBCore
 
 /// Callouts, content tabs and figures: blockquotes that start with `[!TYPE] Title` (GitHub alerts,
@@ -93,6 +94,24 @@ extension HTMLRenderer {
                 i += 1
                 continue
             }
+            if definitionLists, node.kind == .paragraph, let entries = Self.definitionList(node) {
+                out += "<dl class=\"definitions\">\n"
+                for entry in entries {
+                    if entry.isTerm {
+                        let text = entry.inlines.map(\.plainText).joined()
+                        out += "<dt id=\"\(HTML.escapeAttribute(anchors.unique(Slug.anchor(text))))\">"
+                        for child in entry.inlines { inline(child, into: &out) }
+                        out += "</dt>\n"
+                    } else {
+                        out += "<dd>"
+                        for child in entry.inlines { inline(child, into: &out) }
+                        out += "</dd>\n"
+                    }
+                }
+                out += "</dl>\n"
+                i += 1
+                continue
+            }
             if implicitFigures, node.kind == .paragraph, node.children.count == 1, let image = node.children.first,
                image.kind == .image, !image.title.isEmpty, let src = HTML.safeURL(image.url).flatMap(resolveURL) {
                 out += "<figure class=\"figure\"><img src=\"\(HTML.escapeAttribute(src))\" alt=\"\(HTML.escapeAttribute(image.plainText))\" loading=\"lazy\">"
@@ -106,6 +125,67 @@ extension HTMLRenderer {
     }
 }
 
+extension HTMLRenderer {
+    struct DefinitionEntry {
+        var isTerm: Bool
+        var inlines: [MarkdownNode]
+    }
+
+    /// `Term` / `: definition` lines in one paragraph (PHP Markdown Extra, Goldmark, Python-Markdown
+    /// definition lists), split at line breaks: nil when the paragraph is not one.
+    static func definitionList(_ paragraph: MarkdownNode) -> [DefinitionEntry]? {
+        var lines: [[MarkdownNode]] = [[]]
+        for child in paragraph.children {
+            if child.kind == .softBreak || child.kind == .lineBreak { lines.append([]) } else { lines[lines.count - 1].append(child) }
+        }
+        func isDefinition(_ line: [MarkdownNode]) -> Bool {
+            guard let first = line.first, first.kind == .text else { return false }
+            return first.literal.hasPrefix(": ") || first.literal.hasPrefix(":\t") || first.literal == ":"
+        }
+        guard lines.count >= 2, !isDefinition(lines[0]), isDefinition(lines[1]) else { return nil }
+        var entries: [DefinitionEntry] = []
+        for (n, line) in lines.enumerated() {
+            if isDefinition(line) {
+                var inlines = line
+                inlines[0].literal = String(inlines[0].literal.dropFirst()).trimmingCharacters(in: .whitespaces)
+                entries.append(DefinitionEntry(isTerm: false, inlines: inlines))
+            } else if n + 1 < lines.count, isDefinition(lines[n + 1]) {
+                entries.append(DefinitionEntry(isTerm: true, inlines: line))
+            } else if var last = entries.popLast() {
+                var soft = MarkdownNode(kind: .softBreak)
+                soft.line = line.first?.line ?? 0
+                last.inlines += [soft] + line
+                entries.append(last)
+            }
+        }
+        return entries
+    }
+}
+
+extension MarkdownDocument {
+    /// Heading anchors and, with `definitionLists`, the ids of definition terms, in document order
+    /// with the same uniqueness numbering the HTML renderer gives them. Terms come back with level 0.
+    public func anchors(definitionLists: Bool) -> [Heading] {
+        guard definitionLists else { return headings }
+        var set = Slug.AnchorSet()
+        var out: [Heading] = []
+        root.forEach { node in
+            if node.kind == .heading {
+                let explicit = node.explicitHeadingID
+                let text = explicit?.text ?? node.plainText
+                out.append(Heading(level: node.level, text: text, anchor: set.unique(explicit?.id ?? Slug.anchor(text)),
+                                   line: node.line, column: node.column))
+            } else if node.kind == .paragraph, let entries = HTMLRenderer.definitionList(node) {
+                for e in entries where e.isTerm {
+                    let text = e.inlines.map(\.plainText).joined()
+                    out.append(Heading(level: 0, text: text, anchor: set.unique(Slug.anchor(text)), line: node.line, column: node.column))
+                }
+            }
+        }
+        return out
+    }
+}
+
 extension MarkdownNode {
     /// A heading's text and explicit id when it ends in `{#id}` (Hugo, MkDocs attr_list, Pandoc,
     /// Docusaurus), also `{ #id .class }`.
@@ -114,10 +194,18 @@ extension MarkdownNode {
         let literal = last.literal.trimmingCharacters(in: .whitespaces)
         guard literal.hasSuffix("}"), let open = literal.lastIndex(of: "{") else { return nil }
         let inside = literal[literal.index(after: open)..<literal.index(before: literal.endIndex)]
-        guard let idWord = inside.split(separator: " ").first(where: { $0.hasPrefix("#") }), idWord.count > 1 else { return nil }
+        var id: String?
+        for word in inside.split(separator: " ") {
+            if word.hasPrefix("#"), word.count > 1 { id = String(word.dropFirst()); break }
+            if word.hasPrefix("id=") {
+                let value = word.dropFirst(3).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                if !value.isEmpty { id = value; break }
+            }
+        }
+        guard let id else { return nil }
         let full = plainText.trimmingCharacters(in: .whitespaces)
         guard let fullOpen = full.lastIndex(of: "{") else { return nil }
-        return (full[..<fullOpen].trimmingCharacters(in: .whitespaces), String(idWord.dropFirst()))
+        return (full[..<fullOpen].trimmingCharacters(in: .whitespaces), id)
     }
 
     /// The heading with a trailing `{#id}` removed from its text.

@@ -12,6 +12,8 @@ public struct HTMLRenderer {
     public var renderCodeBlock: (MarkdownNode) -> String? = { _ in nil }
     /// A paragraph holding only a titled image renders as a figure with the title as caption.
     public var implicitFigures = false
+    /// `Term` + `: definition` paragraphs render as definition lists whose terms carry ids.
+    public var definitionLists = false
 
     public init() {}
 
@@ -114,7 +116,7 @@ public struct HTMLRenderer {
         out += "</tr>\n"
     }
 
-    private func inline(_ node: MarkdownNode, into out: inout String) {
+    func inline(_ node: MarkdownNode, into out: inout String) {
         switch node.kind {
         case .text: out += HTML.escape(node.literal)
         case .softBreak: out += "\n"

@@ -46,6 +46,7 @@ public struct BodyRenderer: Sendable {
         var renderer = HTMLRenderer()
         renderer.allowRawHTML = graph.config.rawHTML
         renderer.implicitFigures = graph.config.compat != nil
+        renderer.definitionLists = graph.config.compat != nil
         renderer.resolveURL = { targets[$0] }
         let strings = UIStrings.table(a.lang)
         let counter = Counter()

@@ -1506,6 +1506,16 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
 {{> _footer}}
 
 """#,
+        "redirect.mustache": #"""
+{{> _head}}
+{{> _header}}
+<main id="main" class="page redirect">
+<h1>{{title}}</h1>
+<p class="summary"><a href="{{redirectURL}}">{{title}} →</a></p>
+</main>
+{{> _footer}}
+
+"""#,
         "search.mustache": #"""
 {{> _head}}
 {{> _header}}

@@ -63,6 +63,7 @@ public struct PageBuilder: Sendable {
             .chrome(for: "404.html", title: UIStrings.table(graph.config.defaultLanguage)["notFound"]!), title: UIStrings.table(graph.config.defaultLanguage)["notFound"]!)
         notFound.settle()
         out.append(SitePage(path: "404.html", model: notFound, article: nil))
+        out += redirects(taken: Set(out.map(\.path)))
         return out
     }
 
@@ -146,6 +147,8 @@ public struct PageBuilder: Sendable {
         m.toc = a.headings.filter { $0.level == 2 || $0.level == 3 }.map {
             .init(text: $0.text, anchor: $0.anchor, level: $0.level, sub: $0.level == 3)
         }
+        if a.hide.contains("toc") { m.toc = [] }
+        m.params = a.extra.map { .init(name: $0[0], value: $0[1]) }
         m.settle()
         return SitePage(path: path, model: m, article: i)
     }

@@ -41,6 +41,7 @@ extension PageModel: MustacheParent {
         case "diagramSource": return diagramSource
         case "diagram": return diagram
         case "redirectURL": return redirectURL
+        case "params": return params
         case "hasErrors": return hasErrors
         case "hasTree": return hasTree
         case "hasMeta": return hasMeta

@@ -173,7 +173,7 @@ import Testing
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
         let r = try TestSupport.kb(["build"], cwd: kb)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("1 warning: 1 unknown-shortcode"), "\(r.stdout)")
+        #expect(r.stdout.contains("2 warnings: 1 broken-link, 1 unknown-shortcode"), "\(r.stdout)")
         #expect(r.stderr.contains("unknown Hugo shortcode 'mystery-box'"))
         let dom = try BrowserTests.dom(kb + "/Site/guide/components.html")
         #expect(dom.contains("<p class=\"admonition-title\">Mind the gap</p>"))
@@ -189,5 +189,35 @@ import Testing
         // Only the checked tab's panel shows: the rule lives in the theme's CSS (no script needed).
         let css = TestSupport.read(kb + "/Site/assets/kb.css")
         #expect(css.contains(".tabs > .tab-input:checked + .tab-label + .tab-panel { display: block; }"))
+    }
+
+    @Test func foreignFrontMatterAndNavigation() throws {
+        let kb = try TestSupport.fixture("compat-components")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let r = try TestSupport.kb(["build"], cwd: kb)
+        #expect(r.status == 0, "\(r.stderr)")
+        // A draft is left out, so the link to it is a warning.
+        #expect(r.stderr.contains("Content/guide/toml.md:18:45: warning: broken link 'draft.md'"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: kb + "/Site/guide/draft.html"))
+        // TOML front matter: title, description → summary, tags; definition terms and { id="…" } are anchors.
+        let toml = TestSupport.read(kb + "/Site/guide/toml.html")
+        #expect(toml.contains("<h1>Written in TOML</h1>"))
+        #expect(toml.contains("A page whose front matter is TOML."))
+        #expect(toml.contains("href=\"../tags/toml.html\">toml</a>"))
+        #expect(toml.contains("<dt id=\"publishdir\"><code>publishDir</code></dt>"))
+        #expect(toml.contains("<h3 id=\"1.0\">Version 1.0<a"))
+        #expect(!r.stderr.contains("broken-anchor"))
+        // Weights order the section: toml (1), components (10), then the unweighted page.
+        let section = TestSupport.read(kb + "/Site/guide/index.html")
+        let order = ["toml.html", "components.html", "other.html"].compactMap { section.range(of: "<a href=\"\($0)\"")?.lowerBound }
+        #expect(order.count == 3 && order == order.sorted(), "\(section)")
+        // aliases → a page at the old address that sends the reader on.
+        let redirect = TestSupport.read(kb + "/Site/old/components/index.html")
+        #expect(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../guide/components.html\">"))
+
+        let drafts = try TestSupport.kb(["build", "--drafts"], cwd: kb)
+        #expect(drafts.status == 0)
+        #expect(FileManager.default.fileExists(atPath: kb + "/Site/guide/draft.html"))
+        #expect(!drafts.stderr.contains("broken link 'draft.md'"))
     }
 }

@@ -220,4 +220,19 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: kb + "/Site/guide/draft.html"))
         #expect(!drafts.stderr.contains("broken link 'draft.md'"))
     }
+
+    @Test func obsidianVaultLinksAndEmbedsResolve() throws {
+        let kb = try TestSupport.fixture("compat-obsidian")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let r = try TestSupport.kb(["build"], cwd: kb) // compat detected from .obsidian/
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.isEmpty, "\(r.stderr)")
+        #expect(r.stdout.contains("4 of 4 internal links resolve (100.0 %)"), "\(r.stdout)")
+        let home = TestSupport.read(kb + "/Site/Home.html")
+        #expect(home.contains("<a href=\"notes/Troubleshooting%20Notes.html\">Troubleshooting Notes</a>"))
+        #expect(home.contains("<a href=\"notes/Troubleshooting%20Notes.html#disk-full\">the disk section</a>"))
+        #expect(home.contains("<img src=\"attachments/chart.png\" alt=\"chart.png\" loading=\"lazy\">"))
+        #expect(home.contains("<details class=\"admonition admonition-warning admonition-type-warning\"><summary class=\"admonition-title\">Careful</summary>"))
+        #expect(home.contains("<code>[[not a link]]</code>"))
+    }
 }

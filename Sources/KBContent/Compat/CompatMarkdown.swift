@@ -479,6 +479,14 @@ public struct CompatMarkdown: Sendable {
             return arg("term", 0).map { "*\(text($0))*" } ?? ""
         case "param":
             return arg("name", 0).map { "`\($0)`" } ?? ""
+        case "code-toggle", "code", "highlight":
+            // Without inner content these read the site's data files (`config=build`), which are
+            // not part of the content folder.
+            if warned.insert(tag.name + "/data").inserted {
+                diags.append(.warning("'\(tag.name)' has no inner content here (it reads site data kb does not have): not rendered",
+                                      rule: "shortcode-data", at: loc))
+            }
+            return ""
         default:
             break
         }

@@ -119,7 +119,7 @@ public struct ArticleParser: Sendable {
         for node in document.root.children where node.kind == .paragraph || node.kind == .blockQuote {
             let text = node.plainText.split(whereSeparator: \.isNewline).joined(separator: " ")
                 .trimmingCharacters(in: .whitespaces)
-            if text.isEmpty { continue }
+            if text.isEmpty || text.hasPrefix("[!") { continue } // a callout is not the summary
             if text.count > 280 { return String(text.prefix(277)) + "…" }
             return text
         }

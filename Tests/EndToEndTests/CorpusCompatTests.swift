@@ -235,4 +235,22 @@ import Testing
         #expect(home.contains("<details class=\"admonition admonition-warning admonition-type-warning\"><summary class=\"admonition-title\">Careful</summary>"))
         #expect(home.contains("<code>[[not a link]]</code>"))
     }
+
+    @Test func docusaurusSidebarOrdersPagesAndSlugsResolve() throws {
+        let root = try TestSupport.fixture("compat-docusaurus")
+        defer { TestSupport.remove((root as NSString).deletingLastPathComponent) }
+        let r = try TestSupport.kb(["build", "--content", root + "/docs", "--output", root + "/site"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.isEmpty, "\(r.stderr)") // id, sidebar_label, sidebar_position, slug, custom_edit_url known
+        #expect(r.stdout.contains("3 of 3 internal links resolve (100.0 %)"), "\(r.stdout)")
+        // sidebars.js puts setup before advanced, over their sidebar_position.
+        let section = TestSupport.read(root + "/site/guides/index.html")
+        let setup = try #require(section.range(of: "<a href=\"setup.html\">")), advanced = try #require(section.range(of: "<a href=\"advanced.html\">"))
+        #expect(setup.lowerBound < advanced.lowerBound)
+        let intro = TestSupport.read(root + "/site/intro.html")
+        #expect(intro.contains("<p class=\"admonition-title\">Good to know</p>"))
+        #expect(intro.contains("href=\"guides/advanced.html\">advanced</a>"))
+        let setupPage = TestSupport.read(root + "/site/guides/setup.html")
+        #expect(setupPage.contains("href=\"../intro.html\">intro</a>")) // `slug: /` is the intro's address
+    }
 }

@@ -12,10 +12,12 @@ extension PageBuilder {
     func redirects(taken: Set<String>) -> [SitePage] {
         var out: [SitePage] = []
         var used = taken
+        var chromes: [String: ChromeBuilder] = [:] // one per language: building one reads every article
         for (i, a) in graph.articles.enumerated() where !a.aliases.isEmpty {
             for alias in a.aliases {
                 guard out.count < Self.maxRedirects, let path = Self.redirectPath(alias), used.insert(path).inserted else { continue }
-                let chrome = ChromeBuilder(graph: graph, layout: layout, lang: a.lang)
+                let chrome = chromes[a.lang] ?? ChromeBuilder(graph: graph, layout: layout, lang: a.lang)
+                chromes[a.lang] = chrome
                 var m = PageModel(template: "redirect", chrome: chrome.chrome(for: path, title: a.title), title: a.title)
                 m.redirectURL = SiteLayout.relativeURL(from: path, to: layout.articlePath(a))
                 m.settle()

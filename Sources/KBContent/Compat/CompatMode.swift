@@ -19,9 +19,12 @@ public enum CompatMode: String, Sendable, Hashable, Codable, CaseIterable {
     ]
 
     /// The mode and the file that gave it away, or nil for a folder of plain Markdown.
-    public static func detect(contentDirectory: String, fileSystem fs: FileSystem) -> (CompatMode, String)? {
+    /// - Parameter stopAt: the highest folder to look in (a KB's own root: a generator config
+    ///   above a kb.yml belongs to some other project).
+    public static func detect(contentDirectory: String, stopAt: String? = nil, fileSystem fs: FileSystem) -> (CompatMode, String)? {
         var dir = contentDirectory
         for _ in 0..<4 {
+            if let stopAt, !(dir == stopAt || dir.hasPrefix(stopAt.hasSuffix("/") ? stopAt : stopAt + "/")) { break }
             for (name, mode) in markers where fs.exists(dir + "/" + name) {
                 // A bare config.* is Hugo's only beside its content/ folder.
                 if name.hasPrefix("config."), !fs.isDirectory(dir + "/content") { continue }

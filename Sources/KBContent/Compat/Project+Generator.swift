@@ -6,7 +6,7 @@ extension Project {
     /// Reads what kb can use from the source generator's config: the compat mode when kb.yml does
     /// not set one, the site title when kb.yml gives none, and MkDocs' `nav` order.
     mutating func adoptGenerator(fileSystem fs: FileSystem) {
-        let detected = CompatMode.detect(contentDirectory: contentDirectory, fileSystem: fs)
+        let detected = CompatMode.detect(contentDirectory: contentDirectory, stopAt: configPath == nil ? nil : root, fileSystem: fs)
         if config.compat == nil { config.compat = detected?.0 }
         if config.compat == .docusaurus, config.navOrder.isEmpty {
             var dir = contentDirectory

@@ -37,7 +37,8 @@ public struct ArticleParser: Sendable {
             }
         }
         let slug = name.split(separator: "/").last.map(String.init) ?? name
-        if slug == "_index" {
+        // Other generators serve `index.md` as the folder's page (MkDocs, Docusaurus, Hugo leaf bundles).
+        if slug == "_index" || (config.compat != nil && slug == "index") {
             let folder = name.split(separator: "/").dropLast().joined(separator: "/")
             return (folder, folder.split(separator: "/").last.map(String.init) ?? "", lang, true)
         }

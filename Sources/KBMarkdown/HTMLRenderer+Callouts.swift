@@ -14,6 +14,13 @@ extension HTMLRenderer {
         var body: [MarkdownNode]
     }
 
+    /// `<!-- … -->` and nothing else (blank lines around allowed).
+    static func isComment(_ html: String) -> Bool {
+        let t = html.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard t.hasPrefix("<!--"), t.hasSuffix("-->") else { return false }
+        return t.dropFirst(4).dropLast(3).range(of: "-->") == nil
+    }
+
     /// The type's colour family in the theme.
     static func calloutFamily(_ type: String) -> String {
         switch type {

@@ -14,6 +14,8 @@ public struct HTMLRenderer {
     public var implicitFigures = false
     /// `Term` + `: definition` paragraphs render as definition lists whose terms carry ids.
     public var definitionLists = false
+    /// HTML comments (`<!-- … -->`) render as nothing instead of escaped text.
+    public var dropHTMLComments = false
 
     public init() {}
 
@@ -77,6 +79,7 @@ public struct HTMLRenderer {
                 out += HTML.codeBlock(language: node.info.split(separator: " ").first.map(String.init) ?? "", code: node.literal)
             }
         case .htmlBlock:
+            if dropHTMLComments, Self.isComment(node.literal) { break }
             if allowRawHTML { out += node.literal } else { out += "<pre class=\"raw-html\">\(HTML.escape(node.literal))</pre>\n" }
         case .thematicBreak:
             out += "<hr>\n"
@@ -122,7 +125,9 @@ public struct HTMLRenderer {
         case .softBreak: out += "\n"
         case .lineBreak: out += "<br>\n"
         case .code: out += "<code>\(HTML.escape(node.literal))</code>"
-        case .htmlInline: out += allowRawHTML ? node.literal : HTML.escape(node.literal)
+        case .htmlInline:
+            if dropHTMLComments, Self.isComment(node.literal) { break }
+            out += allowRawHTML ? node.literal : HTML.escape(node.literal)
         case .emphasis: wrap("em", node, into: &out)
         case .strong: wrap("strong", node, into: &out)
         case .strikethrough: wrap("del", node, into: &out)

@@ -47,6 +47,7 @@ public struct BodyRenderer: Sendable {
         renderer.allowRawHTML = graph.config.rawHTML
         renderer.implicitFigures = graph.config.compat != nil
         renderer.definitionLists = graph.config.compat != nil
+        renderer.dropHTMLComments = graph.config.compat != nil
         renderer.resolveURL = { targets[$0] }
         let strings = UIStrings.table(a.lang)
         let counter = Counter()

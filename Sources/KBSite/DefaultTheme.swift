@@ -1482,6 +1482,9 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
 {{#chrome.alertsURL}}<li><a href="{{chrome.alertsURL}}">{{chrome.t.alertRunbooks}}</a></li>
 {{/chrome.alertsURL}}</ul>
 </section>
+{{#showBody}}{{^empty(body)}}<div class="body home-body">
+{{{body}}}</div>
+{{/empty(body)}}{{/showBody}}
 {{#groups}}<section class="home-group">
 <div class="group-head"><h2>{{title}}</h2>{{#.url}}<a href="{{.}}">{{chrome.t.errorIndex}} →</a>{{/.url}}</div>
 <ul class="cards symptom-cards">
@@ -1542,7 +1545,9 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
 {{> _breadcrumbs}}
 <h1>{{title}}</h1>
 {{#summary}}<p class="summary">{{summary}}</p>
-{{/summary}}{{^empty(subsections)}}<section aria-labelledby="sub-title">
+{{/summary}}{{#showBody}}{{^empty(body)}}<div class="body">
+{{{body}}}</div>
+{{/empty(body)}}{{/showBody}}{{^empty(subsections)}}<section aria-labelledby="sub-title">
 <h2 id="sub-title">{{chrome.t.subsections}}</h2>
 <ul class="cards section-cards">
 {{#subsections}}<li class="card"><a class="card-link" href="{{url}}">{{title}}</a> <span class="count">{{count}} {{chrome.t.articleCount}}</span>{{#.summary}}<p>{{.}}</p>{{/.summary}}</li>

@@ -189,8 +189,10 @@ public struct PageBuilder: Sendable {
         let path = layout.homePath(lang)
         let t = UIStrings.table(lang)
         var m = PageModel(template: "home", chrome: chromeBase.chrome(for: path, title: graph.config.title), title: graph.config.title)
+        var rootIndex: Int?
         if let idx = graph.article(canonical: "", lang: lang), graph.articles[idx].isSectionIndex {
             m.summary = graph.articles[idx].summary.nonEmpty
+            if graph.config.compat != nil { rootIndex = idx; m.showBody = true }
         }
         m.subsections = chromeBase.childSections(of: "", from: path)
         let langArticles = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
@@ -216,7 +218,7 @@ public struct PageBuilder: Sendable {
         m.errorCount = langArticles.reduce(0) { $0 + graph.articles[$1].errors.count }
         m.items = langArticles.filter { graph.articles[$0].section.isEmpty }.map { item($0, from: path) }
         m.settle()
-        return SitePage(path: path, model: m, article: nil)
+        return SitePage(path: path, model: m, article: rootIndex)
     }
 
     /// A symptom as a home-page card: its first literal error text as the sample.
@@ -348,6 +350,7 @@ public struct PageBuilder: Sendable {
                 m.groups.append(.init(title: t["kind.\(kind.rawValue)"] ?? kind.rawValue, items: list.map { item($0, from: path) }))
             }
             if let indexArticle { m.summary = graph.articles[indexArticle].summary.nonEmpty }
+            m.showBody = graph.config.compat != nil && indexArticle != nil
             m.settle()
             return SitePage(path: path, model: m, article: indexArticle)
         }

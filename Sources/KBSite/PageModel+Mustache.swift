@@ -42,6 +42,7 @@ extension PageModel: MustacheParent {
         case "diagram": return diagram
         case "redirectURL": return redirectURL
         case "params": return params
+        case "showBody": return showBody
         case "hasErrors": return hasErrors
         case "hasTree": return hasTree
         case "hasMeta": return hasMeta

@@ -42,7 +42,7 @@ import Testing
         var found: [String] = []
         for page in SiteLinkChecker.pages(in: site) {
             let html = TestSupport.read(site + "/" + page)
-            guard let start = html.range(of: "<div class=\"body\">"), let end = html.range(of: "</article>", range: start.upperBound..<html.endIndex) else { continue }
+            guard let start = html.range(of: "<div class=\"body\">"), let end = html.range(of: "</main>", range: start.upperBound..<html.endIndex) else { continue }
             let prose = String(html[start.upperBound..<end.lowerBound])
                 .replacing(/<pre[^>]*>[\s\S]*?<\/pre>/, with: "")
                 .replacing(/<code[^>]*>[\s\S]*?<\/code>/, with: "")
@@ -112,8 +112,15 @@ import Testing
         let admonitions = TestSupport.read(b.site + "/reference/admonitions.html")
         #expect(admonitions.contains("<details class=\"admonition "))
         #expect(admonitions.contains("admonition-type-abstract"))
-        // Section order follows mkdocs.yml's nav: "Getting started" pages before "Setup".
-        #expect(b.text.status == 0)
+        // index.md is its folder's page: the section page shows its body; HTML comments stay hidden.
+        let setup = TestSupport.read(b.site + "/setup/index.html")
+        #expect(setup.contains("<div class=\"body\">"))
+        #expect(!setup.contains("&lt;!--"))
+        #expect(!TestSupport.read(b.site + "/reference/content-tabs.html").contains("&lt;!-- md:"))
+        // Sections follow mkdocs.yml's nav (… setup, plugins, …), not the alphabet.
+        let home = TestSupport.read(b.site + "/index.html")
+        let setupLink = try #require(home.range(of: "href=\"setup/index.html\"")), pluginsLink = try #require(home.range(of: "href=\"plugins/index.html\""))
+        #expect(setupLink.lowerBound < pluginsLink.lowerBound)
     }
 
     @Test func strictCompatKeepsTodaysErrors() throws {

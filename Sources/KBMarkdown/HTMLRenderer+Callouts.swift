@@ -14,6 +14,9 @@ extension HTMLRenderer {
         var body: [MarkdownNode]
     }
 
+    /// A heading with no text (only markup or a comment) still needs an id: "section", numbered.
+    static func nonEmptyAnchor(_ anchor: String) -> String { anchor.isEmpty ? "section" : anchor }
+
     /// `<!-- … -->` and nothing else (blank lines around allowed).
     static func isComment(_ html: String) -> Bool {
         let t = html.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -180,7 +183,7 @@ extension MarkdownDocument {
             if node.kind == .heading {
                 let explicit = node.explicitHeadingID
                 let text = explicit?.text ?? node.plainText
-                out.append(Heading(level: node.level, text: text, anchor: set.unique(explicit?.id ?? Slug.anchor(text)),
+                out.append(Heading(level: node.level, text: text, anchor: set.unique(HTMLRenderer.nonEmptyAnchor(explicit?.id ?? Slug.anchor(text))),
                                    line: node.line, column: node.column))
             } else if node.kind == .paragraph, let entries = HTMLRenderer.definitionList(node) {
                 for e in entries where e.isTerm {

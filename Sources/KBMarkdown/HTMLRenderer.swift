@@ -47,7 +47,7 @@ public struct HTMLRenderer {
         case .heading:
             let level = min(max(node.level, 1), 6)
             let explicit = node.explicitHeadingID
-            let anchor = anchors.unique(explicit?.id ?? Slug.anchor(node.plainText))
+            let anchor = anchors.unique(Self.nonEmptyAnchor(explicit?.id ?? Slug.anchor(node.plainText)))
             out += "<h\(level) id=\"\(HTML.escapeAttribute(anchor))\">"
             for child in (explicit == nil ? node : node.withoutExplicitID).children { inline(child, into: &out) }
             out += "<a class=\"anchor\" href=\"#\(HTML.escapeAttribute(anchor))\" aria-label=\"Link to this section\">#</a>"

@@ -72,7 +72,7 @@ public struct MarkdownDocument: Sendable, Hashable, Codable {
             guard node.kind == .heading else { return }
             let explicit = node.explicitHeadingID
             let text = explicit?.text ?? node.plainText
-            out.append(Heading(level: node.level, text: text, anchor: anchors.unique(explicit?.id ?? Slug.anchor(text)),
+            out.append(Heading(level: node.level, text: text, anchor: anchors.unique(HTMLRenderer.nonEmptyAnchor(explicit?.id ?? Slug.anchor(text))),
                                line: node.line, column: node.column))
         }
         return out

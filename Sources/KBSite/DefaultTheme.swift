@@ -1481,10 +1481,9 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
 <li><a href="{{chrome.graphURL}}">{{chrome.t.graph}}</a></li>
 {{#chrome.alertsURL}}<li><a href="{{chrome.alertsURL}}">{{chrome.t.alertRunbooks}}</a></li>
 {{/chrome.alertsURL}}</ul>
-</section>
-{{#showBody}}{{^empty(body)}}<div class="body home-body">
-{{{body}}}</div>
-{{/empty(body)}}{{/showBody}}
+</section>{{#showBody}}{{^empty(body)}}
+<div class="body home-body">
+{{{body}}}</div>{{/empty(body)}}{{/showBody}}
 {{#groups}}<section class="home-group">
 <div class="group-head"><h2>{{title}}</h2>{{#.url}}<a href="{{.}}">{{chrome.t.errorIndex}} →</a>{{/.url}}</div>
 <ul class="cards symptom-cards">

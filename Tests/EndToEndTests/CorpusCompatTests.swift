@@ -117,6 +117,8 @@ import Testing
         #expect(setup.contains("<div class=\"body\">"))
         #expect(!setup.contains("&lt;!--"))
         #expect(!TestSupport.read(b.site + "/reference/content-tabs.html").contains("&lt;!-- md:"))
+        // A heading holding only a comment (`#### <!-- md:setting … -->`) still gets a valid id.
+        #expect(!TestSupport.read(b.site + "/plugins/tags.html").contains("id=\"\""))
         // Sections follow mkdocs.yml's nav (… setup, plugins, …), not the alphabet.
         let home = TestSupport.read(b.site + "/index.html")
         let setupLink = try #require(home.range(of: "href=\"setup/index.html\"")), pluginsLink = try #require(home.range(of: "href=\"plugins/index.html\""))

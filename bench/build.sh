@@ -73,3 +73,36 @@ printf '%-34s %8.2f\n' "ratio kb/hugo" "$(echo "$kf / $hf" | bc -l)"
 printf '%-34s %8.3f s\n' "kb no-op rebuild" "$kn"
 printf '%-34s %8.3f s\n' "kb one-changed-file rebuild" "$ko"
 printf '%-34s %8d KiB\n' "kb full build peak RSS" "$rss"
+
+# Hugo's own documentation (992 pages, `bring your own docs`): kb builds content/en unchanged
+# (compat mode detected from hugo.toml); Hugo builds the same pages with the minimal layout above.
+# The docs' shortcodes live in their theme, which is not part of the corpus, so Hugo's copy has the
+# shortcode openers escaped as for tldr; kb renders them itself.
+docs=${KB_HUGO_DOCS_CORPUS:-../shared/corpora/hugo-docs}
+if [ -d "$docs/content/en" ]; then
+  cp -r "$docs" "$work/hugo-docs"
+  mkdir -p "$work/hd/layouts"
+  cp -r "$work/hugo/layouts/_default" "$work/hd/layouts/"
+  cp -r "$docs/content/en" "$work/hd/content"
+  grep -rlE '\{\{[<%]' "$work/hd/content" | xargs -r sed -i -e 's/{{</{{\&lt;/g' -e 's/{{%/{{\&#37;/g'
+  cat > "$work/hd/config.toml" <<TOML
+baseURL = "/"
+uglyURLs = true
+relativeURLs = true
+refLinksErrorLevel = "WARNING"
+disableKinds = ["taxonomy", "term", "sitemap", "robotsTXT"]
+TOML
+  sed -i 's/{{ .Language.Lang }}/en/; s/{{ "index.html" | relLangURL }}/index.html/' "$work/hd/layouts/_default/baseof.html"
+  d_kb=(); d_hugo=()
+  for i in $(seq "$runs"); do
+    rm -rf "$work/hd-site" "$work/hugo-docs/content/en/.build-kb" "$work/hd/public" "$work/hd/resources"
+    d_kb+=("$(timeit "$kb" build --content "$work/hugo-docs/content/en" --output "$work/hd-site")")
+    d_hugo+=("$(timeit hugo --source "$work/hd" --destination "$work/hd/public" --quiet)")
+  done
+  summary=$("$kb" build --force --content "$work/hugo-docs/content/en" --output "$work/hd-site" 2>/dev/null | tail -2 | tr '\n' ' ')
+  dk=$(printf '%s\n' "${d_kb[@]}" | median); dh=$(printf '%s\n' "${d_hugo[@]}" | median)
+  printf '%-34s %8.2f s  (%s pages)\n' "hugo-docs: kb full build" "$dk" "$(find "$work/hd-site" -name '*.html' | wc -l)"
+  printf '%-34s %8.2f s  (%s pages)\n' "hugo-docs: hugo full build" "$dh" "$(find "$work/hd/public" -name '*.html' | wc -l)"
+  printf '%-34s %8.2f\n' "hugo-docs: ratio kb/hugo" "$(echo "$dk / $dh" | bc -l)"
+  printf 'hugo-docs: kb summary: %s\n' "$summary"
+fi

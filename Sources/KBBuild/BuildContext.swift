@@ -11,6 +11,8 @@ public struct BuildOptions: Sendable {
     public var force = false
     /// Replace a non-empty output folder that kb did not build (`--force-output`).
     public var forceOutput = false
+    /// Publish pages marked `draft: true`.
+    public var drafts = false
     public init(content: String? = nil, output: String? = nil, baseURL: String? = nil, force: Bool = false, forceOutput: Bool = false) {
         self.content = content
         self.output = output
@@ -51,6 +53,9 @@ public struct BuildStats: Sendable, Codable {
     public var reused = 0
     public var assets = 0
     public var seconds = 0.0
+    /// Body links inside the site, and how many resolve.
+    public var internalLinks = 0
+    public var resolvedLinks = 0
     /// [step name, seconds] in order.
     public var steps: [[String]] = []
 }

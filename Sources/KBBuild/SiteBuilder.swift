@@ -29,6 +29,7 @@ public enum SiteBuilder {
         let start = Date()
         var project = try Project.discover(content: options.content)
         if let base = options.baseURL { project.config.baseURL = base }
+        if options.drafts { project.config.drafts = true }
         let output = Project.absolute(options.output ?? (project.root + "/Site"), from: FileManager.default.currentDirectoryPath)
         try OutputPolicy.check(output: output, protecting: [("content folder", project.contentDirectory), ("KB root", project.root)],
                                force: options.forceOutput)
@@ -65,6 +66,7 @@ public enum SiteBuilder {
         h.combine(String(describing: project.config.languages))
         h.combine(String(describing: project.config.languageFolders.sorted { $0.key < $1.key }.map { [$0.key, $0.value.lang, $0.value.of ?? ""] }))
         h.combine(project.config.defaultLanguage)
+        h.combine("compat-1:\(project.config.compat?.rawValue ?? "-"):\(project.config.drafts)")
         return h.hex
     }
 
@@ -118,6 +120,7 @@ public enum SiteBuilder {
     static func resolve(_ c: inout BuildContext) throws {
         let graph = KnowledgeGraph(content: c.content!)
         c.diagnostics += graph.diagnostics
+        (c.stats.internalLinks, c.stats.resolvedLinks) = graph.internalLinkCounts
         c.graph = graph
         if graph.diagnostics.hasErrors { throw DiagnosticError([]) }
     }

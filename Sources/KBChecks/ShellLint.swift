@@ -56,7 +56,7 @@ public struct ShellLint: Sendable {
                 var files: [String] = []
                 for i in chunk {
                     let f = dir + "/b\(i).sh"
-                    try? blocks[i].code.write(toFile: f, atomically: false, encoding: .utf8)
+                    try? Self.neutralizingPlaceholders(blocks[i].code).write(toFile: f, atomically: false, encoding: .utf8)
                     files.append(f)
                 }
                 guard let out = try? Spawn.run(shellcheck!, ["-s", dialect, "-f", "json1", "-S", "warning"] + files,
@@ -84,7 +84,8 @@ public struct ShellLint: Sendable {
         let level = c["level"] as? String ?? "warning"
         let loc = SourceLocation(path: block.location.path, line: block.location.line + line, column: column)
         let message = "\(c["message"] as? String ?? "") (shellcheck \(code))"
-        return Diagnostic(level == "error" ? .error : .warning, message, rule: "shellcheck/\(code)", at: loc)
+        // Plain (role-less) code is documentation, never run: its findings are warnings.
+        return Diagnostic(level == "error" && block.role != nil ? .error : .warning, message, rule: "shellcheck/\(code)", at: loc)
     }
 
     private func write(_ code: String, ext: String) throws -> String {
@@ -94,7 +95,7 @@ public struct ShellLint: Sendable {
     }
 
     private func shellcheckFindings(_ block: Block, _ tool: String) -> Verdict {
-        guard let file = try? write(block.code, ext: "sh") else { return .notLinted("cannot write a temp file") }
+        guard let file = try? write(Self.neutralizingPlaceholders(block.code), ext: "sh") else { return .notLinted("cannot write a temp file") }
         defer { try? FileManager.default.removeItem(atPath: file) }
         let dialect = block.language == "bash" ? "bash" : "sh"
         guard let out = try? Spawn.run(tool, ["-s", dialect, "-f", "json1", "-S", "warning", file],

@@ -23,6 +23,9 @@ extension KB {
         @Flag(name: .long, help: "Replace the output folder even if it is not empty and kb did not build it.")
         var forceOutput = false
 
+        @Flag(name: .long, help: "Publish pages marked draft: true in their front matter.")
+        var drafts = false
+
         struct Report: Encodable {
             var ok: Bool
             var output: String
@@ -31,10 +34,29 @@ extension KB {
             var diagnostics: [Diagnostic]
         }
 
+        /// Warnings grouped by rule (most frequent first) and how many internal links resolve.
+        static func summary(_ diagnostics: [Diagnostic], stats: BuildStats) -> [String] {
+            var lines: [String] = []
+            let warnings = diagnostics.filter { $0.severity == .warning }
+            if !warnings.isEmpty {
+                let byRule = Dictionary(grouping: warnings, by: \.rule).map { ($0.key, $0.value.count) }
+                    .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+                lines.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s"): "
+                             + byRule.map { "\($0.1) \($0.0)" }.joined(separator: ", "))
+            }
+            if stats.internalLinks > 0 {
+                let pct = Double(stats.resolvedLinks) * 100 / Double(stats.internalLinks)
+                lines.append("\(stats.resolvedLinks) of \(stats.internalLinks) internal links resolve (\(String(format: "%.1f", pct)) %)")
+            }
+            return lines
+        }
+
         func run() async throws {
             let term = global.terminal
             do {
-                let context = try SiteBuilder.build(BuildOptions(content: global.content, output: output, baseURL: baseURL, force: force, forceOutput: forceOutput))
+                var options = BuildOptions(content: global.content, output: output, baseURL: baseURL, force: force, forceOutput: forceOutput)
+                options.drafts = drafts
+                let context = try SiteBuilder.build(options)
                 if global.json {
                     term.out(jsonString(Report(ok: true, output: context.outputDirectory, upToDate: context.upToDate,
                                                stats: context.stats, diagnostics: context.diagnostics)))
@@ -45,6 +67,7 @@ extension KB {
                         ? "Up to date: \(s.pages) pages"
                         : "Built \(s.pages) pages (\(s.rendered) rendered, \(s.reused) unchanged) from \(s.articles) articles (\(s.parsed) parsed)"
                     term.out("\(term.green("✓")) \(what) in \(String(format: "%.2f", s.seconds)) s → \(Project.displayPath(context.outputDirectory))")
+                    for line in Self.summary(context.diagnostics, stats: s) { term.out(line) }
                 }
             } catch let failure as BuildFailure {
                 if global.json {

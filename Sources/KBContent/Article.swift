@@ -46,6 +46,8 @@ public struct ErrorSignature: Sendable, Hashable, Codable {
 public struct Link: Sendable, Hashable, Codable {
     public var url: String
     public var location: SourceLocation
+    /// The link's text (some generators resolve a bare destination by it).
+    public var text: String = ""
 }
 
 public struct Heading: Sendable, Hashable, Codable {
@@ -96,6 +98,22 @@ public struct Article: Sendable, Hashable, Codable {
     /// Software → version, in the order written.
     public var verified: [[String]] = []
     public var updated: String?
+
+    // Read from other generators' front matter (see Compat/).
+    /// Position among its siblings (`weight`, `sidebar_position`, `nav_order`); lower first.
+    public var order: Double?
+    /// Old addresses that redirect here (`aliases`, `redirect_from`), as written.
+    public var aliases: [String] = []
+    /// Not published unless the build asks for drafts.
+    public var draft = false
+    /// The address the source generator served the page at (`slug`, `url`), site-absolute.
+    public var address: String?
+    /// A shorter title for navigation (`linkTitle`, `sidebar_label`).
+    public var navTitle: String?
+    /// Page parts the author hid (MkDocs `hide`: `toc`, `navigation`).
+    public var hide: [String] = []
+    /// Front-matter keys kb does not use, kept for templates: [key, value as written].
+    public var extra: [[String]] = []
 
     public var headings: [Heading] = []
     public var links: [Link] = []

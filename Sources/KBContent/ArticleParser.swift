@@ -37,7 +37,8 @@ public struct ArticleParser: Sendable {
             }
         }
         let slug = name.split(separator: "/").last.map(String.init) ?? name
-        if slug == "_index" {
+        // Other generators serve `index.md` as the folder's page (MkDocs, Docusaurus, Hugo leaf bundles).
+        if slug == "_index" || (config.compat != nil && slug == "index") {
             let folder = name.split(separator: "/").dropLast().joined(separator: "/")
             return (folder, folder.split(separator: "/").last.map(String.init) ?? "", lang, true)
         }
@@ -67,10 +68,16 @@ public struct ArticleParser: Sendable {
             return Parsed(article: article, document: empty)
         }
 
-        let (yaml, body, bodyOffset) = Self.splitFrontMatter(text)
+        let (yaml, rawBody, bodyOffset) = Self.splitFrontMatter(config.compat == .hugo ? TOMLFrontMatter.yamlFrontMatter(text) : text)
         var explicitTitle: String?
         if let yaml {
             explicitTitle = readFrontMatter(yaml, into: &article)
+        }
+        var body = rawBody
+        if let mode = config.compat {
+            let rewritten = CompatMarkdown(path: displayPath, lineOffset: bodyOffset, mode: mode).rewrite(body)
+            body = rewritten.text
+            article.diagnostics += rewritten.diagnostics
         }
         let document = MarkdownParser.parse(body, lineOffset: bodyOffset)
         if let deep = document.tooDeep {
@@ -89,6 +96,9 @@ public struct ArticleParser: Sendable {
         } else if let first = document.root.children.first, first.kind == .heading, first.level == 1 {
             article.title = first.plainText.trimmingCharacters(in: .whitespaces)
             article.titleFromHeading = true
+        } else if yaml != nil, !article.isSectionIndex, config.lenient {
+            article.diagnostics.append(.warning("no title: using the file name", rule: "missing-title", at: article.location))
+            article.title = article.navTitle ?? ident.slug
         } else if yaml != nil, !article.isSectionIndex {
             article.diagnostics.append(.error("no title: add 'title:' to the front matter or start the body with '# Title'",
                                               rule: "missing-title", at: article.location))
@@ -118,7 +128,7 @@ public struct ArticleParser: Sendable {
         for node in document.root.children where node.kind == .paragraph || node.kind == .blockQuote {
             let text = node.plainText.split(whereSeparator: \.isNewline).joined(separator: " ")
                 .trimmingCharacters(in: .whitespaces)
-            if text.isEmpty { continue }
+            if text.isEmpty || text.hasPrefix("[!") { continue } // a callout is not the summary
             if text.count > 280 { return String(text.prefix(277)) + "…" }
             return text
         }
@@ -164,6 +174,7 @@ public struct ArticleParser: Sendable {
         }
         for (keyNode, value) in map {
             let key = keyNode.string ?? ""
+            if config.compat != nil, readForeignKey(key, value, y: y, diags: &diags, into: &article) { continue }
             switch key {
             case "id":
                 guard let s = y.string(value, key, &diags) else { continue }
@@ -222,7 +233,12 @@ public struct ArticleParser: Sendable {
                 }
             default:
                 let hint = Slug.closest(to: key, in: Self.frontMatterKeys).map { "; did you mean '\($0)'?" } ?? ""
-                diags.append(.error("unknown front-matter key '\(key)'\(hint)", rule: "unknown-key", at: y.location(keyNode)))
+                if config.lenient {
+                    keep(key, value, into: &article)
+                    diags.append(.warning("unknown front-matter key '\(key)'\(hint); kept for templates", rule: "unknown-key", at: y.location(keyNode)))
+                } else {
+                    diags.append(.error("unknown front-matter key '\(key)'\(hint)", rule: "unknown-key", at: y.location(keyNode)))
+                }
             }
         }
         return title
@@ -299,7 +315,7 @@ public struct ArticleParser: Sendable {
 
     private func readBody(_ document: MarkdownDocument, lines: [Substring], lineOffset: Int, into article: inout Article) {
         let path = article.displayPath
-        article.headings = document.headings.map {
+        article.headings = document.anchors(definitionLists: config.compat != nil).map {
             Heading(level: $0.level, text: $0.text, anchor: $0.anchor,
                     location: SourceLocation(path: path, line: $0.line, column: $0.column))
         }
@@ -321,11 +337,11 @@ public struct ArticleParser: Sendable {
                         break
                     }
                 }
-                article.links.append(Link(url: node.url, location: loc))
+                article.links.append(Link(url: node.url, location: loc, text: String(node.plainText.prefix(200))))
             case .codeBlock:
                 let loc = SourceLocation(path: path, line: node.line, column: node.column)
                 article.blocks.append(InfoString.parse(node.info, code: node.literal, fenceLine: lineText(node.line),
-                                                       location: loc, diagnostics: &diags))
+                                                       location: loc, foreign: config.compat != nil, diagnostics: &diags))
             default: break
             }
         }

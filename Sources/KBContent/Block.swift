@@ -63,10 +63,12 @@ public enum InfoString {
     /// - Parameters:
     ///   - fenceLine: the text of the fence line, to find each attribute's column.
     ///   - location: the fence's position (its first character).
+    ///   - foreign: content written for another generator (compat mode): on a block without a kb
+    ///     role, attributes kb does not know (`title="…"`, `hl_lines`, `{file=…}`) are accepted.
     public static func parse(_ info: String, code: String, fenceLine: String, location: SourceLocation,
-                             diagnostics: inout [Diagnostic]) -> Block {
+                             foreign: Bool = false, diagnostics: inout [Diagnostic]) -> Block {
         let words = info.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let language = words.first?.lowercased() ?? ""
+        let language = ForeignInfo.language(words)
         var block = Block(language: language, role: nil, id: nil, os: Block.defaultOS(for: language),
                           timeout: 10, forID: nil, detects: nil, effect: .read, admin: false, ci: nil,
                           match: .exact, code: code, location: location, attributes: [])
@@ -100,6 +102,7 @@ public enum InfoString {
         var seen = Set<String>()
         for word in rest {
             guard let eq = word.firstIndex(of: "=") else {
+                if block.role == nil, foreign { continue } // another tool's attribute (`linenums`, `{.class}`): plain code
                 diagnostics.append(.error("expected key=value, found '\(word)'", rule: "block-attribute", at: at(word)))
                 continue
             }
@@ -107,6 +110,7 @@ public enum InfoString {
             let loc = at(word)
             block.attributes.append([key, value])
             guard keys.contains(key) else {
+                if block.role == nil, foreign { continue } // only kb's role words give a block kb semantics
                 let hint = Slug.closest(to: key, in: keys).map { "; did you mean '\($0)'?" } ?? ""
                 diagnostics.append(.error("unknown block attribute '\(key)'\(hint)", rule: "block-attribute", at: loc))
                 continue

@@ -85,7 +85,9 @@ public struct ContentLoader: Sendable {
             }
             return (parser.parse(bytes: bytes, path: entry.relativePath, displayPath: display).article, true)
         }
-        return LoadedContent(project: project, articles: results.map(\.0), assets: assets, entries: entries,
+        // Drafts are left out unless the build asks for them (`--drafts`).
+        let published = results.map(\.0).filter { !$0.draft || project.config.drafts }
+        return LoadedContent(project: project, articles: published, assets: assets, entries: entries,
                              diagnostics: diags, parsedCount: results.filter(\.1).count)
     }
 }

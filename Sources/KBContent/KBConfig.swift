@@ -29,11 +29,21 @@ public struct KBConfig: Sendable, Hashable, Codable {
     public var titles: [String: String] = [:]
     /// Extra commands for the platform lint: platform → commands that exist only there.
     public var platformCommands: [String: [String]] = [:]
+    /// The generator the content was written for (`compat:` or detected): foreign front matter,
+    /// extensions and links are then read its way (see Compat/).
+    public var compat: CompatMode?
+    /// Publish pages marked `draft: true` (`kb build --drafts`).
+    public var drafts = false
+    /// Section order from the source generator's navigation (MkDocs `nav`): paths in order.
+    public var navOrder: [String] = []
 
     public init() {}
 
     /// The site's title in `lang`: its own when kb.yml gives one, else the default.
     public func title(for lang: String) -> String { titles[lang] ?? title }
+
+    /// Foreign content is read leniently (unknown keys and unresolved links are warnings) unless strict.
+    public var lenient: Bool { compat != nil && !strict }
 
     public var languageCodes: [String] { languages.map { $0[0] } }
 
@@ -41,7 +51,7 @@ public struct KBConfig: Sendable, Hashable, Codable {
         languages.first { $0[0] == code }?[1] ?? code
     }
 
-    static let keys = ["title", "base_url", "default_lang", "languages", "lang_dirs", "raw_html", "content", "strict", "platform_commands"]
+    static let keys = ["title", "base_url", "default_lang", "languages", "lang_dirs", "raw_html", "content", "strict", "platform_commands", "compat"]
 
     /// Parses kb.yml; problems are positioned diagnostics.
     public static func parse(_ text: String, path: String) throws(DiagnosticError) -> KBConfig {
@@ -91,6 +101,12 @@ public struct KBConfig: Sendable, Hashable, Codable {
             case "strict": if let b = value.bool { config.strict = b } else {
                 diags.append(.error("'strict' must be true or false", rule: "config", at: y.location(value)))
             }
+            case "compat":
+                guard let s = y.string(value, key, &diags) else { continue }
+                if let mode = CompatMode(rawValue: s) { config.compat = mode } else {
+                    diags.append(.error("'compat' must be one of: \(CompatMode.allCases.map(\.rawValue).joined(separator: ", "))",
+                                        rule: "config", at: y.location(value)))
+                }
             case "languages":
                 guard case .mapping(let langs) = value else {
                     diags.append(.error("'languages' must map a code to a name, e.g. en: English", rule: "config", at: y.location(value)))

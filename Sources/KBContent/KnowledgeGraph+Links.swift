@@ -15,15 +15,19 @@ extension KnowledgeGraph {
                 diagnostics.append(.error("ambiguous link 'kb:\(id)': use one of \(c.joined(separator: ", "))",
                                           rule: "ambiguous-reference", at: link.location))
             case .missing(let s):
-                diagnostics.append(.error("broken link 'kb:\(id)': no such article\(s.map { "; did you mean '\($0)'?" } ?? "")",
-                                          rule: "broken-link", at: link.location))
+                if let t = foreignTarget(id, from: a), case .article(let i, _) = t { return checkAnchor(anchor, in: i, link: link) }
+                let message = "broken link 'kb:\(id)': no such article\(s.map { "; did you mean '\($0)'?" } ?? "")"
+                diagnostics.append(config.lenient ? .warning(message, rule: "broken-link", at: link.location)
+                                                  : .error(message, rule: "broken-link", at: link.location))
             }
             return .broken
         }
         if Self.isExternal(url) {
             if !URLPolicy.isSafeLink(url) {
-                diagnostics.append(.error("link '\(url)' uses a scheme kb does not allow (http, https, mailto, tel, ftp or a relative path)",
-                                          rule: "unsafe-url", at: link.location))
+                // Never rendered as a link either way; foreign docs (read leniently) still build.
+                let message = "link '\(url)' uses a scheme kb does not allow (http, https, mailto, tel, ftp or a relative path)"
+                diagnostics.append(config.lenient ? .warning(message + "; shown as text", rule: "unsafe-url", at: link.location)
+                                                  : .error(message, rule: "unsafe-url", at: link.location))
                 return .broken
             }
             return .external
@@ -37,12 +41,15 @@ extension KnowledgeGraph {
         let decoded = pathPart.removingPercentEncoding ?? pathPart
         let baseDir = decoded.hasPrefix("/") ? "" : a.path.split(separator: "/").dropLast().joined(separator: "/")
         guard let target = Self.normalize(baseDir.isEmpty ? decoded : baseDir + "/" + decoded) else {
-            diagnostics.append(.error("link '\(url)' leaves the content folder", rule: "link-outside", at: link.location))
+            if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
+            diagnostics.append(config.lenient ? .warning("link '\(url)' leaves the content folder", rule: "link-outside", at: link.location)
+                                              : .error("link '\(url)' leaves the content folder", rule: "link-outside", at: link.location))
             return .broken
         }
         if target.hasSuffix(".md") {
             if let t = article(path: target) { return checkAnchor(anchor, in: t, link: link) }
-            diagnostics.append(.error("broken link '\(url)': no file \(target) in the content folder", rule: "broken-link", at: link.location))
+            if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
+            reportBrokenLink(link, target: target)
             return .broken
         }
         let folder = target.hasSuffix("/") ? String(target.dropLast()) : target
@@ -51,8 +58,14 @@ extension KnowledgeGraph {
             return checkAnchor(anchor, in: t, link: link)
         }
         if assets.contains(target) { return .asset(target) }
-        diagnostics.append(.error("broken link '\(url)': no file \(target) in the content folder", rule: "broken-link", at: link.location))
+        if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
+        reportBrokenLink(link, target: target)
         return .broken
+    }
+
+    private mutating func foreignResolved(_ t: LinkTarget, anchor: String?, link: Link) -> LinkTarget {
+        if case .article(let i, _) = t { return checkAnchor(anchor, in: i, link: link) }
+        return t
     }
 
     private mutating func checkAnchor(_ anchor: String?, in t: Int, link: Link) -> LinkTarget {
@@ -61,8 +74,9 @@ extension KnowledgeGraph {
         let anchors = articles[t].headings.map(\.anchor)
         if !anchors.contains(decoded) {
             let hint = Slug.closest(to: decoded, in: anchors).map { "; did you mean '#\($0)'?" } ?? ""
-            diagnostics.append(.error("broken anchor '#\(decoded)': no such heading in \(articles[t].displayPath)\(hint)",
-                                      rule: "broken-anchor", at: link.location))
+            let message = "broken anchor '#\(decoded)': no such heading in \(articles[t].displayPath)\(hint)"
+            diagnostics.append(config.lenient ? .warning(message, rule: "broken-anchor", at: link.location)
+                                              : .error(message, rule: "broken-anchor", at: link.location))
         }
         return .article(t, anchor: decoded)
     }

@@ -26,6 +26,8 @@ public struct KnowledgeGraph: Sendable {
     var byKey: [String: Int] = [:]
     var byPath: [String: Int] = [:]
     var byShort: [String: [Int]] = [:]
+    /// How the source generator finds pages (compat mode only).
+    var foreign = ForeignLinkIndex()
     /// "lang\0blockID" → (article, block index).
     var blocksByID: [String: (Int, Int)] = [:]
 
@@ -55,6 +57,7 @@ public struct KnowledgeGraph: Sendable {
         linkTargets = sorted.map { Array(repeating: .broken, count: $0.links.count) }
         self.diagnostics = diagnostics
         index()
+        if config.compat != nil { foreign = ForeignLinkIndex(articles: sorted, assets: assets, defaultLanguage: config.defaultLanguage) }
         resolveAll()
     }
 

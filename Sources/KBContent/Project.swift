@@ -12,6 +12,12 @@ public struct Project: Sendable {
     /// upward the first folder with `kb.yml` or `Content/`.
     public static func discover(content: String?, from start: String = FileManager.default.currentDirectoryPath,
                                 fileSystem fs: FileSystem = LocalFileSystem()) throws(DiagnosticError) -> Project {
+        var project = try locate(content: content, from: start, fileSystem: fs)
+        project.adoptGenerator(fileSystem: fs)
+        return project
+    }
+
+    static func locate(content: String?, from start: String, fileSystem fs: FileSystem) throws(DiagnosticError) -> Project {
         if let content {
             let dir = absolute(content, from: start)
             guard fs.isDirectory(dir) else {

@@ -10,6 +10,12 @@ public struct HTMLRenderer {
     public var resolveURL: (String) -> String? = { $0 }
     /// Renders a fenced code block itself; nil falls back to a plain `<pre><code>`.
     public var renderCodeBlock: (MarkdownNode) -> String? = { _ in nil }
+    /// A paragraph holding only a titled image renders as a figure with the title as caption.
+    public var implicitFigures = false
+    /// `Term` + `: definition` paragraphs render as definition lists whose terms carry ids.
+    public var definitionLists = false
+    /// HTML comments (`<!-- … -->`) render as nothing instead of escaped text.
+    public var dropHTMLComments = false
 
     public init() {}
 
@@ -17,7 +23,7 @@ public struct HTMLRenderer {
         var out = ""
         out.reserveCapacity(4096)
         var anchors = Slug.AnchorSet()
-        for child in document.root.children { block(child, into: &out, anchors: &anchors, tight: false) }
+        blocks(document.root.children, into: &out, anchors: &anchors, tight: false)
         return out
     }
 
@@ -28,7 +34,7 @@ public struct HTMLRenderer {
         return out
     }
 
-    private func block(_ node: MarkdownNode, into out: inout String, anchors: inout Slug.AnchorSet, tight: Bool) {
+    func block(_ node: MarkdownNode, into out: inout String, anchors: inout Slug.AnchorSet, tight: Bool) {
         switch node.kind {
         case .paragraph:
             if tight {
@@ -40,14 +46,15 @@ public struct HTMLRenderer {
             }
         case .heading:
             let level = min(max(node.level, 1), 6)
-            let anchor = anchors.unique(Slug.anchor(node.plainText))
+            let explicit = node.explicitHeadingID
+            let anchor = anchors.unique(Self.nonEmptyAnchor(explicit?.id ?? Slug.anchor(node.plainText)))
             out += "<h\(level) id=\"\(HTML.escapeAttribute(anchor))\">"
-            for child in node.children { inline(child, into: &out) }
+            for child in (explicit == nil ? node : node.withoutExplicitID).children { inline(child, into: &out) }
             out += "<a class=\"anchor\" href=\"#\(HTML.escapeAttribute(anchor))\" aria-label=\"Link to this section\">#</a>"
             out += "</h\(level)>\n"
         case .blockQuote:
             out += "<blockquote>\n"
-            for child in node.children { block(child, into: &out, anchors: &anchors, tight: false) }
+            blocks(node.children, into: &out, anchors: &anchors, tight: false)
             out += "</blockquote>\n"
         case .list:
             let tag = node.ordered ? "ol" : "ul"
@@ -63,7 +70,7 @@ public struct HTMLRenderer {
             if let checked = node.checked {
                 out += "<input type=\"checkbox\" disabled\(checked ? " checked" : "") aria-label=\"\(checked ? "done" : "to do")\"> "
             }
-            for child in node.children { block(child, into: &out, anchors: &anchors, tight: tight) }
+            blocks(node.children, into: &out, anchors: &anchors, tight: tight)
             out += "</li>\n"
         case .codeBlock:
             if let custom = renderCodeBlock(node) {
@@ -72,6 +79,7 @@ public struct HTMLRenderer {
                 out += HTML.codeBlock(language: node.info.split(separator: " ").first.map(String.init) ?? "", code: node.literal)
             }
         case .htmlBlock:
+            if dropHTMLComments, Self.isComment(node.literal) { break }
             if allowRawHTML { out += node.literal } else { out += "<pre class=\"raw-html\">\(HTML.escape(node.literal))</pre>\n" }
         case .thematicBreak:
             out += "<hr>\n"
@@ -111,13 +119,15 @@ public struct HTMLRenderer {
         out += "</tr>\n"
     }
 
-    private func inline(_ node: MarkdownNode, into out: inout String) {
+    func inline(_ node: MarkdownNode, into out: inout String) {
         switch node.kind {
         case .text: out += HTML.escape(node.literal)
         case .softBreak: out += "\n"
         case .lineBreak: out += "<br>\n"
         case .code: out += "<code>\(HTML.escape(node.literal))</code>"
-        case .htmlInline: out += allowRawHTML ? node.literal : HTML.escape(node.literal)
+        case .htmlInline:
+            if dropHTMLComments, Self.isComment(node.literal) { break }
+            out += allowRawHTML ? node.literal : HTML.escape(node.literal)
         case .emphasis: wrap("em", node, into: &out)
         case .strong: wrap("strong", node, into: &out)
         case .strikethrough: wrap("del", node, into: &out)

@@ -79,8 +79,9 @@ public struct MarkdownDocument: Sendable, Hashable, Codable {
         var out: [Heading] = []
         root.forEach { node in
             guard node.kind == .heading else { return }
-            let text = node.plainText
-            out.append(Heading(level: node.level, text: text, anchor: anchors.unique(Slug.anchor(text)),
+            let explicit = node.explicitHeadingID
+            let text = explicit?.text ?? node.plainText
+            out.append(Heading(level: node.level, text: text, anchor: anchors.unique(HTMLRenderer.nonEmptyAnchor(explicit?.id ?? Slug.anchor(text))),
                                line: node.line, column: node.column))
         }
         return out

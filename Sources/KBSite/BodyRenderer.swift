@@ -45,6 +45,9 @@ public struct BodyRenderer: Sendable {
         }
         var renderer = HTMLRenderer()
         renderer.allowRawHTML = graph.config.rawHTML
+        renderer.implicitFigures = graph.config.compat != nil
+        renderer.definitionLists = graph.config.compat != nil
+        renderer.dropHTMLComments = graph.config.compat != nil
         renderer.resolveURL = { targets[$0] }
         let strings = UIStrings.table(a.lang)
         let counter = Counter()
@@ -83,9 +86,10 @@ public struct BodyRenderer: Sendable {
     static func decorate(_ node: MarkdownNode, strings: [String: String]) -> String? {
         var ignored: [Diagnostic] = []
         let block = InfoString.parse(node.info, code: node.literal, fenceLine: "",
-                                     location: SourceLocation(path: "", line: node.line, column: node.column), diagnostics: &ignored)
+                                     location: SourceLocation(path: "", line: node.line, column: node.column), foreign: true, diagnostics: &ignored)
         guard let role = block.role else {
-            return "<div class=\"code\">" + HTML.codeBlock(language: block.language, code: node.literal) + "</div>\n"
+            let title = ForeignInfo.title(node.info).map { "<div class=\"code-title\">\(HTML.escape($0))</div>" } ?? ""
+            return "<div class=\"code\">" + title + HTML.codeBlock(language: block.language, code: node.literal) + "</div>\n"
         }
         var badges = "<span class=\"badge role role-\(role.rawValue)\">\(HTML.escape(strings[role.rawValue] ?? role.rawValue))</span>"
         if let id = block.id { badges += " <code class=\"block-id\">\(HTML.escape(id))</code>" }

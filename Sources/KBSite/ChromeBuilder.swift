@@ -31,13 +31,13 @@ struct ChromeBuilder: Sendable {
                 set.insert(parts.joined(separator: "/"))
                 parts.removeLast()
             }
-            if a.isSectionIndex { titles[a.canonicalID] = a.title }
+            if a.isSectionIndex { titles[a.canonicalID] = a.navTitle ?? a.title }
         }
         // Untranslated section titles fall back to the default language's.
         for a in graph.articles where a.isSectionIndex && a.lang == graph.config.defaultLanguage && titles[a.canonicalID] == nil {
             titles[a.canonicalID] = a.title
         }
-        allSections = set.sorted()
+        allSections = NavigationOrder(graph: graph).sortedSections(Array(set))
         sectionTitles = titles
         var counts: [String: Int] = [:]
         var summaries: [String: String] = [:]

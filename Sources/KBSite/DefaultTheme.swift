@@ -674,6 +674,31 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
 }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; } }
 
+/* Admonitions, content tabs, figures and code titles from other generators' Markdown (compat). */
+.admonition { border: 1px solid var(--line); border-left: 4px solid var(--adm, var(--concept)); border-radius: 8px;
+  background: var(--adm-bg, var(--concept-bg)); padding: 0.2em 0.9em 0.4em; margin: 1em 0; }
+.admonition > :last-child { margin-bottom: 0.4em; }
+.admonition-title { font-weight: 600; margin: 0.4em 0; color: var(--adm, var(--concept)); }
+details.admonition > summary { cursor: pointer; }
+details.admonition:not([open]) { padding-bottom: 0.2em; }
+.admonition-tip { --adm: var(--fix); --adm-bg: var(--fix-bg); }
+.admonition-warning { --adm: var(--warn-fg); --adm-bg: var(--warn-bg); }
+.admonition-danger { --adm: var(--danger-fg); --adm-bg: var(--danger-bg); }
+.admonition-example { --adm: var(--cause); --adm-bg: var(--cause-bg); }
+.tabs { display: flex; flex-wrap: wrap; border: 1px solid var(--line); border-radius: 8px; margin: 1em 0; position: relative; }
+.tabs > .tab-input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+.tabs > .tab-label { order: 0; padding: 0.45em 0.9em; cursor: pointer; color: var(--muted); border-bottom: 2px solid transparent; }
+.tabs > .tab-panel { order: 1; flex-basis: 100%; display: none; padding: 0 0.9em; border-top: 1px solid var(--line); min-width: 0; }
+.tabs > .tab-input:checked + .tab-label { color: var(--accent); border-bottom-color: var(--accent); font-weight: 600; }
+.tabs > .tab-input:checked + .tab-label + .tab-panel { display: block; }
+.tabs > .tab-input:focus-visible + .tab-label { outline: 2px solid var(--focus); outline-offset: -2px; }
+.figure { margin: 1em 0; }
+.figure img { max-width: 100%; height: auto; }
+.figure figcaption { color: var(--muted); font-size: 0.9em; margin-top: 0.3em; }
+.code-title { font-family: var(--mono); font-size: 0.85em; color: var(--muted); background: var(--bg-sunk);
+  border: 1px solid var(--line); border-bottom: 0; border-radius: 8px 8px 0 0; padding: 0.25em 0.8em; }
+.code-title + pre { margin-top: 0; border-top-left-radius: 0; border-top-right-radius: 0; }
+
 """#,
         "assets/kb.js": #"""
 // kb default theme script: small, dependency-free, works from file:// (no modules, no fetch).
@@ -1456,7 +1481,9 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
 <li><a href="{{chrome.graphURL}}">{{chrome.t.graph}}</a></li>
 {{#chrome.alertsURL}}<li><a href="{{chrome.alertsURL}}">{{chrome.t.alertRunbooks}}</a></li>
 {{/chrome.alertsURL}}</ul>
-</section>
+</section>{{#showBody}}{{^empty(body)}}
+<div class="body home-body">
+{{{body}}}</div>{{/empty(body)}}{{/showBody}}
 {{#groups}}<section class="home-group">
 <div class="group-head"><h2>{{title}}</h2>{{#.url}}<a href="{{.}}">{{chrome.t.errorIndex}} →</a>{{/.url}}</div>
 <ul class="cards symptom-cards">
@@ -1478,6 +1505,16 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
 {{> _items}}
 </section>
 {{/empty(items)}}</main>
+{{> _footer}}
+
+"""#,
+        "redirect.mustache": #"""
+{{> _head}}
+{{> _header}}
+<main id="main" class="page redirect">
+<h1>{{title}}</h1>
+<p class="summary"><a href="{{redirectURL}}">{{title}} →</a></p>
+</main>
 {{> _footer}}
 
 """#,
@@ -1507,7 +1544,9 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
 {{> _breadcrumbs}}
 <h1>{{title}}</h1>
 {{#summary}}<p class="summary">{{summary}}</p>
-{{/summary}}{{^empty(subsections)}}<section aria-labelledby="sub-title">
+{{/summary}}{{#showBody}}{{^empty(body)}}<div class="body">
+{{{body}}}</div>
+{{/empty(body)}}{{/showBody}}{{^empty(subsections)}}<section aria-labelledby="sub-title">
 <h2 id="sub-title">{{chrome.t.subsections}}</h2>
 <ul class="cards section-cards">
 {{#subsections}}<li class="card"><a class="card-link" href="{{url}}">{{title}}</a> <span class="count">{{count}} {{chrome.t.articleCount}}</span>{{#.summary}}<p>{{.}}</p>{{/.summary}}</li>

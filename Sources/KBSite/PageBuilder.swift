@@ -63,6 +63,7 @@ public struct PageBuilder: Sendable {
             .chrome(for: "404.html", title: UIStrings.table(graph.config.defaultLanguage)["notFound"]!), title: UIStrings.table(graph.config.defaultLanguage)["notFound"]!)
         notFound.settle()
         out.append(SitePage(path: "404.html", model: notFound, article: nil))
+        out += redirects(taken: Set(out.map(\.path)))
         return out
     }
 
@@ -146,6 +147,8 @@ public struct PageBuilder: Sendable {
         m.toc = a.headings.filter { $0.level == 2 || $0.level == 3 }.map {
             .init(text: $0.text, anchor: $0.anchor, level: $0.level, sub: $0.level == 3)
         }
+        if a.hide.contains("toc") { m.toc = [] }
+        m.params = a.extra.map { .init(name: $0[0], value: $0[1]) }
         m.settle()
         return SitePage(path: path, model: m, article: i)
     }
@@ -186,8 +189,10 @@ public struct PageBuilder: Sendable {
         let path = layout.homePath(lang)
         let t = UIStrings.table(lang)
         var m = PageModel(template: "home", chrome: chromeBase.chrome(for: path, title: graph.config.title(for: lang)), title: graph.config.title(for: lang))
+        var rootIndex: Int?
         if let idx = graph.article(canonical: "", lang: lang), graph.articles[idx].isSectionIndex {
             m.summary = graph.articles[idx].summary.nonEmpty
+            if graph.config.compat != nil { rootIndex = idx; m.showBody = true }
         }
         m.subsections = chromeBase.childSections(of: "", from: path)
         let langArticles = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
@@ -213,7 +218,7 @@ public struct PageBuilder: Sendable {
         m.errorCount = langArticles.reduce(0) { $0 + graph.articles[$1].errors.count }
         m.items = langArticles.filter { graph.articles[$0].section.isEmpty }.map { item($0, from: path) }
         m.settle()
-        return SitePage(path: path, model: m, article: nil)
+        return SitePage(path: path, model: m, article: rootIndex)
     }
 
     /// A symptom as a home-page card: its first literal error text as the sample.
@@ -333,6 +338,7 @@ public struct PageBuilder: Sendable {
     }
 
     func sections(_ lang: String, _ chromeBase: ChromeBuilder) -> [SitePage] {
+        let navigation = NavigationOrder(graph: graph)
         var membersOf: [String: [Int]] = [:]
         for (i, a) in graph.articles.enumerated() where a.lang == lang && !a.isSectionIndex { membersOf[a.section, default: []].append(i) }
         return chromeBase.allSections.filter { !$0.isEmpty }.map { section in
@@ -342,7 +348,7 @@ public struct PageBuilder: Sendable {
             var m = PageModel(template: "section", chrome: chromeBase.chrome(for: path, title: title, article: indexArticle), title: title)
             m.breadcrumbs = chromeBase.breadcrumbs(section: String(section.split(separator: "/").dropLast().joined(separator: "/")), from: path)
             m.subsections = chromeBase.childSections(of: section, from: path)
-            let members = membersOf[section] ?? []
+            let members = navigation.sorted(membersOf[section] ?? [], in: graph)
             var byKind: [ArticleKind: [Int]] = [:]
             for i in members { byKind[graph.articles[i].kind, default: []].append(i) }
             let t = UIStrings.table(lang)
@@ -351,6 +357,7 @@ public struct PageBuilder: Sendable {
                 m.groups.append(.init(title: t["kind.\(kind.rawValue)"] ?? kind.rawValue, items: list.map { item($0, from: path) }))
             }
             if let indexArticle { m.summary = graph.articles[indexArticle].summary.nonEmpty }
+            m.showBody = graph.config.compat != nil && indexArticle != nil
             m.settle()
             return SitePage(path: path, model: m, article: indexArticle)
         }

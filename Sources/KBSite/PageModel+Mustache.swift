@@ -41,6 +41,8 @@ extension PageModel: MustacheParent {
         case "diagramSource": return diagramSource
         case "diagram": return diagram
         case "redirectURL": return redirectURL
+        case "params": return params
+        case "showBody": return showBody
         case "hasErrors": return hasErrors
         case "hasTree": return hasTree
         case "hasMeta": return hasMeta

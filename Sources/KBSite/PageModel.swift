@@ -144,6 +144,10 @@ public struct PageModel: Sendable, Encodable, Hashable {
     public var diagram: String?
     /// Pages that only lead elsewhere (alert URLs): where to go.
     public var redirectURL: String?
+    /// Section and home pages of foreign docs show their index page's body (`index.md`, `_index.md`).
+    public var showBody = false
+    /// Front-matter keys kb does not use (other generators' `params`, `layout`, …), for templates.
+    public var params: [Pair] = []
 
     // Flags for templates (Mustache reads stored properties only): set by `settle()`.
     public var hasErrors = false

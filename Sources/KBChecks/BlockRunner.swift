@@ -15,6 +15,8 @@ public struct BlockRunner: Sendable {
 
     public var mode: Mode
     public var sandbox: Sandbox = .standard
+    /// Components provided for `needs=` blocks (`--provide`, `KB_PROVIDE`).
+    public var components = Components()
     public var outputCap: Int
     /// PATH used to find shells (and passed to sandboxed blocks).
     public var path: String
@@ -32,6 +34,8 @@ public struct BlockRunner: Sendable {
         case ran(RunOutput)
         /// Not runnable here: the reason (wrong OS, no shell).
         case skipped(String)
+        /// Needs a component this machine does not have (doctor: not applicable).
+        case notApplicable(String)
     }
 
     /// Why a block cannot run on this machine, or nil when it can.
@@ -43,8 +47,19 @@ public struct BlockRunner: Sendable {
         return nil
     }
 
+    /// The components `block` needs that are not here, with the sentence that says so.
+    public func missingComponents(_ block: Block) -> String? {
+        let missing = components.missing(block.needs, live: mode == .live, path: path)
+        guard !missing.isEmpty else { return nil }
+        let names = missing.joined(separator: ", ")
+        return mode == .live
+            ? "needs \(names), which is not on this machine"
+            : "needs \(names): not provided here (kb check --run --provide \(missing.joined(separator: ",")), with its variables set)"
+    }
+
     public func run(_ block: Block) -> Outcome {
         if let why = skipReason(block) { return .skipped(why) }
+        if let why = missingComponents(block) { return mode == .live ? .notApplicable(why) : .skipped(why) }
         guard case .found(let shell) = Shell.find(for: block.language, path: path) else { return .skipped("no shell") }
         let fm = FileManager.default
         let root = NSTemporaryDirectory() + "kb-run-\(UUID().uuidString.prefix(12))"
@@ -59,6 +74,7 @@ public struct BlockRunner: Sendable {
             case .sandboxed:
                 let parent = ProcessInfo.processInfo.environment
                 env = parent.filter { Self.allowedEnvironment.contains($0.key) }
+                env.merge(components.environment(for: block.needs, from: parent)) { _, component in component }
                 env["PATH"] = path
                 env["HOME"] = root + "/home"
                 env["TMPDIR"] = root + "/tmp"

@@ -61,7 +61,7 @@ public struct CheckEngine: Sendable {
             if block.ci == .skip { return (with(base, .skipped, "ci=skip"), verdict, nil) }
             if block.ci == .lint { return (with(base, .skipped, "ci=lint: linted, not run"), verdict, nil) }
             switch runner.run(block) {
-            case .skipped(let why):
+            case .skipped(let why), .notApplicable(let why):
                 return (with(base, .skipped, why), verdict, nil)
             case .ran(let out):
                 var r = base

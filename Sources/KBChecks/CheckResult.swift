@@ -8,6 +8,8 @@ public struct CheckResult: Sendable, Codable, Equatable {
         case passed, failed, skipped
         /// doctor: healthy, problem present, could not check.
         case ok, problem, unknown
+        /// doctor: the check needs a component this machine does not have (`needs=`).
+        case notApplicable = "not-applicable"
     }
 
     public var id: String

@@ -114,6 +114,9 @@ public struct Doctor: Sendable {
             switch runner.run(check.block) {
             case .skipped(let why):
                 r.message = "could not check: \(why)"
+            case .notApplicable(let why):
+                r.status = .notApplicable
+                r.message = "not applicable here: \(why)"
             case .ran(let out):
                 r.seconds = out.seconds
                 let said = (out.stdout + out.stderr).split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
@@ -140,11 +143,13 @@ public struct Doctor: Sendable {
         if let symptom, let s = try? resolve(symptom) {
             for c in graph.causes[s] {
                 let mine = zip(checks, results).filter { $0.0.cause.map { graph.articles[$0].canonicalID } == graph.articles[c].canonicalID }.map(\.1.status)
-                let status: CheckResult.Status = mine.contains(.problem) ? .problem : mine.contains(.unknown) || mine.isEmpty ? .unknown : .ok
+                let status: CheckResult.Status = mine.contains(.problem) ? .problem
+                    : !mine.isEmpty && mine.allSatisfy({ $0 == .notApplicable }) ? .notApplicable
+                    : mine.contains(.unknown) || mine.isEmpty ? .unknown : .ok
                 let title = graph.articles[graph.article(canonical: graph.articles[c].canonicalID, lang: lang) ?? c].title
                 ranked.append((graph.articles[c].shortID, title, status))
             }
-            let order: [CheckResult.Status: Int] = [.problem: 0, .unknown: 1, .ok: 2]
+            let order: [CheckResult.Status: Int] = [.problem: 0, .unknown: 1, .ok: 2, .notApplicable: 3]
             ranked = ranked.enumerated().sorted { (order[$0.element.2]!, $0.offset) < (order[$1.element.2]!, $1.offset) }.map(\.element)
         }
         return Report(results: results, findings: findings, rankedCauses: ranked)

@@ -25,7 +25,7 @@ public enum Reports {
     /// One JUnit test case per result; lint findings as a failed case each.
     public static func junit(suite: String, results: [CheckResult], diagnostics: [Diagnostic] = []) -> String {
         let failures = results.filter { $0.status == .failed || $0.status == .problem }.count + diagnostics.errorCount
-        let skipped = results.filter { $0.status == .skipped || $0.status == .unknown }.count
+        let skipped = results.filter { $0.status == .skipped || $0.status == .unknown || $0.status == .notApplicable }.count
         let total = results.count + diagnostics.filter { $0.severity != .note }.count
         let time = results.reduce(0) { $0 + $1.seconds }
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -36,7 +36,7 @@ public enum Reports {
             switch r.status {
             case .failed, .problem:
                 s += ">\n      <failure message=\"\(xml(r.message))\">\(xml(r.location + ": " + r.message + (r.output.map { "\n" + $0 } ?? "")))</failure>\n    </testcase>\n"
-            case .skipped, .unknown:
+            case .skipped, .unknown, .notApplicable:
                 s += ">\n      <skipped message=\"\(xml(r.message))\"/>\n    </testcase>\n"
             default:
                 s += "/>\n"
@@ -115,6 +115,8 @@ public enum Reports {
     public static func prometheus(results: [CheckResult], severities: [String: String], timestamp: Double) -> String {
         var s = "# HELP kb_check_status Result of a kb check on this node: 0 ok, 1 problem present, 2 could not check.\n"
         s += "# TYPE kb_check_status gauge\n"
+        // A check whose component is not on this node says nothing about it: no series.
+        let results = results.filter { $0.status != .notApplicable }
         for r in results {
             let value = r.status == .ok ? 0 : r.status == .problem ? 1 : 2
             s += "kb_check_status{check=\"\(label(r.id))\",article=\"\(label(r.article))\",severity=\"\(label(severities[r.id] ?? "warning"))\"} \(value)\n"

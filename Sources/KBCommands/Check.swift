@@ -32,6 +32,10 @@ extension KB {
         @Option(name: .long, help: "With --run: standard (own session, limits, scrubbed env) or strict (also no network, read-only file system; Linux). See docs/checks.md.")
         var sandbox: BlockRunner.Sandbox = .standard
 
+        @Option(name: .long, parsing: .singleValue,
+                help: "With --run: a component that is there for blocks marked needs=… (repeatable; also KB_PROVIDE=a,b); its variables (ETCD* for etcd) reach the sandbox.")
+        var provide: [String] = []
+
         @Option(name: .long, help: "Blocks run at once (default: the number of cores).")
         var jobs: Int?
 
@@ -79,6 +83,7 @@ extension KB {
             var engine = CheckEngine()
             engine.runBlocks = run
             engine.runner.sandbox = sandbox
+            engine.runner.components.provided.formUnion(provide)
             if let jobs { engine.jobs = jobs }
             let blocks = engine.run(graph)
             // Prometheus rule files the KB declares (`*.rules.yml` under the content folder).

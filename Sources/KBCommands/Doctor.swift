@@ -43,6 +43,8 @@ extension KB {
             var ok: Int
             var problems: Int
             var unknown: Int
+            /// Checks that need a component this machine does not have (`needs=`).
+            var notApplicable: Int
         }
 
         struct Report: Encodable {
@@ -77,7 +79,8 @@ extension KB {
             if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
             let r: [CheckResult] = report.results
             let summary = Summary(checks: r.count, ok: r.filter { $0.status == .ok }.count,
-                                  problems: r.filter { $0.status == .problem }.count, unknown: r.filter { $0.status == .unknown }.count)
+                                  problems: r.filter { $0.status == .problem }.count, unknown: r.filter { $0.status == .unknown }.count,
+                                  notApplicable: r.filter { $0.status == .notApplicable }.count)
             let text: String
             switch global.json ? .json : format {
             case .json:
@@ -107,7 +110,9 @@ extension KB {
             let width = min(40, report.results.map(\.id.count).max() ?? 10)
             let findings = Dictionary(report.findings.map { ($0.check, $0) }, uniquingKeysWith: { a, _ in a })
             lines.append(term.bold("kb doctor") + term.dim(" — \(summary.checks) checks for \(Shell.currentOS)" + (symptom.map { ", symptom \($0)" } ?? "")))
-            for r in report.results {
+            // Checks for components this machine does not have are summed up, not listed: a
+            // workstation without a cluster sees no wall of lines it cannot act on.
+            for r in report.results where r.status != .notApplicable {
                 let mark = r.status == .ok ? term.green("✓") : r.status == .problem ? term.red("✗") : term.yellow("?")
                 let pad = String(repeating: " ", count: max(1, width - r.id.count + 1))
                 lines.append(" \(mark) \(r.id)\(pad)\(term.dim(r.message))")
@@ -128,12 +133,20 @@ extension KB {
                 lines.append("")
                 lines.append(term.bold("Causes, most likely first:"))
                 for (n, c) in report.rankedCauses.enumerated() {
-                    let mark = c.status == .problem ? term.red("found") : c.status == .ok ? term.green("ruled out") : term.yellow("not checked")
+                    let mark = c.status == .problem ? term.red("found") : c.status == .ok ? term.green("ruled out")
+                        : c.status == .notApplicable ? term.dim("not applicable here") : term.yellow("not checked")
                     lines.append(" \(n + 1). \(c.title) — \(mark) " + term.dim("(kb show \(c.cause))"))
                 }
             }
             lines.append("")
-            lines.append("\(summary.problems) problem\(summary.problems == 1 ? "" : "s"), \(summary.ok) ok, \(summary.unknown) could not check")
+            var tail = "\(summary.problems) problem\(summary.problems == 1 ? "" : "s"), \(summary.ok) ok, \(summary.unknown) could not check"
+            if summary.notApplicable > 0 {
+                let needs = Set(report.results.filter { $0.status == .notApplicable }.flatMap { r in
+                    graph.articles.first { $0.canonicalID == r.article }?.blocks.first { $0.id == r.id }?.needs ?? []
+                }).sorted()
+                tail += ", \(summary.notApplicable) not applicable here" + (needs.isEmpty ? "" : " (they need \(needs.joined(separator: ", ")))")
+            }
+            lines.append(tail)
             return lines.joined(separator: "\n") + "\n"
         }
     }

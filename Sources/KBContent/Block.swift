@@ -41,6 +41,8 @@ public struct Block: Sendable, Hashable, Codable {
     public var memoryBytes: Int? = nil
     public var fileSizeBytes: Int? = nil
     public var processes: Int? = nil
+    /// Components the block runs against (`needs=etcd,kubernetes`): run only where they are there.
+    public var needs: [String] = []
 
     public static let shellLanguages: Set<String> = ["sh", "bash", "zsh", "shell", "powershell", "pwsh", "ps1", "cmd", "bat"]
 
@@ -57,7 +59,7 @@ public struct Block: Sendable, Hashable, Codable {
 
 /// Parses a fence info string `lang role key=value …`, reporting each bad part at its column.
 public enum InfoString {
-    static let keys = ["id", "os", "timeout", "for", "detects", "effect", "admin", "ci", "match", "cpu", "memory", "filesize", "processes"]
+    static let keys = ["id", "os", "timeout", "for", "detects", "effect", "admin", "ci", "match", "cpu", "memory", "filesize", "processes", "needs"]
     static let osNames = ["windows", "linux", "macos"]
 
     /// - Parameters:
@@ -154,6 +156,9 @@ public enum InfoString {
                 if let bytes = parseSize(value), (16 << 20...64 << 30).contains(bytes) { block.memoryBytes = bytes } else { bad("an address-space size from 16m to 64g, such as 512m or 4g") }
             case "filesize":
                 if let bytes = parseSize(value), (1 << 10...16 << 30).contains(bytes) { block.fileSizeBytes = bytes } else { bad("a file size from 1k to 16g, such as 10m") }
+            case "needs":
+                let list = value.split(separator: ",").map(String.init)
+                if list.allSatisfy(Slug.isValidID) { block.needs = list } else { bad("a comma list of component names such as etcd or kubernetes") }
             case "processes":
                 if value.count <= 6, let n = Int(value), (1...100_000).contains(n) { block.processes = n } else { bad("a number of processes from 1 to 100000") }
             default: break

@@ -65,6 +65,7 @@ public struct ArticleParser: Sendable {
             return Parsed(article: article, document: empty)
         }
 
+        article.diagnostics += Placeholder.diagnostics(in: text, path: displayPath)
         let (yaml, body, bodyOffset) = Self.splitFrontMatter(text)
         var explicitTitle: String?
         if let yaml {

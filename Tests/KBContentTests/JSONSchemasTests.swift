@@ -55,3 +55,16 @@ import KBCore
         #expect(Set((config["properties"] as? [String: Any] ?? [:]).keys) == Set(KBConfig.keys))
     }
 }
+
+/// `FILL IN:` left in an article is a positioned warning that says what to write.
+@Suite struct PlaceholderTests {
+    @Test func eachMarkerIsAWarningAtItsColumn() {
+        let a = parse("---\ntitle: \"FILL IN: the title\"\n---\n\nText.\n\n```sh\n  # FILL IN: the probe\n```\n")
+        let found = a.diagnostics.filter { $0.rule == Placeholder.rule }
+        #expect(found.map(\.message) == ["fill this in: the title", "fill this in: the probe"])
+        #expect(found.map { $0.location?.line } == [2, 8])
+        #expect(found.map { $0.location?.column } == [9, 5])
+        #expect(found.allSatisfy { $0.severity == .warning })
+        #expect(parse("---\ntitle: Done\n---\n\nNo marker here.\n").diagnostics.isEmpty)
+    }
+}

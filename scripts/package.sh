@@ -167,9 +167,9 @@ umoci init --layout "$layout"
 umoci new --image "$layout:$version"
 umoci unpack --image "$layout:$version" "$work/bundle" >/dev/null
 rm -rf "$work/bundle/rootfs" && mv "$rootfs" "$work/bundle/rootfs"
-umoci repack --image "$layout:$version" "$work/bundle" >/dev/null
+umoci repack --image "$layout:$version" --history.created "$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)" --history.created_by "debootstrap minbase + kb .deb + Content/" "$work/bundle" >/dev/null
 created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
-umoci config --image "$layout:$version" --config.entrypoint /usr/bin/kb --config.cmd doctor \
+umoci config --image "$layout:$version" --config.entrypoint /usr/bin/kb --config.cmd --help \
   --config.workingdir /kb --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   --config.label org.opencontainers.image.title=kb --config.label "org.opencontainers.image.version=$version" \
   --architecture "$debarch" --os linux --created "$created" --history.created "$created" --history.created_by "scripts/package.sh"

@@ -146,7 +146,8 @@ if [ ! -x "$base/bin/sh" ]; then
   mv "$base.tmp" "$base"
 fi
 rootfs=$work/image-root
-rm -rf "$rootfs" && cp -a "$base" "$rootfs"
+umount "$rootfs/proc" 2>/dev/null || true # a run stopped half-way
+rm -rf --one-file-system "$rootfs" && cp -a "$base" "$rootfs"
 cp "$debfile" "$rootfs/tmp/kb.deb"
 # The chroot needs name resolution and the kernel's pseudo-filesystems for apt.
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"

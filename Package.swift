@@ -63,3 +63,11 @@ let package = Package(
                     exclude: ["Fixtures", "Golden", "Scripts"]),
     ]
 )
+
+// libFuzzer targets for bench/libfuzz.sh only (`KB_FUZZ=1 swift build -Xswiftc -sanitize=fuzzer …`):
+// never part of a normal build.
+if Context.environment["KB_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "kb-fuzz", dependencies: ["KBContent", "KBSearch", "KBCore"],
+                                             path: "bench/fuzz/Targets"))
+    package.products.append(.executable(name: "kb-fuzz", targets: ["kb-fuzz"]))
+}

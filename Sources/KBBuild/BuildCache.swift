@@ -16,6 +16,8 @@ public final class BuildCache: ParseCache, @unchecked Sendable {
     public init(path: String, parserKey: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var config = Configuration()
+        // Another kb process (a search beside a build) may hold the write lock for a moment.
+        config.busyMode = .timeout(10)
         config.journalMode = .wal
         queue = try DatabaseQueue(path: path, configuration: config)
         try queue.write { db in

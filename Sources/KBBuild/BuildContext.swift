@@ -9,11 +9,14 @@ public struct BuildOptions: Sendable {
     public var baseURL: String?
     /// Ignore the cache and render everything.
     public var force = false
-    public init(content: String? = nil, output: String? = nil, baseURL: String? = nil, force: Bool = false) {
+    /// Replace a non-empty output folder that kb did not build (`--force-output`).
+    public var forceOutput = false
+    public init(content: String? = nil, output: String? = nil, baseURL: String? = nil, force: Bool = false, forceOutput: Bool = false) {
         self.content = content
         self.output = output
         self.baseURL = baseURL
         self.force = force
+        self.forceOutput = forceOutput
     }
 }
 
@@ -32,6 +35,8 @@ public struct BuildContext: Sendable {
     public var diagnostics: [Diagnostic] = []
     public var stats = BuildStats()
     public var fingerprint = ""
+    /// The search step's input fingerprint, recorded at commit as proof for the next build.
+    public var searchFingerprint = ""
     /// Set by a step that found nothing to do: the rest is skipped.
     public var upToDate = false
     var staged: StagedDirectory?

@@ -30,6 +30,10 @@ public enum SiteBuilder {
         var project = try Project.discover(content: options.content)
         if let base = options.baseURL { project.config.baseURL = base }
         let output = Project.absolute(options.output ?? (project.root + "/Site"), from: FileManager.default.currentDirectoryPath)
+        try OutputPolicy.check(output: output, protecting: [("content folder", project.contentDirectory), ("KB root", project.root)],
+                               force: options.forceOutput)
+        let lock = try BuildLock(kbRoot: project.root)
+        defer { lock.release() }
         var context = BuildContext(options: options, project: project, outputDirectory: output)
         do {
             context.cache = try BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: parserKey(project))
@@ -207,7 +211,8 @@ public enum SiteBuilder {
     static func doctorScripts(_ c: inout BuildContext) throws {
         let scripts = DoctorScripts(graph: c.graph!, version: version)
         try c.staged!.write("doctor.sh", scripts.shell())
-        try c.staged!.write("doctor.ps1", scripts.powershell())
+        // UTF-8 with a BOM: Windows PowerShell 5.1 reads a BOM-less script in the ANSI code page.
+        try c.staged!.write("doctor.ps1", "\u{FEFF}" + scripts.powershell())
     }
 
     static func assets(_ c: inout BuildContext) throws {
@@ -218,8 +223,15 @@ public enum SiteBuilder {
         }
         for asset in c.content!.assets {
             let target = staged.path(asset.relativePath)
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: c.project.contentDirectory + "/" + asset.relativePath, toPath: target)
+            let source = c.project.contentDirectory + "/" + asset.relativePath
+            do {
+                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: source, toPath: target)
+            } catch {
+                let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+                throw DiagnosticError(.error("cannot copy this file into the site: \(reason)", rule: "io",
+                                             at: SourceLocation(path: Project.displayPath(source), line: 1, column: 1)))
+            }
             c.stats.assets += 1
         }
         try sources(&c)
@@ -271,14 +283,17 @@ public enum SiteBuilder {
     public static let sourcesPack = "_kb/content.json"
 
     /// The search index: `.build-kb/search.sqlite` for the CLI and `search/<lang>/*.js` for the site
-    /// (see SearchIndexing); unchanged content reuses the previous site's files.
+    /// (see SearchIndexing); unchanged content reuses the previous site's files. The proof that
+    /// those files are current is what the last *committed* build of this output recorded, never
+    /// the store's own fingerprint: `kb search` refreshes the store without touching the site, and
+    /// a build killed after this step never commits.
     static func search(_ c: inout BuildContext) throws {
         let staged = c.staged!
         let fp = try SearchIndexing.fingerprint(c.project)
+        c.searchFingerprint = fp
         let languages = PageBuilder(graph: c.graph!).languages
         let old = c.outputDirectory + "/search"
-        if !c.options.force, let store = try? SearchStore(path: SearchIndexing.storePath(c.project)),
-           (try? store.meta("fingerprint")) == fp,
+        if !c.options.force, let recorded = try? c.cache?.meta("search:" + c.outputDirectory), recorded == fp,
            languages.allSatisfy({ FileManager.default.fileExists(atPath: old + "/" + $0 + "/meta.js") }),
            let files = FileManager.default.enumerator(atPath: old)?.allObjects as? [String] {
             var reused = true
@@ -312,6 +327,7 @@ public enum SiteBuilder {
         try cache.setMeta("diagnostics:" + c.outputDirectory, String(decoding: try enc.encode(c.diagnostics), as: UTF8.self))
         try cache.setMeta("stats:" + c.outputDirectory, String(decoding: try enc.encode(c.stats), as: UTF8.self))
         try cache.setMeta("fingerprint:" + c.outputDirectory, c.fingerprint)
+        try cache.setMeta("search:" + c.outputDirectory, c.searchFingerprint)
     }
 }
 

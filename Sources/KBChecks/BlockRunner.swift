@@ -7,7 +7,14 @@ import KBCore
 public struct BlockRunner: Sendable {
     public enum Mode: Sendable { case sandboxed, live }
 
+    /// How much a sandboxed run is kept apart (docs/checks.md says what each level promises).
+    /// `standard`: temp cwd/HOME/TMPDIR, scrubbed environment, own session, every descendant
+    /// killed, no inherited descriptor, resource limits. `strict` adds, on Linux, no network and a
+    /// read-only view of the file system except the run's own folder (bubblewrap, else unshare).
+    public enum Sandbox: String, Sendable, CaseIterable { case standard, strict }
+
     public var mode: Mode
+    public var sandbox: Sandbox = .standard
     public var outputCap: Int
     /// PATH used to find shells (and passed to sandboxed blocks).
     public var path: String
@@ -63,11 +70,52 @@ public struct BlockRunner: Sendable {
                 env = ProcessInfo.processInfo.environment
                 cwd = nil
             }
+            var limits: ResourceLimits?
+            if mode == .sandboxed {
+                var l = ResourceLimits.sandboxDefaults(timeout: block.timeout)
+                if let v = block.cpuSeconds { l.cpuSeconds = v }
+                if let v = block.memoryBytes { l.addressSpace = v }
+                if let v = block.fileSizeBytes { l.fileSize = v }
+                if let v = block.processes { l.processes = v }
+                limits = l
+            }
+            var wrapper: [String] = []
+            if mode == .sandboxed, sandbox == .strict {
+                switch Self.strictWrapper(root: root, path: path) {
+                case .success(let w): wrapper = w
+                case .failure(let why): return .skipped("--sandbox=strict is not available here: \(why)")
+                }
+            }
             return .ran(try Spawn.run(shell.path, shell.arguments(script), environment: env, directory: cwd,
-                                      timeout: block.timeout, cap: outputCap))
+                                      timeout: block.timeout, cap: outputCap, limits: limits, wrapper: wrapper))
         } catch {
             return .skipped("could not start: \(error)")
         }
+    }
+}
+
+extension BlockRunner {
+    struct Unavailable: Error, CustomStringConvertible { var description: String }
+
+    /// The command that puts a run in the strict sandbox: bubblewrap (Debian `bubblewrap`) with
+    /// the whole file system read-only but the run's folder, its own /dev, /proc and /tmp, no
+    /// network; else util-linux `unshare` with new network and mount namespaces (no network,
+    /// writes still possible where the user may write).
+    static func strictWrapper(root: String, path: String) -> Result<[String], Unavailable> {
+        #if os(Linux)
+        if let bwrap = Executable.find("bwrap", path: path) {
+            return .success([bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                             "--bind", root, root, "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session", "--"])
+        }
+        if let unshare = Executable.find("unshare", path: path) {
+            var args = [unshare, "--net", "--mount", "--fork", "--kill-child"]
+            if getuid() != 0 { args.append("--map-root-user") }
+            return .success(args + ["--"])
+        }
+        return .failure(Unavailable(description: "neither bwrap (Debian: bubblewrap) nor unshare is installed"))
+        #else
+        return .failure(Unavailable(description: "only on Linux"))
+        #endif
     }
 }
 

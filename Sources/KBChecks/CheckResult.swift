@@ -44,34 +44,3 @@ public struct CheckResult: Sendable, Codable, Equatable {
     public var location: String { "\(file):\(line):\(column)" }
 }
 
-/// Runs `body` over `items` with `jobs` worker threads, keeping order. Real threads, not
-/// `concurrentPerform`, which caps concurrency at the core count: checks mostly wait (sleep, I/O,
-/// network), so 8 of them should overlap on 2 cores.
-func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], jobs: Int, _ body: @escaping @Sendable (T) -> R) -> [R] {
-    if items.isEmpty { return [] }
-    let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
-    results.initialize(repeating: nil)
-    defer { results.deallocate() }
-    nonisolated(unsafe) let out = results
-    let lock = NSLock()
-    nonisolated(unsafe) var next = 0
-    let workers = max(1, min(jobs, items.count))
-    let done = DispatchSemaphore(value: 0)
-    for _ in 0..<workers {
-        let thread = Thread {
-            while true {
-                lock.lock()
-                let i = next
-                next += 1
-                lock.unlock()
-                if i >= items.count { break }
-                out[i] = body(items[i])
-            }
-            done.signal()
-        }
-        thread.stackSize = 1 << 20
-        thread.start()
-    }
-    for _ in 0..<workers { done.wait() }
-    return results.map { $0! }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import KBContent
+import KBCore
 
 /// The shells kb can run blocks with, found on this machine.
 public struct Shell: Sendable, Hashable {
@@ -30,13 +31,7 @@ public struct Shell: Sendable, Hashable {
     }
 
     public static func find(for language: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> Found {
-        func which(_ names: [String]) -> String? {
-            let dirs = (path ?? "/usr/bin:/bin").split(separator: ":").map(String.init) + ["/usr/bin", "/bin"]
-            for name in names {
-                for dir in dirs where FileManager.default.isExecutableFile(atPath: dir + "/" + name) { return dir + "/" + name }
-            }
-            return nil
-        }
+        func which(_ names: [String]) -> String? { Executable.find(names, path: path) }
         switch language {
         case "sh", "shell":
             return which(["sh"]).map { .found(Shell(name: "sh", path: $0, fileExtension: "sh", arguments: { [$0] })) } ?? .missing("no sh on PATH")

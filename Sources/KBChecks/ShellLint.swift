@@ -9,12 +9,8 @@ public struct ShellLint: Sendable {
     public var pwsh: String?
 
     public init(path: String? = ProcessInfo.processInfo.environment["PATH"]) {
-        func which(_ name: String) -> String? {
-            let dirs = (path ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
-            return dirs.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        }
-        shellcheck = which("shellcheck")
-        pwsh = which("pwsh")
+        shellcheck = Executable.find("shellcheck", path: path)
+        pwsh = Executable.find("pwsh", path: path)
     }
 
     public enum Verdict: Sendable {

@@ -60,6 +60,25 @@ public enum AlertmanagerWebhook {
         init(_ d: String) { description = d }
     }
 
+    /// Who may deliver: JSON only (a web page cannot send `application/json` cross-site without a
+    /// preflight the server never grants), and, when a token is configured, `Authorization: Bearer`.
+    /// Returns the refusal, nil when the request may go on.
+    public static func admit(contentType: String?, authorization: String?, token: String?) -> Reply? {
+        if let token, !token.isEmpty {
+            let expected = Array(("Bearer " + token).utf8)
+            let given = Array((authorization ?? "").utf8)
+            // Constant-time comparison: the time taken says nothing about the token.
+            var diff = UInt8(expected.count == given.count ? 0 : 1)
+            for i in 0..<expected.count { diff |= expected[i] ^ (i < given.count ? given[i] : 0) }
+            if diff != 0 { return Reply(status: 401, body: json(["error": "missing or wrong bearer token"])) }
+        }
+        let type = (contentType ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard type == "application/json" else {
+            return Reply(status: 415, body: json(["error": "Content-Type must be application/json"]))
+        }
+        return nil
+    }
+
     /// Handles one delivery: 200 with counts, 400 with the reason, 413 when too large.
     public static func receive(_ body: Data?, into store: FiringStore, now: Date = Date()) async -> Reply {
         guard let body else { return Reply(status: 413, body: json(["error": "payload larger than \(maxBody / 1024) KiB"])) }

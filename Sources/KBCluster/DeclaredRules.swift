@@ -1,4 +1,5 @@
 import Foundation
+import KBContent
 import KBCore
 import Yams
 
@@ -68,8 +69,9 @@ public struct DeclaredRules {
         }
         func err(_ message: String, _ n: Node?) { diags.append(.error(message, rule: "rules", at: loc(n))) }
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            return (nil, [yamlDiagnostic(error, path: path)])
+        switch SafeYAML.compose(text, path: path) {
+        case .success(let n): root = n
+        case .failure(let d): return (nil, [d])
         }
         guard let root, case .mapping(let top) = root else {
             err("a rule file is a mapping with 'groups:'", root)
@@ -144,20 +146,5 @@ public struct DeclaredRules {
         guard let first = s.unicodeScalars.first else { return false }
         func letter(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" || (colon && c == ":") }
         return letter(first) && s.unicodeScalars.allSatisfy { letter($0) || ($0 >= "0" && $0 <= "9") }
-    }
-
-    static func yamlDiagnostic(_ error: Error, path: String) -> Diagnostic {
-        if let y = error as? YamlError {
-            switch y {
-            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-                let ctx = context.map { "\($0.text) " } ?? ""
-                return .error("invalid YAML: \(ctx)\(problem)", rule: "yaml", at: SourceLocation(path: path, line: mark.line, column: mark.column))
-            case let .duplicatedKeysInMapping(duplicates, context):
-                return .error("key given twice: \(duplicates.joined(separator: ", "))", rule: "yaml",
-                              at: SourceLocation(path: path, line: context.mark.line, column: context.mark.column))
-            default: break
-            }
-        }
-        return .error("invalid YAML: \(error)", rule: "yaml", at: SourceLocation(path: path, line: 1, column: 1))
     }
 }

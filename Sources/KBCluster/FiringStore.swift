@@ -16,8 +16,16 @@ public actor FiringStore {
     /// Moves on with every delivery, so a page can tell it is out of date.
     public private(set) var version = 0
     public private(set) var lastDelivery: Date?
+    /// At most this many alerts are kept; beyond it the least recently delivered go first.
+    public let capacity: Int
+    /// An alert not delivered again for this long is dropped (Alertmanager repeats firing ones).
+    public let maxAge: TimeInterval
+    public private(set) var evicted = 0
 
-    public init() {}
+    public init(capacity: Int = 10_000, maxAge: TimeInterval = 24 * 3600) {
+        self.capacity = max(1, capacity)
+        self.maxAge = maxAge
+    }
 
     /// Firing alerts are added or refreshed, resolved ones removed. Returns how many are firing.
     @discardableResult
@@ -31,6 +39,13 @@ public actor FiringStore {
                                      endsAt: a.endsAt.flatMap(Timestamp.parse), receivedAt: now, externalURL: payload.externalURL)
             }
         }
+        // Trim in batches (to 90 % of capacity) so a flood costs O(log n) per alert, not a scan each.
+        if entries.count > capacity {
+            let keep = capacity * 9 / 10
+            let oldestFirst = entries.values.sorted { ($0.receivedAt, $0.key) < ($1.receivedAt, $1.key) }
+            for e in oldestFirst.prefix(entries.count - keep) { entries[e.key] = nil }
+            evicted += oldestFirst.count - keep
+        }
         version += 1
         lastDelivery = now
         return entries.count
@@ -40,6 +55,7 @@ public actor FiringStore {
     /// repeating an alert once Prometheus stops sending it, and `send_resolved` may be off).
     public func firing(now: Date = Date()) -> [Entry] {
         entries = entries.filter { _, e in
+            if now.timeIntervalSince(e.receivedAt) > maxAge { return false }
             guard let end = e.endsAt, let start = e.startsAt, end > start else { return true }
             return end > now
         }

@@ -57,6 +57,8 @@ public struct PrometheusAPI: Sendable {
         self.timeout = timeout
     }
 
+    static func seconds(_ t: Double) -> String { t == t.rounded() ? String(Int(t)) : String(format: "%.1f", t) }
+
     public var alertsURL: URL { base.appendingPathComponent("api/v1/alerts") }
 
     /// Active alerts (firing and pending).
@@ -64,18 +66,15 @@ public struct PrometheusAPI: Sendable {
         let url = alertsURL
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.setValue("application/json", forHTTPHeaderField: "Accept")
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = timeout
-        config.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: config)
-        defer { session.finishTasksAndInvalidate() }
         let data: Data, response: URLResponse
-        do { (data, response) = try await session.data(for: request) } catch {
-            throw .unreachable(url: url.absoluteString, reason: Self.reason(error))
+        switch await CappedDownload.fetch(request, cap: Self.maxResponse, deadline: timeout) {
+        case .success(let (d, r)): (data, response) = (d, r)
+        case .failure(.tooLarge): throw .notTheAPI(url: url.absoluteString, reason: "answer larger than 32 MiB")
+        case .failure(.timedOut): throw .unreachable(url: url.absoluteString, reason: "no complete answer within \(Self.seconds(timeout)) s")
+        case .failure(.failed(let error)): throw .unreachable(url: url.absoluteString, reason: Self.reason(error))
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         // The API answers errors as JSON with 4xx/5xx too; read it when it is there.
-        if data.count > Self.maxResponse { throw .notTheAPI(url: url.absoluteString, reason: "answer larger than 32 MiB") }
         if let envelope = try? JSONDecoder().decode(Envelope.self, from: data), envelope.status == "error" {
             throw .apiError(url: url.absoluteString, type: envelope.errorType ?? "error", message: envelope.error ?? "")
         }
@@ -151,5 +150,82 @@ public struct PrometheusAPI: Sendable {
             }
         }
         return "\(error)"
+    }
+}
+
+/// One HTTP GET whose size is capped while it streams in and whose whole exchange (connect,
+/// headers, body) ends at one deadline: an endless or trickling answer cannot grow kb or hold it.
+final class CappedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    // @unchecked: every mutable member is touched only under `lock`.
+    enum Failure: Error { case tooLarge, timedOut, failed(Error) }
+
+    private let lock = NSLock()
+    private let cap: Int
+    private var data = Data()
+    private var response: URLResponse?
+    private var failure: Failure?
+    private var continuation: CheckedContinuation<Result<(Data, URLResponse), Failure>, Never>?
+
+    private init(cap: Int) { self.cap = cap }
+
+    static func fetch(_ request: URLRequest, cap: Int, deadline: Double) async -> Result<(Data, URLResponse), Failure> {
+        let download = CappedDownload(cap: cap)
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = deadline
+        config.timeoutIntervalForResource = deadline
+        let session = URLSession(configuration: config, delegate: download, delegateQueue: nil)
+        defer { session.invalidateAndCancel() }
+        return await withCheckedContinuation { continuation in
+            download.lock.lock()
+            download.continuation = continuation
+            download.lock.unlock()
+            let task = session.dataTask(with: request)
+            DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { [weak task] in
+                download.fail(.timedOut)
+                task?.cancel()
+            }
+            task.resume()
+        }
+    }
+
+    private func fail(_ f: Failure) {
+        lock.lock()
+        if failure == nil { failure = f }
+        let c = continuation
+        continuation = nil
+        lock.unlock()
+        c?.resume(returning: .failure(f))
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        lock.lock()
+        self.response = response
+        lock.unlock()
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive chunk: Data) {
+        lock.lock()
+        data.append(chunk)
+        let over = data.count > cap
+        if over { data = Data() }
+        lock.unlock()
+        if over {
+            fail(.tooLarge)
+            dataTask.cancel()
+        }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        lock.lock()
+        let c = continuation
+        continuation = nil
+        let result: Result<(Data, URLResponse), Failure>
+        if let error { result = .failure(failure ?? .failed(error)) }
+        else if let response { result = .success((data, response)) }
+        else { result = .failure(.failed(URLError(.badServerResponse))) }
+        lock.unlock()
+        c?.resume(returning: result)
     }
 }

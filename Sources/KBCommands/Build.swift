@@ -20,6 +20,9 @@ extension KB {
         @Flag(name: .long, help: "Ignore the build cache and render every page.")
         var force = false
 
+        @Flag(name: .long, help: "Replace the output folder even if it is not empty and kb did not build it.")
+        var forceOutput = false
+
         struct Report: Encodable {
             var ok: Bool
             var output: String
@@ -31,7 +34,7 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             do {
-                let context = try SiteBuilder.build(BuildOptions(content: global.content, output: output, baseURL: baseURL, force: force))
+                let context = try SiteBuilder.build(BuildOptions(content: global.content, output: output, baseURL: baseURL, force: force, forceOutput: forceOutput))
                 if global.json {
                     term.out(jsonString(Report(ok: true, output: context.outputDirectory, upToDate: context.upToDate,
                                                stats: context.stats, diagnostics: context.diagnostics)))

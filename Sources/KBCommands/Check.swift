@@ -5,6 +5,7 @@ import KBChecks
 import KBCluster
 import KBContent
 import KBCore
+import KBSite
 
 extension KB {
     struct Check: AsyncParsableCommand {
@@ -28,6 +29,9 @@ extension KB {
         @Flag(name: .long, help: "With --run: rewrite output blocks whose example now prints something else.")
         var update = false
 
+        @Option(name: .long, help: "With --run: standard (own session, limits, scrubbed env) or strict (also no network, read-only file system; Linux). See docs/checks.md.")
+        var sandbox: BlockRunner.Sandbox = .standard
+
         @Option(name: .long, help: "Blocks run at once (default: the number of cores).")
         var jobs: Int?
 
@@ -50,6 +54,12 @@ extension KB {
             var skipped: Int
             var linted: Int
             var notLinted: Int
+            /// `errors:` texts: proven by an example that ran and passed here, covered by an
+            /// example (not run), Windows-only, neither.
+            var errorTextsProven: Int
+            var errorTextsCovered: Int
+            var errorTextsWindowsOnly: Int
+            var errorTextsUnproven: Int
         }
 
         struct Report: Encodable {
@@ -68,14 +78,18 @@ extension KB {
             (content, graph) = try global.loadKB(terminal: term)
             var engine = CheckEngine()
             engine.runBlocks = run
+            engine.runner.sandbox = sandbox
             if let jobs { engine.jobs = jobs }
             let blocks = engine.run(graph)
             // Prometheus rule files the KB declares (`*.rules.yml` under the content folder).
             let contentDir = content.project.contentDirectory
             let declaredRules = DeclaredRules.load(contentDirectory: contentDir, files: content.assets.map(\.relativePath),
                                                    displayPrefix: Project.displayPath(contentDir)).diagnostics
+            // The KB's own theme overrides: a template that does not parse or includes itself fails here, not at build.
+            var themeDiagnostics: [Diagnostic] = []
+            do { _ = try Theme(overrides: content.project.root + "/Templates") } catch let e as DiagnosticError { themeDiagnostics = e.diagnostics }
             var diagnostics = (graph.diagnostics + graph.articles.flatMap { AdviceRule.lint($0) } + blocks.lintDiagnostics
-                + declaredRules).sortedByLocation()
+                + declaredRules + themeDiagnostics).sortedByLocation()
             var results = blocks.results
 
             if update, !blocks.drift.isEmpty {
@@ -92,9 +106,12 @@ extension KB {
             let findings = diagnostics.filter { $0.severity != .note }
             let s = blocks.summary
             let failed = results.filter { $0.status == .failed }.count
+            let proof = ErrorProof.count(graph, passed: run ? Set(results.filter { $0.status == .passed && $0.kind == "example" }.map { $0.article + "#" + $0.id }) : nil)
             let summary = Summary(articles: content.articles.count, errors: findings.errorCount + failed, warnings: findings.warningCount,
                                   run: s.run, passed: results.filter { $0.status == .passed }.count, failed: failed, skipped: s.skipped,
-                                  linted: s.linted, notLinted: s.notLinted)
+                                  linted: s.linted, notLinted: s.notLinted,
+                                  errorTextsProven: proof.proven, errorTextsCovered: proof.covered,
+                                  errorTextsWindowsOnly: proof.windowsOnly, errorTextsUnproven: proof.unproven)
             let byPath = Dictionary(graph.articles.map { ($0.displayPath, $0.canonicalID) }, uniquingKeysWith: { a, _ in a })
             let lintResults = findings.map { d in
                 CheckResult(id: d.rule, article: d.location.flatMap { byPath[$0.path] } ?? "", kind: "lint",
@@ -138,9 +155,16 @@ extension KB {
                 var line = "\(mark) \(summary.articles) articles checked: \(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s")"
                 line += "; blocks: \(s.linted) linted, \(s.notLinted) not linted"
                 if run { line += ", \(summary.run) run (\(summary.passed) passed, \(summary.failed) failed), \(summary.skipped) skipped" }
+                let p = proof
+                if p.covered + p.windowsOnly + p.unproven > 0 {
+                    line += "; error texts: " + (run ? "\(p.proven) proven by a run here" : "\(p.covered) with an example (--run proves them)")
+                        + ", \(p.windowsOnly) Windows-only, \(p.unproven) unproven"
+                }
                 term.out(line)
             }
             if summary.errors > 0 || (summary.warnings > 0 && !allowWarnings) { throw ExitCode(ExitStatus.findings) }
         }
     }
 }
+
+extension BlockRunner.Sandbox: ExpressibleByArgument {}

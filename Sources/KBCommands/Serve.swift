@@ -24,6 +24,13 @@ extension KB {
         @Option(name: .long, help: "Seconds between checks for changed files.")
         var interval = 0.4
 
+        @Option(name: .long, help: "Bearer token the Alertmanager webhook must send (also: KB_WEBHOOK_TOKEN).")
+        var webhookToken: String?
+
+        @Option(name: .long, parsing: .singleValue,
+                help: "A Host header name to accept besides the bound address (repeatable); guards against DNS rebinding.")
+        var allowHost: [String] = []
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
             guard interval >= 0.05, interval <= 60 else { throw ValidationError("--interval must be between 0.05 and 60 seconds") }
@@ -37,6 +44,8 @@ extension KB {
             guard let project = found else { throw ExitCode(ExitStatus.usage) }
             guard let first = Self.build(options, term: term) else { throw ExitCode(ExitStatus.findings) }
             let site = first.outputDirectory
+            let state = ServeState()
+            if let graph = first.graph ?? (try? GraphLoader.load(content: global.content).1) { await state.update(graph: graph) }
             let watched = [project.contentDirectory, project.root + "/Templates"] + (project.configPath.map { [$0] } ?? [])
             let reload = ReloadState()
 
@@ -49,12 +58,16 @@ extension KB {
                     let now = Self.fingerprint(watched)
                     guard now != last else { continue }
                     last = now
-                    if Self.build(options, term: term) != nil { await reload.bump() }
+                    if let built = Self.build(options, term: term) {
+                        if let graph = built.graph { await state.update(graph: graph) }
+                        await reload.bump()
+                    }
                 }
             }
             defer { watcher.cancel() }
 
             let router = Router()
+            router.add(middleware: HostCheck(allowed: Self.allowedHosts(bound: host, extra: allowHost)))
             router.get("/_kb/reload.js") { _, _ in
                 Self.response(.ok, type: "text/javascript; charset=utf-8", Data(Self.reloadScript.utf8))
             }
@@ -72,13 +85,16 @@ extension KB {
                 }
                 return Self.response(.ok, type: "text/plain; charset=utf-8", Data(String(version).utf8), noStore: true)
             }
-            Self.addAlertmanagerRoutes(to: router, content: global.content)
+            let token = webhookToken ?? ProcessInfo.processInfo.environment["KB_WEBHOOK_TOKEN"]
+            Self.addAlertmanagerRoutes(to: router, state: state, token: token)
             router.get("/") { request, _ in Self.file(request.uri.path, site: site) }
             router.get("**") { request, _ in Self.file(request.uri.path, site: site) }
 
             let host = self.host, port = self.port
             let app = Application(
                 router: router,
+                // A connection that sends nothing (or never finishes its headers) is closed.
+                server: .http1(configuration: .init(idleTimeout: .seconds(10))),
                 configuration: .init(address: .hostname(host, port: port), serverName: "kb"),
                 onServerRunning: { channel in
                     let bound = channel.localAddress?.port ?? port
@@ -131,9 +147,26 @@ extension KB {
             "sh": "text/plain; charset=utf-8", "ps1": "text/plain; charset=utf-8", "ico": "image/x-icon", "pdf": "application/pdf",
         ]
 
-        /// A file of the site; `.html` pages get the reload script. Paths cannot leave the site.
+        /// Host names the server answers to: the bound address and loopback names when bound to
+        /// loopback; nil (any) when bound to every interface on purpose (0.0.0.0, ::).
+        static func allowedHosts(bound: String, extra: [String]) -> Set<String>? {
+            if bound == "0.0.0.0" || bound == "::" || bound == "[::]" { return nil }
+            var names: Set<String> = [bound.lowercased()]
+            if ["127.0.0.1", "localhost", "::1", "[::1]"].contains(bound.lowercased()) {
+                names.formUnion(["127.0.0.1", "localhost", "[::1]", "::1"])
+            }
+            names.formUnion(extra.map { $0.lowercased() })
+            return names
+        }
+
+        /// A file of the site; `.html` pages get the reload script. Paths cannot leave the site:
+        /// no `..`, no hidden names, no control bytes (NUL included: 400), no symbolic link that
+        /// resolves outside the site.
         static func file(_ rawPath: String, site: String) -> Response {
-            let decoded = rawPath.removingPercentEncoding ?? rawPath
+            guard let decoded = rawPath.removingPercentEncoding,
+                  !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                return response(.badRequest, type: "text/plain; charset=utf-8", Data("bad path\n".utf8))
+            }
             let parts = decoded.split(separator: "/").map(String.init)
             if parts.contains(where: { $0 == ".." || $0 == "." || $0.hasPrefix(".") && $0 != ".well-known" }) {
                 return notFound(site: site)
@@ -141,7 +174,9 @@ extension KB {
             var path = site + "/" + parts.joined(separator: "/")
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { path += "/index.html" }
-            guard let data = FileManager.default.contents(atPath: path) else { return notFound(site: site) }
+            let root = OutputPolicy.realPath(site)
+            let real = OutputPolicy.realPath(path)
+            guard real.hasPrefix(root + "/"), let data = FileManager.default.contents(atPath: real) else { return notFound(site: site) }
             let ext = (path as NSString).pathExtension.lowercased()
             if ext == "html" { return response(.ok, type: types["html"]!, inject(data)) }
             return response(.ok, type: types[ext] ?? "application/octet-stream", data)
@@ -164,9 +199,15 @@ extension KB {
             return Data(html.utf8)
         }
 
+        /// The built pages' own policy, sent as a header on every response (pages made by the
+        /// server itself, such as /firing.html, included).
+        static let contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
         static func response(_ status: HTTPResponse.Status, type: String, _ data: Data, noStore: Bool = false) -> Response {
             var headers: HTTPFields = [.contentType: type]
             headers[.cacheControl] = noStore ? "no-store" : "no-cache"
+            headers[.contentSecurityPolicy] = contentSecurityPolicy
+            headers[.xContentTypeOptions] = "nosniff"
             return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
 
@@ -194,6 +235,26 @@ extension KB {
         })();
 
         """
+    }
+}
+
+/// Answers only requests whose Host names this server (DNS rebinding: a foreign page that points
+/// its own name at 127.0.0.1 sends its own Host).
+struct HostCheck<Context: RequestContext>: RouterMiddleware {
+    let allowed: Set<String>?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let allowed else { return try await next(request, context) }
+        let host = (request.head.authority ?? "").lowercased()
+        // Strip the port: "[::1]:8000" → "[::1]", "localhost:8000" → "localhost".
+        var name = host
+        if host.hasPrefix("["), let end = host.firstIndex(of: "]") { name = String(host[...end]) }
+        else if let colon = host.lastIndex(of: ":") { name = String(host[..<colon]) }
+        guard allowed.contains(name) else {
+            return Response(status: .misdirectedRequest, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "unknown Host; start kb serve with --allow-host \(name.isEmpty ? "NAME" : name)\n")))
+        }
+        return try await next(request, context)
     }
 }
 

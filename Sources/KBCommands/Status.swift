@@ -89,18 +89,20 @@ extension KB {
             }
             for a in alerts {
                 lines.append("")
-                var head = (a.state == "firing" ? term.red("✗") : term.yellow("…")) + " " + term.bold(a.alert)
-                if let sev = a.severity { head += "  " + (sev == "critical" ? term.red(sev) : sev == "warning" ? term.yellow(sev) : sev) }
-                head += "  " + a.state
+                // Everything Prometheus sends is escaped: remote text must not drive the terminal.
+                let safe = TerminalText.escape
+                var head = (a.state == "firing" ? term.red("✗") : term.yellow("…")) + " " + term.bold(safe(a.alert))
+                if let sev = a.severity.map(safe) { head += "  " + (sev == "critical" ? term.red(sev) : sev == "warning" ? term.yellow(sev) : sev) }
+                head += "  " + safe(a.state)
                 if let since = a.since.flatMap(Timestamp.parse) {
                     head += " since \(Timestamp.format(since))" + term.dim(" (\(Timestamp.age(now.timeIntervalSince(since))))")
                 }
                 lines.append(head)
-                let labels = a.labels.filter { $0.key != "severity" }.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }
+                let labels = a.labels.filter { $0.key != "severity" }.sorted { $0.key < $1.key }.map { "\(safe($0.key))=\"\(safe($0.value))\"" }
                 if !labels.isEmpty { lines.append("    " + term.dim(labels.joined(separator: " "))) }
-                if let m = a.message { lines.append("    " + m) }
+                if let m = a.message { lines.append("    " + safe(m)) }
                 guard let r = a.runbook else {
-                    lines.append("    " + term.yellow("no runbook in this KB") + (a.runbookURL.map { term.dim(" — runbook_url: \($0)") } ?? ""))
+                    lines.append("    " + term.yellow("no runbook in this KB") + (a.runbookURL.map { term.dim(" — runbook_url: \(safe($0))") } ?? ""))
                     continue
                 }
                 lines.append("    runbook: " + term.bold(r.title) + term.dim(" (\(r.canonicalID))"))

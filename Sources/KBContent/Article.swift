@@ -28,6 +28,18 @@ public struct ErrorSignature: Sendable, Hashable, Codable {
     public var text: String
     public var isRegex: Bool
     public var location: SourceLocation
+    /// Where this text can be produced (`os:` in `{text: …, os: windows}`); empty means anywhere.
+    public var platforms: [Platform] = []
+
+    public init(text: String, isRegex: Bool, location: SourceLocation, platforms: [Platform] = []) {
+        self.text = text
+        self.isRegex = isRegex
+        self.location = location
+        self.platforms = platforms
+    }
+
+    /// Only Windows can print it, so no run on this machine can prove it.
+    public var isWindowsOnly: Bool { platforms == [.windows] }
 }
 
 /// A link written in the body.

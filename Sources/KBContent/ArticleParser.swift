@@ -72,6 +72,14 @@ public struct ArticleParser: Sendable {
             explicitTitle = readFrontMatter(yaml, into: &article)
         }
         let document = MarkdownParser.parse(body, lineOffset: bodyOffset)
+        if let deep = document.tooDeep {
+            article.diagnostics.append(.error("Markdown nested more than \(MarkdownParser.maxDepth) levels deep (lists, quotes or emphasis); flatten it",
+                                              rule: "nesting-too-deep", at: SourceLocation(path: displayPath, line: deep.line, column: deep.column)))
+        }
+        if let wide = document.tooWide {
+            article.diagnostics.append(.error("table wider than \(MarkdownParser.maxTableColumns) columns; split it",
+                                              rule: "table-too-wide", at: SourceLocation(path: displayPath, line: wide.line, column: wide.column)))
+        }
         let bodyLines = body.split(separator: "\n", omittingEmptySubsequences: false)
         readBody(document, lines: bodyLines, lineOffset: bodyOffset, into: &article)
 
@@ -123,8 +131,10 @@ public struct ArticleParser: Sendable {
         var diags: [Diagnostic] = []
         defer { article.diagnostics += diags }
         let root: Node?
-        do { root = try Yams.compose(yaml: yaml) } catch {
-            diags.append(YAMLNodes.diagnostic(for: error, path: article.displayPath, lineOffset: 1))
+        switch SafeYAML.compose(yaml, path: article.displayPath, lineOffset: 1) {
+        case .success(let node): root = node
+        case .failure(let d):
+            diags.append(d)
             return nil
         }
         guard let root else { return nil }
@@ -231,18 +241,57 @@ public struct ArticleParser: Sendable {
                 } else {
                     article.errors.append(ErrorSignature(text: s.string, isRegex: false, location: loc))
                 }
-            case .mapping(let m) where m.count == 1 && m.first?.key.string == "regex":
-                let pattern = m.first?.value.string ?? ""
-                do {
-                    _ = try NSRegularExpression(pattern: pattern)
-                    article.errors.append(ErrorSignature(text: pattern, isRegex: true, location: loc))
-                } catch {
-                    diags.append(.error("regex does not compile: \(pattern)", rule: "bad-regex", at: loc))
-                }
+            case .mapping(let m):
+                readErrorMapping(m, at: loc, y: y, diags: &diags, into: &article)
             default:
-                diags.append(.error("an error is a text or {regex: …}", rule: "front-matter-type", at: loc))
+                diags.append(.error("an error is a text, {text: …} or {regex: …}", rule: "front-matter-type", at: loc))
             }
         }
+    }
+
+    /// `{text: …}` or `{regex: …}`, optionally with `os: windows` (or a list) where only those
+    /// platforms print it.
+    private func readErrorMapping(_ m: Node.Mapping, at loc: SourceLocation, y: YAMLNodes, diags: inout [Diagnostic], into article: inout Article) {
+        var text: String?, isRegex = false, platforms: [Platform] = []
+        for (keyNode, value) in m {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "text", "regex":
+                guard text == nil, let s = value.string, !s.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    diags.append(.error("an error entry has one non-empty 'text' or 'regex'", rule: "front-matter-value", at: y.location(value)))
+                    return
+                }
+                text = s
+                isRegex = key == "regex"
+            case "os":
+                let names: [Node]
+                switch value {
+                case .sequence(let seq): names = Array(seq)
+                default: names = [value]
+                }
+                for n in names {
+                    guard let p = n.string.flatMap(Platform.init(rawValue:)) else {
+                        diags.append(.error("unknown platform '\(n.string ?? "")' (windows, linux, macos, kubernetes)", rule: "front-matter-value", at: y.location(n)))
+                        return
+                    }
+                    platforms.append(p)
+                }
+            default:
+                diags.append(.error("unknown key '\(key)' in an error entry (text, regex, os)", rule: "unknown-key", at: y.location(keyNode)))
+                return
+            }
+        }
+        guard let text else {
+            diags.append(.error("an error entry has one non-empty 'text' or 'regex'", rule: "front-matter-value", at: loc))
+            return
+        }
+        if isRegex {
+            do { _ = try NSRegularExpression(pattern: text) } catch {
+                diags.append(.error("regex does not compile: \(text)", rule: "bad-regex", at: loc))
+                return
+            }
+        }
+        article.errors.append(ErrorSignature(text: text, isRegex: isRegex, location: loc, platforms: platforms))
     }
 
     // MARK: body

@@ -36,6 +36,11 @@ public struct Block: Sendable, Hashable, Codable {
     public var location: SourceLocation
     /// Attributes as written, in order, for display.
     public var attributes: [[String]]
+    /// Resource limits a run may ask for (`cpu=`, `memory=`, `filesize=`, `processes=`); nil: kb's defaults.
+    public var cpuSeconds: Int? = nil
+    public var memoryBytes: Int? = nil
+    public var fileSizeBytes: Int? = nil
+    public var processes: Int? = nil
 
     public static let shellLanguages: Set<String> = ["sh", "bash", "zsh", "shell", "powershell", "pwsh", "ps1", "cmd", "bat"]
 
@@ -52,7 +57,7 @@ public struct Block: Sendable, Hashable, Codable {
 
 /// Parses a fence info string `lang role key=value …`, reporting each bad part at its column.
 public enum InfoString {
-    static let keys = ["id", "os", "timeout", "for", "detects", "effect", "admin", "ci", "match"]
+    static let keys = ["id", "os", "timeout", "for", "detects", "effect", "admin", "ci", "match", "cpu", "memory", "filesize", "processes"]
     static let osNames = ["windows", "linux", "macos"]
 
     /// - Parameters:
@@ -65,6 +70,7 @@ public enum InfoString {
         var block = Block(language: language, role: nil, id: nil, os: Block.defaultOS(for: language),
                           timeout: 10, forID: nil, detects: nil, effect: .read, admin: false, ci: nil,
                           match: .exact, code: code, location: location, attributes: [])
+        diagnostics += diagramLimits(language: language, code: code, location: location)
         guard words.count >= 2 else { return block }
 
         func at(_ word: String) -> SourceLocation {
@@ -125,7 +131,7 @@ public enum InfoString {
                     bad("a comma list of windows, linux, macos\(hint)")
                 } else { block.os = list }
             case "timeout":
-                if let seconds = parseDuration(value) { block.timeout = seconds } else { bad("a duration such as 500ms, 10s or 2m") }
+                if let seconds = parseDuration(value) { block.timeout = seconds } else { bad("a duration from 1ms to 1h, such as 500ms, 10s or 2m") }
             case "for":
                 block.forID = Ref(id: value, location: loc)
             case "detects":
@@ -138,6 +144,14 @@ public enum InfoString {
                 if let c = CIMode(rawValue: value) { block.ci = c } else { bad("run, lint or skip") }
             case "match":
                 if let m = MatchMode(rawValue: value) { block.match = m } else { bad("exact, glob or regex") }
+            case "cpu":
+                if let seconds = parseDuration(value), seconds >= 1 { block.cpuSeconds = Int(seconds.rounded(.up)) } else { bad("CPU time from 1s to 1h, such as 30s or 5m") }
+            case "memory":
+                if let bytes = parseSize(value), (16 << 20...64 << 30).contains(bytes) { block.memoryBytes = bytes } else { bad("an address-space size from 16m to 64g, such as 512m or 4g") }
+            case "filesize":
+                if let bytes = parseSize(value), (1 << 10...16 << 30).contains(bytes) { block.fileSizeBytes = bytes } else { bad("a file size from 1k to 16g, such as 10m") }
+            case "processes":
+                if value.count <= 6, let n = Int(value), (1...100_000).contains(n) { block.processes = n } else { bad("a number of processes from 1 to 100000") }
             default: break
             }
         }
@@ -164,15 +178,85 @@ public enum InfoString {
         return block
     }
 
-    /// `500ms`, `10s`, `2m`, or plain seconds.
+    /// Diagram blocks are drawn by Graphviz at build time: a huge one would take minutes.
+    public static let maxDiagramStatements = 1_500
+    public static let maxDiagramBytes = 128 * 1024
+    static let diagramLanguages: Set<String> = ["dot", "graphviz", "mermaid"]
+
+    /// Size caps for ```dot/```mermaid blocks, and links inside them that could run script
+    /// (`URL="javascript:…"`): both errors at the block.
+    static func diagramLimits(language: String, code: String, location: SourceLocation) -> [Diagnostic] {
+        guard diagramLanguages.contains(language) else { return [] }
+        if code.utf8.count > maxDiagramBytes {
+            return [.error("diagram larger than \(maxDiagramBytes / 1024) KiB; split it", rule: "diagram-too-large", at: location)]
+        }
+        var statements = 0
+        var bytes = code.utf8.makeIterator()
+        var prev: UInt8 = 0
+        while let b = bytes.next() {
+            // Statements end at newlines and semicolons; every edge operator adds one more.
+            if b == 10 || b == 59 || (prev == 45 && (b == 62 || b == 45)) { statements += 1 }
+            prev = b
+        }
+        if statements > maxDiagramStatements {
+            return [.error("diagram has about \(statements) statements (at most \(maxDiagramStatements)); split it",
+                           rule: "diagram-too-large", at: location)]
+        }
+        var out: [Diagnostic] = []
+        for (n, line) in code.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lower = line.lowercased()
+            for attribute in ["url", "href"] {
+                var rest = lower[...]
+                while let r = rest.range(of: attribute) {
+                    var after = rest[r.upperBound...].drop { $0 == " " }
+                    rest = rest[r.upperBound...]
+                    guard after.first == "=" else { continue }
+                    after = after.dropFirst().drop { $0 == " " || $0 == "\"" || $0 == "<" }
+                    let target = String(after.prefix { $0 != "\"" && $0 != ">" && $0 != "," && $0 != "]" && $0 != " " })
+                    if !URLPolicy.isSafeLink(target) {
+                        var at = location
+                        at.line += 1 + n
+                        at.column = 1
+                        out.append(.error("diagram link '\(target)' has a scheme kb does not allow (http, https, mailto or relative only)",
+                                          rule: "unsafe-url", at: at))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// `512k`, `64m`, `4g` or plain bytes: decimal digits only, at most 12 of them.
+    public static func parseSize(_ s: String) -> Int? {
+        let units: [(String, Int)] = [("k", 1 << 10), ("m", 1 << 20), ("g", 1 << 30)]
+        var number = Substring(s.lowercased()), factor = 1
+        for (suffix, f) in units where number.hasSuffix(suffix) {
+            number = number.dropLast()
+            factor = f
+            break
+        }
+        guard !number.isEmpty, number.count <= 12, number.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(number) else { return nil }
+        let (product, overflow) = v.multipliedReportingOverflow(by: factor)
+        return overflow ? nil : product
+    }
+
+    /// The longest `timeout=` a block may ask for.
+    public static let maxTimeout: Double = 3600
+
+    /// `500ms`, `10s`, `2m`, `1h` or plain seconds: decimal digits only (no exponent, inf or nan),
+    /// from 1 ms to `maxTimeout`.
     public static func parseDuration(_ s: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, factor) in units where s.hasSuffix(suffix) {
-            let number = s.dropLast(suffix.count)
-            if let v = Double(number), v > 0, v.isFinite { return v * factor }
-            return nil
+        var number = Substring(s), factor = 1.0
+        for (suffix, f) in units where s.hasSuffix(suffix) {
+            number = s.dropLast(suffix.count)
+            factor = f
+            break
         }
-        if let v = Double(s), v > 0, v.isFinite { return v }
-        return nil
+        guard !number.isEmpty, number.count <= 12, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              let v = Double(number) else { return nil }
+        let seconds = v * factor
+        guard seconds >= 0.001, seconds <= maxTimeout else { return nil }
+        return seconds
     }
 }

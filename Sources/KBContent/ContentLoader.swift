@@ -23,6 +23,41 @@ public struct LoadedContent: Sendable {
 }
 
 public struct ContentLoader: Sendable {
+    /// Longest file or folder name (bytes) that still fits a site file name (`.html` added).
+    public static let maxNameBytes = 200
+
+    /// Names that cannot become a safe site file or a safe word in a generated script are refused
+    /// here, positioned, so `kb check` reports them before a build fails on them; so are files that
+    /// cannot be read.
+    static func acceptable(_ entry: FileEntry, root: String, fs: FileSystem, diagnostics: inout [Diagnostic]) -> Bool {
+        let full = root + "/" + entry.relativePath
+        let at = SourceLocation(path: Project.displayPath(full), line: 1, column: 1)
+        // Control characters (a newline ends a line of a generated script) and bidirectional
+        // overrides (they make a name read as another one: "Trojan Source").
+        func hostile(_ v: UInt32) -> Bool {
+            v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+        }
+        if entry.relativePath.unicodeScalars.contains(where: { hostile($0.value) }) {
+            let shown = entry.relativePath.unicodeScalars.map { hostile($0.value) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+            diagnostics.append(.error("file name has a control or bidirectional-override character (\(shown)); rename it", rule: "bad-file-name",
+                                      at: SourceLocation(path: Project.displayPath(root) + "/" + shown, line: 1, column: 1)))
+            return false
+        }
+        if let long = entry.relativePath.split(separator: "/").first(where: { $0.utf8.count > maxNameBytes }) {
+            diagnostics.append(.error("name '\(long.prefix(40))…' is \(long.utf8.count) bytes long (at most \(maxNameBytes)); shorten it",
+                                      rule: "bad-file-name", at: at))
+            return false
+        }
+        guard fs is LocalFileSystem else { return true }
+        let fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            diagnostics.append(.error("cannot read this file: \(String(cString: strerror(errno)))", rule: "io", at: at))
+            return false
+        }
+        close(fd)
+        return true
+    }
+
     public var fileSystem: FileSystem
     public init(fileSystem: FileSystem = LocalFileSystem()) { self.fileSystem = fileSystem }
 
@@ -30,6 +65,7 @@ public struct ContentLoader: Sendable {
         var diags: [Diagnostic] = []
         let entries = try fileSystem.walk(project.contentDirectory, diagnostics: &diags)
             .filter { $0.relativePath != "kb.yml" }
+            .filter { Self.acceptable($0, root: project.contentDirectory, fs: fileSystem, diagnostics: &diags) }
         let markdown = entries.filter { $0.relativePath.hasSuffix(".md") }
         let assets = entries.filter { !$0.relativePath.hasSuffix(".md") }
         let parser = ArticleParser(config: project.config)

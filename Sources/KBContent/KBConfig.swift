@@ -41,8 +41,9 @@ public struct KBConfig: Sendable, Hashable, Codable {
         var config = KBConfig()
         var diags: [Diagnostic] = []
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
-            throw DiagnosticError(YAMLNodes.diagnostic(for: error, path: path, lineOffset: 0))
+        switch SafeYAML.compose(text, path: path) {
+        case .success(let n): node = n
+        case .failure(let d): throw DiagnosticError(d)
         }
         guard let node else { return config }
         let y = YAMLNodes(path: path, lineOffset: 0)

@@ -20,7 +20,14 @@ extension KnowledgeGraph {
             }
             return .broken
         }
-        if Self.isExternal(url) { return .external }
+        if Self.isExternal(url) {
+            if !URLPolicy.isSafeLink(url) {
+                diagnostics.append(.error("link '\(url)' uses a scheme kb does not allow (http, https, mailto, tel, ftp or a relative path)",
+                                          rule: "unsafe-url", at: link.location))
+                return .broken
+            }
+            return .external
+        }
         let (pathPart, anchor) = Self.splitFragment(url)
         let self_ = article(path: a.path)
         if pathPart.isEmpty {

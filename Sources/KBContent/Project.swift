@@ -63,9 +63,5 @@ public struct Project: Sendable {
     }
 
     /// A path as shown in messages: relative to the current folder when under it.
-    public static func displayPath(_ absolutePath: String) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        if absolutePath.hasPrefix(cwd + "/") { return String(absolutePath.dropFirst(cwd.count + 1)) }
-        return absolutePath
-    }
+    public static func displayPath(_ absolutePath: String) -> String { Paths.display(absolutePath) }
 }

@@ -35,21 +35,4 @@ struct YAMLNodes {
         }
         return out
     }
-
-    static func diagnostic(for error: Error, path: String, lineOffset: Int) -> Diagnostic {
-        if let y = error as? YamlError {
-            switch y {
-            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-                let ctx = context.map { "\($0.text) " } ?? ""
-                return .error("invalid YAML: \(ctx)\(problem)", rule: "yaml",
-                              at: SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column))
-            case let .duplicatedKeysInMapping(duplicates, context):
-                let mark = context.mark
-                return .error("key given twice: \(duplicates.joined(separator: ", "))", rule: "yaml",
-                              at: SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column))
-            default: break
-            }
-        }
-        return .error("invalid YAML: \(error)", rule: "yaml", at: SourceLocation(path: path, line: 1 + lineOffset, column: 1))
-    }
 }

@@ -69,6 +69,8 @@ public struct LocalFileSystem: FileSystem {
                     if type == .typeDirectory { continue } // no directory links: no cycles
                 }
                 if type == .typeDirectory {
+                    // A site kb built inside the content folder is output, never input.
+                    if OutputPolicy.isKBSite(full) { continue }
                     stack.append(childRel)
                 } else if type == .typeRegular {
                     let size = (statAttrs[.size] as? NSNumber)?.intValue ?? 0

@@ -1,22 +1,72 @@
-import Dispatch
+import Foundation
+
+/// The one concurrent map of kb (parsing, rendering, checks): `jobs` threads take items in order
+/// and write each result into its own slot. Threads, not Dispatch's pool: a check may block for
+/// its whole timeout, and each worker gets a stack of `stackSize` bytes whatever the pool's is.
+public func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                                   stackSize: Int = 8 << 20,
+                                                   _ body: @escaping @Sendable (T) -> R) -> [R] {
+    let workers = max(1, min(jobs, items.count))
+    if workers <= 1 { return items.map(body) }
+    let slots = Slots<R>(count: items.count)
+    let next = Locked(0)
+    let done = DispatchSemaphore(value: 0)
+    for _ in 0..<workers {
+        let thread = Thread {
+            while true {
+                let i = next.withLock { n -> Int in defer { n += 1 }; return n }
+                if i >= items.count { break }
+                slots.set(i, body(items[i]))
+            }
+            done.signal()
+        }
+        thread.stackSize = stackSize
+        thread.start()
+    }
+    for _ in 0..<workers { done.wait() }
+    return slots.take()
+}
 
 extension Array where Element: Sendable {
-    /// Maps on all cores, keeping order. `transform` must be safe to call concurrently.
-    public func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+    /// Maps on all cores, keeping order (`concurrentMap`); small arrays map in place.
+    public func parallelMap<T: Sendable>(_ transform: @escaping @Sendable (Element) -> T) -> [T] {
         if count < 64 { return map(transform) }
-        let result = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-        result.initialize(repeating: nil)
-        defer { result.deallocate() }
-        nonisolated(unsafe) let out = result
-        let chunk = Swift.max(16, count / 64)
-        let chunks = (count + chunk - 1) / chunk
-        self.withUnsafeBufferPointer { input in
-            nonisolated(unsafe) let input = input
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let start = c * chunk, end = Swift.min(start + chunk, input.count)
-                for i in start..<end { out[i] = transform(input[i]) }
-            }
-        }
-        return result.map { $0! }
+        return concurrentMap(self, transform)
+    }
+}
+
+/// A value behind a lock.
+public final class Locked<Value>: @unchecked Sendable {
+    // @unchecked: `value` is only read or written inside `withLock`, under `lock`.
+    private let lock = NSLock()
+    private var value: Value
+    public init(_ value: Value) { self.value = value }
+    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
+/// One result slot per item.
+private final class Slots<R>: @unchecked Sendable {
+    // @unchecked: the index counter hands each index to exactly one worker, so no slot is written
+    // twice or concurrently; `take()` runs after every worker signalled `done`, which orders all
+    // writes before it.
+    private let buffer: UnsafeMutableBufferPointer<R?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    func set(_ i: Int, _ value: R) { buffer[i] = value }
+
+    func take() -> [R] { buffer.map { $0! } }
+
+    // Deinitialize before freeing: the slots own their results (pages, articles, documents).
+    deinit {
+        _ = buffer.deinitialize()
+        buffer.deallocate()
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A position in a source file, printed `path:line:col` (1-based, columns in characters).
 public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
     public var path: String
@@ -14,5 +16,14 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
 
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.path, a.line, a.column) < (b.path, b.line, b.column)
+    }
+}
+
+public enum Paths {
+    /// A path as shown in messages: relative to the current folder when under it.
+    public static func display(_ absolutePath: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        if absolutePath.hasPrefix(cwd + "/") { return String(absolutePath.dropFirst(cwd.count + 1)) }
+        return absolutePath
     }
 }

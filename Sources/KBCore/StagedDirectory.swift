@@ -3,21 +3,59 @@ import Foundation
 
 /// Builds a folder beside its final place and swaps it in at the end, so a failed build leaves
 /// the previous output untouched, and readers never see a half-written site.
+///
+/// kb replaces only a folder it created: every staged folder carries `SiteMarker.fileName`, and
+/// `OutputPolicy.check` refuses anything else before a build starts. An output folder that is a
+/// mount point cannot be renamed, so it is staged inside itself and its contents are swapped.
 public final class StagedDirectory: @unchecked Sendable {
+    // @unchecked: `committed` is written only by `commit()`, which the build calls once from one
+    // thread after every writer has finished; the other members are immutable.
     public let destination: String
     public let staging: String
+    /// The destination is a mount point: swap its entries instead of the folder itself.
+    public let inPlace: Bool
     private var committed = false
 
     public init(destination: String) throws {
         let url = URL(fileURLWithPath: destination).standardizedFileURL
         self.destination = url.path
         let parent = url.deletingLastPathComponent().path
-        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        staging = parent + "/.\(url.lastPathComponent).kb-staging-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        inPlace = OutputPolicy.isMountPoint(url.path)
+        let token = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let prefix = Self.stagingPrefix(destination: url.path, inPlace: inPlace)
+        Self.removeStale(prefix: prefix)
+        staging = prefix + token
+        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try write(SiteMarker.fileName, SiteMarker.contents)
     }
 
     deinit { if !committed { try? FileManager.default.removeItem(atPath: staging) } }
+
+    /// `.<name>.kb-staging-` beside the destination, or `.kb-staging-` inside a mount point.
+    static func stagingPrefix(destination: String, inPlace: Bool) -> String {
+        if inPlace { return destination + "/.kb-staging-" }
+        let url = URL(fileURLWithPath: destination)
+        return url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).kb-staging-"
+    }
+
+    /// Staging folders of builds that were killed: their process is gone and the folder is ours
+    /// (it carries the marker). Runs before each build so they never pile up.
+    static func removeStale(prefix: String) {
+        let dir = (prefix as NSString).deletingLastPathComponent
+        let stem = (prefix as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for name in names where name.hasPrefix(stem) {
+            let rest = name.dropFirst(stem.count)
+            guard let pid = Int32(rest.prefix { $0.isNumber }), pid > 0 else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue } // still running
+            let full = dir + "/" + name
+            let core = full.hasSuffix(".old") ? String(full.dropLast(4)) : full
+            guard SiteMarker.isPresent(in: full) || SiteMarker.isPresent(in: core) || full.hasSuffix(".old") else { continue }
+            try? FileManager.default.removeItem(atPath: full)
+        }
+    }
 
     public func path(_ relative: String) -> String { staging + "/" + relative }
 
@@ -72,6 +110,7 @@ public final class StagedDirectory: @unchecked Sendable {
             && !fm.fileExists(atPath: path(keep)) {
             try? fm.copyItem(atPath: destination + "/" + keep, toPath: path(keep))
         }
+        if inPlace { return try commitInPlace() }
         if fm.fileExists(atPath: destination) {
             if kb_exchange_paths(staging, destination) == 0 {
                 committed = true
@@ -95,5 +134,121 @@ public final class StagedDirectory: @unchecked Sendable {
             }
             committed = true
         }
+    }
+
+    /// A mount point stays where it is: its old entries move into a hidden folder inside it, the
+    /// staged entries move up (renames within one file system), then the old ones are removed.
+    /// If a move fails, what moved is put back.
+    private func commitInPlace() throws {
+        let fm = FileManager.default
+        let stagingName = (staging as NSString).lastPathComponent
+        let old = destination + "/" + stagingName + ".old"
+        try fm.createDirectory(atPath: old, withIntermediateDirectories: false)
+        var movedOut: [String] = [], movedIn: [String] = []
+        func undo() {
+            for name in movedIn { _ = rename(destination + "/" + name, staging + "/" + name) }
+            for name in movedOut { _ = rename(old + "/" + name, destination + "/" + name) }
+            try? fm.removeItem(atPath: old)
+        }
+        let current = (try fm.contentsOfDirectory(atPath: destination)).sorted()
+        for name in current where !name.hasPrefix(".kb-staging-") {
+            guard rename(destination + "/" + name, old + "/" + name) == 0 else {
+                let code = errno
+                undo()
+                throw DiagnosticError(.error("cannot move \(destination)/\(name) aside: \(String(cString: strerror(code)))", rule: "io", at: nil))
+            }
+            movedOut.append(name)
+        }
+        for name in (try fm.contentsOfDirectory(atPath: staging)).sorted() {
+            guard rename(staging + "/" + name, destination + "/" + name) == 0 else {
+                let code = errno
+                undo()
+                throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(code)))", rule: "io", at: nil))
+            }
+            movedIn.append(name)
+        }
+        committed = true
+        try? fm.removeItem(atPath: staging)
+        try? fm.removeItem(atPath: old)
+    }
+}
+
+/// The file inside every folder kb builds: proof that kb may replace that folder.
+public enum SiteMarker {
+    public static let fileName = ".kb-site"
+    public static let contents = "This folder was generated by kb; kb may replace it on the next build.\n"
+
+    public static func isPresent(in folder: String) -> Bool {
+        FileManager.default.fileExists(atPath: folder + "/" + fileName)
+    }
+}
+
+/// Which folders a build may write its site into. Checked before any work starts.
+public enum OutputPolicy {
+    /// Refuses, with a message naming the folder, an output that is the content folder, the KB
+    /// root or a parent of either; a file; a read-only folder; or a non-empty folder that kb did
+    /// not build (unless `force`, the user's explicit `--force-output`). An output inside the
+    /// content folder is fine: the content walk skips folders that carry the site marker.
+    public static func check(output: String, protecting protected: [(what: String, path: String)], force: Bool) throws(DiagnosticError) {
+        let out = realPath(output)
+        func refuse(_ message: String, _ rule: String = "output-unsafe") -> DiagnosticError {
+            DiagnosticError(.error(message, rule: rule, at: nil))
+        }
+        if out == "/" { throw refuse("refusing to write the site to /: choose an empty folder or one kb built") }
+        for (what, path) in protected {
+            let p = realPath(path)
+            if p == out {
+                throw refuse("refusing to write the site to \(output): it is the \(what); kb would replace it. Choose another --output")
+            }
+            if p.hasPrefix(out + "/") {
+                throw refuse("refusing to write the site to \(output): it contains the \(what) (\(path)); kb would replace it. Choose another --output")
+            }
+        }
+        var st = stat()
+        guard lstat(output, &st) == 0 else { return } // does not exist yet: kb creates it
+        if (st.st_mode & S_IFMT) == S_IFLNK, !force {
+            throw refuse("refusing to replace \(output): it is a symbolic link, not a folder kb built; pass --force-output to write through it")
+        }
+        var target = stat()
+        guard stat(output, &target) == 0, (target.st_mode & S_IFMT) == S_IFDIR else {
+            throw refuse("refusing to write the site to \(output): it exists and is not a folder")
+        }
+        if (target.st_mode & 0o200) == 0 || isReadOnlyFileSystem(output) {
+            throw refuse("cannot write the site to \(output): the folder is read-only", "output-read-only")
+        }
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? [])
+            .filter { ![".gitignore", ".gitkeep", ".DS_Store"].contains($0) && !$0.hasPrefix(".kb-staging-") }
+        if !entries.isEmpty, !isKBSite(output), !force {
+            throw refuse("refusing to replace \(output): it is not empty and was not built by kb (no \(SiteMarker.fileName) inside). Choose an empty folder, or pass --force-output to replace it")
+        }
+    }
+
+    /// Built by kb: the marker, or (sites built before the marker existed) kb's sources pack.
+    public static func isKBSite(_ folder: String) -> Bool {
+        SiteMarker.isPresent(in: folder) || FileManager.default.fileExists(atPath: folder + "/_kb/content.json")
+    }
+
+    public static func isMountPoint(_ path: String) -> Bool {
+        var st = stat(), parent = stat()
+        guard stat(path, &st) == 0, stat((path as NSString).appendingPathComponent(".."), &parent) == 0 else { return false }
+        return st.st_dev != parent.st_dev || st.st_ino == parent.st_ino
+    }
+
+    static func isReadOnlyFileSystem(_ path: String) -> Bool {
+        var vfs = statvfs()
+        return statvfs(path, &vfs) == 0 && (vfs.f_flag & UInt(ST_RDONLY)) != 0
+    }
+
+    /// The path with symbolic links resolved, also for a path whose tail does not exist yet.
+    public static func realPath(_ path: String) -> String {
+        var head = URL(fileURLWithPath: path).standardizedFileURL.path
+        var tail: [String] = []
+        while !FileManager.default.fileExists(atPath: head), head != "/" {
+            tail.insert((head as NSString).lastPathComponent, at: 0)
+            head = (head as NSString).deletingLastPathComponent
+        }
+        var resolved = head
+        if let r = realpath(head, nil) { resolved = String(cString: r); free(r) }
+        return tail.reduce(resolved) { $0 == "/" ? "/" + $1 : $0 + "/" + $1 }
     }
 }

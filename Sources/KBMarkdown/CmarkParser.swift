@@ -22,6 +22,8 @@ public enum MarkdownParser {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
         var bytes = Array(text.utf8)
+        let wideTable = neutralizeWideTables(&bytes)
+        let deepLine = neutralizeDeepContainers(&bytes)
         bytes.withUnsafeMutableBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
                 cmark_parser_feed(parser, $0, buf.count)
@@ -29,8 +31,102 @@ public enum MarkdownParser {
         }
         guard let doc = cmark_parser_finish(parser) else { return MarkdownDocument(root: MarkdownNode(kind: .document)) }
         defer { cmark_node_free(doc) }
-        let lines = LineIndex(text)
-        return MarkdownDocument(root: convert(doc, lines: lines, lineOffset: lineOffset))
+        var state = Conversion(lines: LineIndex(text), lineOffset: lineOffset)
+        var document = MarkdownDocument(root: convert(doc, depth: 0, state: &state))
+        document.tooDeep = deepLine.map { MarkdownDocument.Position(line: $0 + lineOffset, column: 1) } ?? state.tooDeep
+        document.tooWide = wideTable.map { MarkdownDocument.Position(line: $0 + lineOffset, column: 1) }
+        return document
+    }
+
+    /// Widest table kb renders. cmark-gfm's table extension grows fast with the column count
+    /// (a 14 KB row of 2,000 columns took gigabytes), so wider delimiter rows are defused before
+    /// parsing (their pipes become colons, so no table forms) and reported.
+    public static let maxTableColumns = 128
+
+    /// cmark appends each child after walking up its ancestors, so one line opening tens of
+    /// thousands of containers (`- - - - …`, `> > > …`) costs minutes in cmark itself. Markers
+    /// past `maxDepth` on a line become spaces before parsing (no container opens), and the line
+    /// is reported. Returns the first such line (1-based).
+    static func neutralizeDeepContainers(_ bytes: inout [UInt8]) -> Int? {
+        var first: Int?
+        var line = 1, i = 0
+        let space = UInt8(ascii: " ")
+        while i < bytes.count {
+            var depth = 0
+            var j = i
+            scan: while j < bytes.count {
+                while j < bytes.count, bytes[j] == space || bytes[j] == 9 { j += 1 }
+                guard j < bytes.count else { break }
+                let c = bytes[j]
+                var markerEnd = j
+                if c == UInt8(ascii: ">") {
+                    markerEnd = j + 1
+                } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: "*") || c == UInt8(ascii: "+")),
+                          j + 1 < bytes.count, bytes[j + 1] == space || bytes[j + 1] == 9 {
+                    markerEnd = j + 1
+                } else if c >= 48, c <= 57 {
+                    var k = j
+                    while k < bytes.count, k - j < 9, bytes[k] >= 48, bytes[k] <= 57 { k += 1 }
+                    guard k < bytes.count, bytes[k] == UInt8(ascii: ".") || bytes[k] == UInt8(ascii: ")"),
+                          k + 1 < bytes.count, bytes[k + 1] == space || bytes[k + 1] == 9 else { break scan }
+                    markerEnd = k + 1
+                } else {
+                    break scan
+                }
+                depth += 1
+                if depth > maxDepth {
+                    if first == nil { first = line }
+                    for k in j..<markerEnd { bytes[k] = space }
+                }
+                j = markerEnd
+            }
+            while j < bytes.count, bytes[j] != 10 { j += 1 }
+            i = j + 1
+            line += 1
+        }
+        return first
+    }
+
+    /// Returns the (1-based) line of the first delimiter row with too many columns, after
+    /// rewriting every such row so that cmark sees no table.
+    static func neutralizeWideTables(_ bytes: inout [UInt8]) -> Int? {
+        var first: Int?
+        var line = 1, start = 0
+        var i = 0
+        while i <= bytes.count {
+            if i == bytes.count || bytes[i] == 10 {
+                var pipes = 0, dashes = 0, other = false
+                for k in start..<i {
+                    switch bytes[k] {
+                    case UInt8(ascii: "|"): pipes += 1
+                    case UInt8(ascii: "-"): dashes += 1
+                    case UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "\t"), 13: break
+                    default: other = true
+                    }
+                    if other { break }
+                }
+                if !other, dashes > 0, pipes > maxTableColumns {
+                    if first == nil { first = line }
+                    for k in start..<i where bytes[k] == UInt8(ascii: "|") { bytes[k] = UInt8(ascii: ":") }
+                }
+                line += 1
+                start = i + 1
+            }
+            i += 1
+        }
+        return first
+    }
+
+    /// Deeper Markdown than this (lists in lists, quotes in quotes, emphasis in links…) is kept
+    /// as plain text, so every recursive walk over the tree — rendering, hashing, encoding,
+    /// even freeing it — stays far from the stack's end. Real documents nest a handful of levels.
+    public static let maxDepth = 64
+
+    private struct Conversion {
+        var lines: LineIndex
+        let lineOffset: Int
+        /// Where the first over-deep node starts (line, column), reported by the article parser.
+        var tooDeep: MarkdownDocument.Position?
     }
 
     private static func string(_ p: UnsafePointer<CChar>?) -> String {
@@ -38,14 +134,22 @@ public enum MarkdownParser {
         return String(cString: p)
     }
 
-    private static func convert(_ node: OpaquePointer, lines: LineIndex, lineOffset: Int) -> MarkdownNode {
+    private static func convert(_ node: OpaquePointer, depth: Int, state: inout Conversion) -> MarkdownNode {
         let typeString = string(cmark_node_get_type_string(node))
         var out = MarkdownNode(kind: kind(of: node, typeString: typeString))
         let line = Int(cmark_node_get_start_line(node))
         let byteColumn = Int(cmark_node_get_start_column(node))
         if line > 0 {
-            out.line = line + lineOffset
-            out.column = lines.characterColumn(line: line, byteColumn: byteColumn)
+            out.line = line + state.lineOffset
+            out.column = state.lines.characterColumn(line: line, byteColumn: byteColumn)
+        }
+        if depth >= maxDepth {
+            if state.tooDeep == nil { state.tooDeep = MarkdownDocument.Position(line: out.line, column: out.column) }
+            var flat = MarkdownNode(kind: .text)
+            flat.literal = flattenedText(node)
+            flat.line = out.line
+            flat.column = out.column
+            return flat
         }
         switch out.kind {
         case .text, .code, .htmlBlock, .htmlInline:
@@ -83,7 +187,7 @@ public enum MarkdownParser {
         }
         var child = cmark_node_first_child(node)
         while let c = child {
-            out.children.append(convert(c, lines: lines, lineOffset: lineOffset))
+            out.children.append(convert(c, depth: depth + 1, state: &state))
             child = cmark_node_next(c)
         }
         // Inline nodes often carry no position: inherit the enclosing block's.
@@ -92,6 +196,24 @@ public enum MarkdownParser {
             out.column = first.column
         }
         return out
+    }
+
+    /// The text under `node`, walked with cmark's own iterator (no recursion).
+    private static func flattenedText(_ node: OpaquePointer) -> String {
+        guard let iter = cmark_iter_new(node) else { return "" }
+        defer { cmark_iter_free(iter) }
+        var parts: [String] = []
+        while true {
+            let event = cmark_iter_next(iter)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) else { continue }
+            switch cmark_node_get_type(n) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK: parts.append(string(cmark_node_get_literal(n)))
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_PARAGRAPH: parts.append(" ")
+            default: break
+            }
+        }
+        return parts.joined()
     }
 
     private static func kind(of node: OpaquePointer, typeString: String) -> MarkdownNode.Kind {
@@ -128,25 +250,45 @@ public enum MarkdownParser {
     }
 }
 
-/// Maps cmark's byte columns to character columns.
+/// Maps cmark's byte columns to character columns in O(1) per lookup: ASCII lines map directly;
+/// other lines get a byte → character table once (a line of 100,000 code spans stays linear).
 struct LineIndex {
     private let starts: [Int]
     private let utf8: [UInt8]
+    private let ascii: [Bool]
+    private var tables: [Int: [Int32]] = [:]
 
     init(_ text: String) {
         utf8 = Array(text.utf8)
         var s = [0]
-        for (i, b) in utf8.enumerated() where b == 10 { s.append(i + 1) }
+        var a: [Bool] = []
+        var lineASCII = true
+        for (i, b) in utf8.enumerated() {
+            if b == 10 { s.append(i + 1); a.append(lineASCII); lineASCII = true } else if b >= 0x80 { lineASCII = false }
+        }
+        a.append(lineASCII)
         starts = s
+        ascii = a
     }
 
-    func characterColumn(line: Int, byteColumn: Int) -> Int {
+    mutating func characterColumn(line: Int, byteColumn: Int) -> Int {
         guard line >= 1, line <= starts.count, byteColumn > 1 else { return max(byteColumn, 1) }
+        if ascii[line - 1] { return byteColumn }
         let start = starts[line - 1]
-        let end = min(start + byteColumn - 1, utf8.count)
-        // Count scalars that start before the byte: every byte that is not a continuation byte.
-        var count = 0
-        for i in start..<end where utf8[i] & 0xC0 != 0x80 { count += 1 }
-        return count + 1
+        if tables[line] == nil {
+            let end = line < starts.count ? starts[line] : utf8.count
+            // table[k] = characters that start before byte k of the line.
+            var table = [Int32](repeating: 0, count: end - start + 1)
+            var count: Int32 = 0
+            for i in start..<end {
+                table[i - start] = count
+                if utf8[i] & 0xC0 != 0x80 { count += 1 }
+            }
+            table[end - start] = count
+            tables[line] = table
+        }
+        let table = tables[line]!
+        let offset = min(byteColumn - 1, table.count - 1)
+        return Int(table[offset]) + 1
     }
 }

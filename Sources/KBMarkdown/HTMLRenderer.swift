@@ -174,11 +174,9 @@ public enum HTML {
         escape(s).replacingOccurrences(of: "'", with: "&#39;")
     }
 
-    /// Refuses script-bearing schemes; everything else (relative, http(s), mailto, kb:) passes.
+    /// Refuses script-bearing and unknown schemes (URLPolicy); relative, http(s), mailto, kb: pass.
     public static func safeURL(_ url: String) -> String? {
-        let lower = url.trimmingCharacters(in: .whitespaces).lowercased()
-        for bad in ["javascript:", "vbscript:", "data:text/html", "file:"] where lower.hasPrefix(bad) { return nil }
-        return url
+        URLPolicy.isSafeLink(url) ? url : nil
     }
 
     public static func codeBlock(language: String, code: String) -> String {

@@ -54,7 +54,16 @@ public struct MarkdownNode: Sendable, Hashable, Codable {
 /// A parsed Markdown body.
 public struct MarkdownDocument: Sendable, Hashable, Codable {
     public var root: MarkdownNode
+    /// Where the Markdown nested deeper than `MarkdownParser.maxDepth` (kept as plain text there).
+    public var tooDeep: Position?
+    /// Where a table wider than `MarkdownParser.maxTableColumns` was refused (kept as text).
+    public var tooWide: Position?
     public init(root: MarkdownNode) { self.root = root }
+
+    public struct Position: Sendable, Hashable, Codable {
+        public var line: Int
+        public var column: Int
+    }
 
     public struct Heading: Sendable, Hashable, Codable {
         public var level: Int

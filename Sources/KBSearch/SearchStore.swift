@@ -11,6 +11,8 @@ public final class SearchStore: @unchecked Sendable {
 
     public init(path: String, readOnly: Bool = false) throws {
         var config = Configuration()
+        // Another kb process (a search beside a build) may hold the write lock for a moment.
+        config.busyMode = .timeout(10)
         config.readonly = readOnly
         if !readOnly {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

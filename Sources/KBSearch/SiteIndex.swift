@@ -66,7 +66,7 @@ public enum SiteIndex {
 
     static func wrap<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = Data("kbSearch.add(".utf8)
         data.append(try encoder.encode(value))
         data.append(Data(");\n".utf8))

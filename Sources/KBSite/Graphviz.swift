@@ -1,4 +1,5 @@
 import Foundation
+import KBCore
 import KBMarkdown
 
 /// Graphviz's `dot`, run as a process: DOT in, SVG out. Diagrams are drawn at build time so the
@@ -27,11 +28,7 @@ public struct Graphviz: Sendable {
         if let explicit = environment["KB_DOT"] {
             return FileManager.default.isExecutableFile(atPath: explicit) ? Graphviz(executable: explicit) : nil
         }
-        let path = (environment["PATH"] ?? "") + ":/usr/bin:/usr/local/bin"
-        for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/dot") {
-            return Graphviz(executable: "\(dir)/dot")
-        }
-        return nil
+        return Executable.find("dot", path: environment["PATH"]).map { Graphviz(executable: $0) }
     }
 
     /// The SVG for `source`, or the first line of dot's complaint.

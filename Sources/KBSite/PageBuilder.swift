@@ -287,10 +287,17 @@ public struct PageBuilder: Sendable {
             for alert in a.alerts where byAlert[alert] == nil { byAlert[alert] = i }
         }
         guard !byAlert.isEmpty else { return [] }
+        // Which languages have a runbook for each alert: one pass, not a scan per page.
+        var languagesOf: [String: Set<String>] = [:]
+        var withAlerts = Set<String>()
+        for a in graph.articles where !a.alerts.isEmpty {
+            withAlerts.insert(a.lang)
+            for alert in a.alerts { languagesOf[alert, default: []].insert(a.lang) }
+        }
         var out: [SitePage] = []
         let indexPath = layout.alertsIndexPath(lang)
         var index = PageModel(template: "alerts", chrome: chromeBase.chrome(for: indexPath, title: t["alertRunbooks"]!, counterpart: { code in
-            graph.articles.contains { $0.lang == code && !$0.alerts.isEmpty } ? layout.alertsIndexPath(code) : nil
+            withAlerts.contains(code) ? layout.alertsIndexPath(code) : nil
         }), title: t["alertRunbooks"]!)
         index.summary = t["alertsIntro"]
         for alert in byAlert.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
@@ -306,7 +313,7 @@ public struct PageBuilder: Sendable {
             if lower != paths[0] { paths.append(lower) }
             for path in paths {
                 var m = PageModel(template: "alert", chrome: chromeBase.chrome(for: path, title: alert, counterpart: { code in
-                    graph.articles.contains { $0.lang == code && $0.alerts.contains(alert) } ? layout.alertPath(alert, lang: code) : nil
+                    languagesOf[alert]?.contains(code) == true ? layout.alertPath(alert, lang: code) : nil
                 }), title: alert)
                 m.kind = "alert"
                 m.kindLabel = t["alert"]
@@ -326,16 +333,16 @@ public struct PageBuilder: Sendable {
     }
 
     func sections(_ lang: String, _ chromeBase: ChromeBuilder) -> [SitePage] {
-        chromeBase.allSections.filter { !$0.isEmpty }.map { section in
+        var membersOf: [String: [Int]] = [:]
+        for (i, a) in graph.articles.enumerated() where a.lang == lang && !a.isSectionIndex { membersOf[a.section, default: []].append(i) }
+        return chromeBase.allSections.filter { !$0.isEmpty }.map { section in
             let path = layout.sectionPath(section, lang: lang)
             let indexArticle = graph.article(canonical: section, lang: lang).flatMap { graph.articles[$0].isSectionIndex ? $0 : nil }
             let title = chromeBase.sectionTitle(section)
             var m = PageModel(template: "section", chrome: chromeBase.chrome(for: path, title: title, article: indexArticle), title: title)
             m.breadcrumbs = chromeBase.breadcrumbs(section: String(section.split(separator: "/").dropLast().joined(separator: "/")), from: path)
             m.subsections = chromeBase.childSections(of: section, from: path)
-            let members = graph.articles.indices.filter {
-                graph.articles[$0].lang == lang && graph.articles[$0].section == section && !graph.articles[$0].isSectionIndex
-            }
+            let members = membersOf[section] ?? []
             var byKind: [ArticleKind: [Int]] = [:]
             for i in members { byKind[graph.articles[i].kind, default: []].append(i) }
             let t = UIStrings.table(lang)
@@ -358,9 +365,17 @@ public struct PageBuilder: Sendable {
                 for v in Self.facetValues(a, facet) { terms[v, default: []].append(i) }
             }
             if terms.isEmpty { continue }
+            // Which languages use the facet and each of its values: one pass, not a scan per page.
+            var languagesOf: [String: Set<String>] = [:]
+            var withFacet = Set<String>()
+            for a in graph.articles {
+                let values = Self.facetValues(a, facet)
+                if !values.isEmpty { withFacet.insert(a.lang) }
+                for v in values { languagesOf[v, default: []].insert(a.lang) }
+            }
             let indexPath = layout.taxonomyPath(facet, lang: lang)
             var index = PageModel(template: "taxonomy", chrome: chromeBase.chrome(for: indexPath, title: t[facet] ?? facet, counterpart: { code in
-                graph.articles.contains { $0.lang == code && !Self.facetValues($0, facet).isEmpty } ? layout.taxonomyPath(facet, lang: code) : nil
+                withFacet.contains(code) ? layout.taxonomyPath(facet, lang: code) : nil
             }), title: t[facet] ?? facet)
             index.items = terms.keys.sorted { $0.lowercased() < $1.lowercased() }.map {
                 .init(title: $0, url: SiteLayout.relativeURL(from: indexPath, to: layout.termPath(facet, $0, lang: lang)), count: terms[$0]!.count)
@@ -370,7 +385,7 @@ public struct PageBuilder: Sendable {
             for (value, members) in terms.sorted(by: { $0.key < $1.key }) {
                 let path = layout.termPath(facet, value, lang: lang)
                 var m = PageModel(template: "term", chrome: chromeBase.chrome(for: path, title: value, counterpart: { code in
-                    graph.articles.contains { $0.lang == code && Self.facetValues($0, facet).contains(value) } ? layout.termPath(facet, value, lang: code) : nil
+                    languagesOf[value]?.contains(code) == true ? layout.termPath(facet, value, lang: code) : nil
                 }), title: value)
                 m.kindLabel = t[facet] ?? facet
                 m.breadcrumbs = [.init(title: t[facet] ?? facet, url: SiteLayout.relativeURL(from: path, to: indexPath))]

@@ -82,7 +82,8 @@ public struct SiteLayout: Sendable {
 
     private static let pathAllowed: CharacterSet = {
         var s = CharacterSet.alphanumerics
-        s.insert(charactersIn: "-._~!$&'()*+,;=:@")
+        // No ':' — a first segment like `javascript:x.html` or `http:x.html` must stay relative.
+        s.insert(charactersIn: "-._~!$&'()*+,;=@")
         return s
     }()
 

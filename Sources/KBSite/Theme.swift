@@ -53,6 +53,7 @@ public struct Theme: Sendable {
                                      at: SourceLocation(path: origins[path]!, line: line, column: column)))
             }
         }
+        errors += Self.partialCycles(files: files, origins: origins)
         if !errors.isEmpty { throw DiagnosticError(errors) }
         var h = StableHash()
         for key in files.keys.sorted() { h.combine(key); h.combine(files[key]!) }
@@ -62,12 +63,54 @@ public struct Theme: Sendable {
         self.fingerprint = h.hex
     }
 
-    /// `{{> name}}` occurrences with their positions.
-    static func partialReferences(_ text: String) -> [(String, Int, Int)] {
+    /// Partials (or parents) that include themselves, directly or through others, would recurse
+    /// until the stack overflows: each cycle is an error at the reference that closes it.
+    static func partialCycles(files: [String: String], origins: [String: String]) -> [Diagnostic] {
+        var edges: [String: [(String, Int, Int)]] = [:]
+        for (path, text) in files where path.hasSuffix(".mustache") {
+            let name = String(path.dropLast(".mustache".count))
+            edges[name] = partialReferences(text, opener: "{{>") + partialReferences(text, opener: "{{<")
+        }
+        var errors: [Diagnostic] = []
+        var state: [String: Int] = [:] // 1 on the current path, 2 done
+        for start in edges.keys.sorted() where state[start] == nil {
+            // Iterative depth-first search: (template, index of its next reference).
+            var stack: [(String, Int)] = [(start, 0)]
+            var path: [String] = [start]
+            state[start] = 1
+            while let (name, i) = stack.last {
+                let refs = edges[name] ?? []
+                guard i < refs.count else {
+                    state[name] = 2
+                    stack.removeLast()
+                    path.removeLast()
+                    continue
+                }
+                stack[stack.count - 1].1 += 1
+                let (next, line, column) = refs[i]
+                guard edges[next] != nil else { continue }
+                switch state[next] {
+                case 1?:
+                    let cycle = path[(path.firstIndex(of: next) ?? 0)...] + [next]
+                    errors.append(.error("recursive partial: \(cycle.joined(separator: " → ")); a template cannot include itself",
+                                         rule: "template", at: SourceLocation(path: origins[name + ".mustache"] ?? name, line: line, column: column)))
+                case nil:
+                    state[next] = 1
+                    stack.append((next, 0))
+                    path.append(next)
+                default: break
+                }
+            }
+        }
+        return errors
+    }
+
+    /// `{{> name}}` occurrences with their positions (or another opener: `{{<` for parents).
+    static func partialReferences(_ text: String, opener: String = "{{>") -> [(String, Int, Int)] {
         var out: [(String, Int, Int)] = []
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var rest = line[...]
-            while let r = rest.range(of: "{{>") {
+            while let r = rest.range(of: opener) {
                 let after = rest[r.upperBound...]
                 guard let end = after.range(of: "}}") else { break }
                 let name = after[..<end.lowerBound].trimmingCharacters(in: .whitespaces)

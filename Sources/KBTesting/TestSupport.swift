@@ -1,4 +1,5 @@
 import Foundation
+import KBCore
 
 /// Helpers shared by the test targets: the package root, fixtures copied to temp folders,
 /// running the built `kb` binary, golden files.
@@ -64,11 +65,13 @@ public enum TestSupport {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        /// Killed because it ran past the `timeout` given to `run`: a hang.
+        public var timedOut = false
     }
 
     /// Runs a program to completion, capturing both streams.
     public static func run(_ executable: String, _ arguments: [String], cwd: String? = nil,
-                           environment: [String: String]? = nil) throws -> Run {
+                           environment: [String: String]? = nil, timeout: Double? = nil) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -82,6 +85,16 @@ public enum TestSupport {
         process.standardError = errPipe
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // A hang is a finding, not a stuck suite: past `timeout` the process is killed.
+        let killed = Locked(false)
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                guard process.isRunning else { return }
+                killed.withLock { $0 = true }
+                kill(pid, SIGKILL)
+            }
+        }
         // Read both pipes concurrently so a full pipe never blocks the child.
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
@@ -94,23 +107,16 @@ public enum TestSupport {
         group.wait()
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+                   stderr: String(decoding: errData, as: UTF8.self), timedOut: killed.withLock { $0 })
     }
 
-    public static func kb(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil) throws -> Run {
-        try run(kbBinary, arguments, cwd: cwd, environment: environment)
+    public static func kb(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil,
+                          timeout: Double? = nil) throws -> Run {
+        try run(kbBinary, arguments, cwd: cwd, environment: environment, timeout: timeout)
     }
 
     /// The first executable named one of `names` on PATH (or in /usr/bin).
-    public static func which(_ names: String...) -> String? {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/local/bin"
-        for name in names {
-            for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
-                return "\(dir)/\(name)"
-            }
-        }
-        return nil
-    }
+    public static func which(_ names: String...) -> String? { Executable.find(names) }
 
     /// The `<main>…</main>` part of a page: what golden files compare.
     public static func mainElement(_ html: String) -> String {

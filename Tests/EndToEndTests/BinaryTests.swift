@@ -119,18 +119,22 @@ import Testing
         let site = try TestSupport.copy(kb + "/Site", into: elsewhere)
         TestSupport.remove(kb + "/Content")
         let before = try FileManager.default.subpathsOfDirectory(atPath: site).sorted()
-        let show = try TestSupport.kb(["show", "--site", site, "dns-fails", "--lang", "zh"], cwd: elsewhere)
+        // A temp folder of this test's own: other tests unpack sites at the same time.
+        let privateTemp = try TestSupport.tempDirectory("kb-siteonly-tmp")
+        defer { TestSupport.remove(privateTemp) }
+        let env = ["TMPDIR": privateTemp]
+        let show = try TestSupport.kb(["show", "--site", site, "dns-fails", "--lang", "zh"], cwd: elsewhere, environment: env)
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("域名解析失败"))
-        let graph = try TestSupport.kb(["graph", "--site", site], cwd: elsewhere)
+        let graph = try TestSupport.kb(["graph", "--site", site], cwd: elsewhere, environment: env)
         #expect(graph.stdout.contains("causedBy"))
-        let doctor = try TestSupport.kb(["doctor", "--site", site, "--format", "json"], cwd: elsewhere)
+        let doctor = try TestSupport.kb(["doctor", "--site", site, "--format", "json"], cwd: elsewhere, environment: env)
         #expect(doctor.stdout.contains("resolver-answers"))
-        let runbook = try TestSupport.kb(["runbook", "--site", site, "NoSuchAlert"], cwd: elsewhere)
+        let runbook = try TestSupport.kb(["runbook", "--site", site, "NoSuchAlert"], cwd: elsewhere, environment: env)
         #expect(runbook.status == 1, "read the site, found no runbook: \(runbook.stderr)")
         // Reading a site writes nothing into it, and leaves no unpacked sources behind.
         #expect(try FileManager.default.subpathsOfDirectory(atPath: site).sorted() == before)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("kb-site-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: privateTemp).filter { $0.hasPrefix("kb-site-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
         let notASite = try TestSupport.kb(["show", "--site", elsewhere, "x"], cwd: elsewhere)
         #expect(notASite.status == 2)

@@ -35,8 +35,84 @@ func processAlive(_ pid: Int32) -> Bool {
         #expect(Date().timeIntervalSince(start) < 5)
         let child = Int32(TestSupport.read(dir + "/child.pid").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         #expect(child > 0)
-        Thread.sleep(forTimeInterval: 0.2)
+        // Spawn returns only once every process of the run is gone: no waiting here.
         #expect(!processAlive(child), "the background child survived the timeout")
+    }
+
+    @Test func childrenThatLeaveTheGroupWithSetsidAreKilledToo() throws {
+        let dir = try TestSupport.tempDirectory()
+        defer { TestSupport.remove(dir) }
+        let script = "setsid sleep 300 & echo $! > \(dir)/escaped.pid; setsid sh -c 'sleep 300 & echo $! > \(dir)/deep.pid; wait' & sleep 0.3; exit 0"
+        let r = try Spawn.run("/bin/sh", ["-c", script], environment: ["PATH": "/usr/bin:/bin"], timeout: 10)
+        #expect(r.status == 0)
+        for name in ["escaped.pid", "deep.pid"] {
+            let pid = Int32(TestSupport.read(dir + "/" + name).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            #expect(pid > 0, "\(name) not written")
+            #expect(!processAlive(pid), "\(name): a process that called setsid outlived its run")
+        }
+    }
+
+    /// A block that stops its parent stops the supervising shell, never kb: the run ends at its timeout.
+    @Test func stoppingTheParentDoesNotHangTheRun() throws {
+        let start = Date()
+        let r = try Spawn.run("/bin/sh", ["-c", "kill -STOP $PPID; sleep 60"], environment: ["PATH": "/usr/bin:/bin"], timeout: 1)
+        #expect(r.timedOut)
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    /// Pipes are close-on-exec: a block running beside a long one gets its end of file at once.
+    @Test func aParallelRunDoesNotInheritAnotherRunsPipes() throws {
+        let slow = Thread { _ = try? Spawn.run("/bin/sh", ["-c", "sleep 4"], environment: ["PATH": "/usr/bin:/bin"], timeout: 10) }
+        slow.start()
+        let started = Date()
+        var worst = 0.0
+        while Date().timeIntervalSince(started) < 1 {
+            let r = try Spawn.run("/bin/sh", ["-c", "echo hi"], environment: ["PATH": "/usr/bin:/bin"], timeout: 10)
+            #expect(r.stdout == "hi\n")
+            worst = max(worst, r.seconds)
+        }
+        #expect(worst < 2, "an echo waited \(worst) s for another run's child to close a pipe")
+    }
+
+    @Test func resourceLimitsApplyToTheBlock() throws {
+        let limits = ResourceLimits(cpuSeconds: 7, addressSpace: 3 << 30, fileSize: 1 << 20, processes: 333)
+        let r = try Spawn.run("/bin/sh", ["-c", "cat /proc/self/limits"], environment: ["PATH": "/usr/bin:/bin"], timeout: 10, limits: limits)
+        let lines = r.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(lines.contains { $0.hasPrefix("Max cpu time 7 7 seconds") }, "\(r.stdout)")
+        #expect(lines.contains { $0.hasPrefix("Max file size 1048576 1048576 bytes") })
+        #expect(lines.contains { $0.hasPrefix("Max address space 3221225472 3221225472 bytes") })
+        #expect(lines.contains { $0.hasPrefix("Max processes 333 333 processes") })
+        // Writing past the file-size limit fails.
+        let big = try Spawn.run("/bin/sh", ["-c", "head -c 3000000 /dev/zero > big; echo status $?"], environment: ["PATH": "/usr/bin:/bin"],
+                                directory: try TestSupport.tempDirectory(), timeout: 10, limits: limits)
+        #expect(!big.stdout.contains("status 0"), "\(big.stdout) \(big.stderr)")
+    }
+
+    @Test func noDescriptorOfKBReachesTheBlock() throws {
+        let fd = open("/etc/hostname", O_RDONLY) // deliberately without O_CLOEXEC
+        defer { close(fd) }
+        let r = try Spawn.run("/bin/sh", ["-c", "ls /proc/self/fd"], environment: ["PATH": "/usr/bin:/bin"], timeout: 10)
+        let fds = r.stdout.split(separator: "\n").compactMap { Int($0) }.sorted()
+        // 0, 1, 2 and the one `ls` opens to list the folder.
+        #expect(!fds.contains(Int(fd)), "kb's descriptor \(fd) leaked into the block: \(fds)")
+        #expect(fds.filter { $0 > 2 }.count <= 1, "\(fds)")
+    }
+
+    @Test func strictSandboxHasNoNetworkAndAReadOnlySystem() throws {
+        let bwrap = try #require(TestSupport.which("bwrap"), "bubblewrap is not installed (scripts/setup.sh test installs it)")
+        _ = bwrap
+        var runner = BlockRunner(mode: .sandboxed)
+        runner.sandbox = .strict
+        var diags: [Diagnostic] = []
+        let block = InfoString.parse("sh example id=probe", code: "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; touch /etc/kb-strict-probe 2>/dev/null && echo wrote-etc; touch here && echo wrote-own\n",
+                                     fenceLine: "```sh example id=probe", location: SourceLocation(path: "t.md", line: 1, column: 1), diagnostics: &diags)
+        guard case .ran(let out) = runner.run(block) else { Issue.record("strict run did not run"); return }
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "lo", "\(out.stdout) \(out.stderr)")
+        #expect(!lines.contains { $0.hasPrefix("eth") || $0.hasPrefix("en") || $0.hasPrefix("veth") })
+        #expect(!lines.contains("wrote-etc"))
+        #expect(lines.contains("wrote-own"))
+        #expect(!FileManager.default.fileExists(atPath: "/etc/kb-strict-probe"))
     }
 
     @Test func capsOutput() throws {

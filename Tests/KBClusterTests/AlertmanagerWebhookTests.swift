@@ -84,3 +84,35 @@ import Testing
         #expect(empty.contains("no delivery from Alertmanager yet"))
     }
 }
+
+@Suite struct FiringStoreBoundsTests {
+    func payload(_ range: Range<Int>) throws -> AlertmanagerPayload {
+        let alerts = range.map { #"{"status":"firing","labels":{"alertname":"A\#($0)"}}"# }.joined(separator: ",")
+        return try AlertmanagerWebhook.decode(Data(#"{"version":"4","status":"firing","alerts":[\#(alerts)]}"#.utf8))
+    }
+
+    @Test func aFloodKeepsTheNewestWithinCapacity() async throws {
+        let store = FiringStore(capacity: 1_000, maxAge: 3600)
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        for batch in 0..<50 {
+            await store.apply(try payload(batch * 100..<(batch + 1) * 100), now: t0.addingTimeInterval(Double(batch)))
+        }
+        let firing = await store.firing(now: t0.addingTimeInterval(60))
+        #expect(firing.count <= 1_000)
+        #expect(firing.count >= 900)
+        // The last delivered are kept, the oldest went first.
+        #expect(firing.contains { $0.name == "A4999" })
+        #expect(!firing.contains { $0.name == "A0" })
+        // Not delivered again within maxAge: gone.
+        #expect(await store.firing(now: t0.addingTimeInterval(2 * 3600)).isEmpty)
+    }
+
+    @Test func theWebhookAdmitsOnlyJSONAndTheToken() {
+        #expect(AlertmanagerWebhook.admit(contentType: "application/json; charset=utf-8", authorization: nil, token: nil) == nil)
+        #expect(AlertmanagerWebhook.admit(contentType: "text/plain", authorization: nil, token: nil)?.status == 415)
+        #expect(AlertmanagerWebhook.admit(contentType: nil, authorization: nil, token: nil)?.status == 415)
+        #expect(AlertmanagerWebhook.admit(contentType: "application/json", authorization: "Bearer t", token: "t") == nil)
+        #expect(AlertmanagerWebhook.admit(contentType: "application/json", authorization: "Bearer tt", token: "t")?.status == 401)
+        #expect(AlertmanagerWebhook.admit(contentType: "application/json", authorization: nil, token: "t")?.status == 401)
+    }
+}

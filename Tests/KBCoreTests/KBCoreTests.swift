@@ -101,7 +101,7 @@ import Testing
         #expect(!staged.reuse("missing.html"))
         try staged.commit()
         let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(names == [".gitignore", "index.html", "page.html"])
+        #expect(names == [".gitignore", ".kb-site", "index.html", "page.html"])
         #expect(try String(contentsOfFile: out + "/page.html", encoding: .utf8) == "keep")
         // No staging folder left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["Site"])
@@ -179,5 +179,101 @@ import Testing
         // A recorded value: the hash must not change across processes, machines or runs, or every
         // build cache key would silently change with it.
         #expect(HashingEncoder.hash(Model(title: "kb", tags: ["go"], t: ["a": "b"], count: 2)) == "ad67348ffbe5e05bc21c12c9da1d91c0")
+    }
+}
+
+@Suite struct OutputSafetyTests {
+    func tree() throws -> (root: String, content: String) {
+        let root = NSTemporaryDirectory() + "kb-out-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root + "/kb/Content", withIntermediateDirectories: true)
+        try "# A\n".write(toFile: root + "/kb/Content/a.md", atomically: true, encoding: .utf8)
+        return (root, root + "/kb/Content")
+    }
+
+    func refusal(_ output: String, _ t: (root: String, content: String), force: Bool = false) -> String? {
+        do {
+            try OutputPolicy.check(output: output, protecting: [("content folder", t.content), ("KB root", t.root + "/kb")], force: force)
+            return nil
+        } catch { return error.diagnostics.first?.message }
+    }
+
+    @Test func refusesTheContentFolderItsParentsAndForeignFolders() throws {
+        let t = try tree()
+        defer { try? FileManager.default.removeItem(atPath: t.root) }
+        #expect(refusal(t.content, t)?.contains("it is the content folder") == true)
+        #expect(refusal(t.root + "/kb", t)?.contains("contains the content folder") == true)
+        #expect(refusal(t.root, t)?.contains("contains the content folder") == true)
+        #expect(refusal("/", t) != nil)
+        // Even --force-output never replaces the sources.
+        #expect(refusal(t.root + "/kb", t, force: true) != nil)
+        // A foreign, non-empty folder: refused unless forced.
+        try FileManager.default.createDirectory(atPath: t.root + "/notes", withIntermediateDirectories: true)
+        try "mine".write(toFile: t.root + "/notes/todo.txt", atomically: true, encoding: .utf8)
+        #expect(refusal(t.root + "/notes", t)?.contains("not built by kb") == true)
+        #expect(refusal(t.root + "/notes", t, force: true) == nil)
+        // Empty, missing, only a .gitignore, or kb's own: fine.
+        #expect(refusal(t.root + "/new/Site", t) == nil)
+        try FileManager.default.createDirectory(atPath: t.root + "/Site", withIntermediateDirectories: true)
+        try "*\n".write(toFile: t.root + "/Site/.gitignore", atomically: true, encoding: .utf8)
+        #expect(refusal(t.root + "/Site", t) == nil)
+        try "x".write(toFile: t.root + "/Site/index.html", atomically: true, encoding: .utf8)
+        #expect(refusal(t.root + "/Site", t)?.contains("not built by kb") == true)
+        try SiteMarker.contents.write(toFile: t.root + "/Site/" + SiteMarker.fileName, atomically: true, encoding: .utf8)
+        #expect(refusal(t.root + "/Site", t) == nil)
+        // Inside the content folder is allowed (the walk skips it).
+        #expect(refusal(t.content + "/site", t) == nil)
+        // A symbolic link that leads to the content folder is the content folder.
+        try FileManager.default.createSymbolicLink(atPath: t.root + "/link", withDestinationPath: t.content)
+        #expect(refusal(t.root + "/link", t)?.contains("content folder") == true)
+    }
+
+    @Test func refusesAReadOnlyFolder() throws {
+        let t = try tree()
+        defer {
+            chmod(t.root + "/ro", 0o755)
+            try? FileManager.default.removeItem(atPath: t.root)
+        }
+        try FileManager.default.createDirectory(atPath: t.root + "/ro", withIntermediateDirectories: true)
+        try SiteMarker.contents.write(toFile: t.root + "/ro/" + SiteMarker.fileName, atomically: true, encoding: .utf8)
+        chmod(t.root + "/ro", 0o555)
+        #expect(refusal(t.root + "/ro", t)?.contains("read-only") == true)
+    }
+
+    @Test func staleStagingOfADeadBuildIsRemovedAndALiveOneKept() throws {
+        let dir = NSTemporaryDirectory() + "kb-stale-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // A pid that cannot be running (above the kernel's pid_max), and this process's own.
+        let dead = dir + "/.Site.kb-staging-99999999-1", live = dir + "/.Site.kb-staging-\(getpid())-2", foreign = dir + "/.Site.kb-staging-99999999-3"
+        for d in [dead, live, foreign] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        for d in [dead, live] { try SiteMarker.contents.write(toFile: d + "/" + SiteMarker.fileName, atomically: true, encoding: .utf8) }
+        let staged = try StagedDirectory(destination: dir + "/Site")
+        try staged.commit()
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+        #expect(!names.contains((dead as NSString).lastPathComponent))
+        #expect(names.contains((live as NSString).lastPathComponent))
+        #expect(names.contains((foreign as NSString).lastPathComponent)) // no marker: not ours to delete
+        #expect(names.contains("Site"))
+    }
+}
+
+@Suite struct ConcurrentMapTests {
+    final class Tracked: Sendable {
+        let counter: Locked<Int>
+        init(_ counter: Locked<Int>) { self.counter = counter; counter.withLock { $0 += 1 } }
+        deinit { counter.withLock { $0 -= 1 } }
+    }
+
+    @Test func mappedResultsAreFreedAndOrderIsKept() {
+        let alive = Locked(0)
+        do {
+            let out = concurrentMap(Array(0..<5_000), jobs: 4) { i in (i, Tracked(alive)) }
+            #expect(out.map(\.0) == Array(0..<5_000))
+            #expect(alive.withLock { $0 } == 5_000)
+        }
+        // Every result was released with the array: nothing kept by the map's own buffer.
+        #expect(alive.withLock { $0 } == 0)
+        let small = Array(0..<200).parallelMap { $0 * 2 }
+        #expect(small == Array(0..<200).map { $0 * 2 })
     }
 }

@@ -1,0 +1,189 @@
+import Foundation
+import KBTesting
+import Testing
+
+/// Hostile and careless input, run through the real binary: every case ends with exit 1 or 2 and a
+/// positioned `path:line:col: error: … [rule]`, never a crash or a hang, and no user file is lost.
+/// Fixtures are generated here: some (a newline in a file name) cannot be committed.
+@Suite struct HostileInputTests {
+    /// A case: the article's text (front matter included), the rule its error must carry.
+    struct Case: CustomStringConvertible, Sendable {
+        var name: String
+        var text: String
+        var rule: String
+        var templates: [String: String] = [:]
+        var description: String { name }
+    }
+
+    static let cases: [Case] = {
+        var alias = "title: bomb\na: &a [x,x,x,x,x,x,x,x,x]\n"
+        var previous = "a"
+        for i in 1...9 {
+            alias += "b\(i): &b\(i) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+            previous = "b\(i)"
+        }
+        alias += "? *\(previous)\n: 1\n"
+        var dot = "digraph g {\n"
+        for i in 0..<3_000 { dot += "n\(i) -> n\(i + 1);\n" }
+        dot += "}\n"
+        return [
+            Case(name: "nested lists", text: "# A\n\n" + String(repeating: "- ", count: 6_000) + "x\n", rule: "nesting-too-deep"),
+            Case(name: "nested quotes", text: "# A\n\n" + String(repeating: "> ", count: 12_000) + "x\n", rule: "nesting-too-deep"),
+            Case(name: "nested emphasis", text: "# A\n\n" + String(repeating: "*a ", count: 5_000) + "x" + String(repeating: " a*", count: 5_000) + "\n", rule: "nesting-too-deep"),
+            Case(name: "nested images", text: "# A\n\n" + String(repeating: "![", count: 5_000) + "x" + String(repeating: "](y)", count: 5_000) + "\n", rule: "nesting-too-deep"),
+            // One line opening 80,000 lists, then a long lazy line: quadratic inside cmark itself.
+            Case(name: "deep list with a long continuation", text: "# A\n\n" + String(repeating: "- ", count: 80_000) + "x\n" + String(repeating: "`a` ", count: 3_000) + "\n", rule: "nesting-too-deep"),
+            Case(name: "deep quotes with a long continuation", text: "# A\n\n" + String(repeating: "> ", count: 80_000) + "x\n" + String(repeating: "*a* ", count: 3_000) + "\n", rule: "nesting-too-deep"),
+            Case(name: "huge timeout", text: "# A\n\n```sh example id=x timeout=1e308s\necho hi\n```\n", rule: "block-attribute"),
+            Case(name: "nan timeout", text: "# A\n\n```sh example id=x timeout=nans\necho hi\n```\n", rule: "block-attribute"),
+            Case(name: "alias bomb as a key", text: "---\n" + alias + "---\nbody\n", rule: "yaml-limit"),
+            Case(name: "deep YAML", text: "---\ntitle: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n---\n", rule: "yaml-limit"),
+            Case(name: "wide table", text: "# A\n\n|" + String(repeating: "a|", count: 2_000) + "\n|" + String(repeating: "-|", count: 2_000) + "\n", rule: "table-too-wide"),
+            Case(name: "huge diagram", text: "# A\n\n```dot\n" + dot + "```\n", rule: "diagram-too-large"),
+            Case(name: "script link in a diagram", text: "# A\n\n```dot\ndigraph { a [URL=\"javascript:alert(1)\"] }\n```\n", rule: "unsafe-url"),
+            Case(name: "script link", text: "# A\n\n[click](javascript:alert(1))\n", rule: "unsafe-url"),
+            Case(name: "partial including itself", text: "# A\n", rule: "template",
+                 templates: ["footer.mustache": "<footer>{{> footer}}</footer>\n"]),
+            Case(name: "partials including each other", text: "# A\n", rule: "template",
+                 templates: ["one.mustache": "{{> two}}\n", "two.mustache": "{{> one}}\n"]),
+        ]
+    }()
+
+    @Test(arguments: cases)
+    func checkAndBuildFailWithAPositionedError(_ c: Case) throws {
+        let dir = try TestSupport.tempDirectory("kb-hostile")
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write(c.text, to: dir + "/Content/a.md")
+        for (name, text) in c.templates { try TestSupport.write(text, to: dir + "/Templates/" + name) }
+        for command in ["check", "build"] {
+            let r = try TestSupport.kb([command], cwd: dir, timeout: 60)
+            #expect(!r.timedOut, "kb \(command) hung on \(c.name)")
+            #expect(r.status == 1 || r.status == 2, "kb \(command) on \(c.name): exit \(r.status)\n\(r.stderr.suffix(500))")
+            let positioned = r.stderr.split(separator: "\n").contains {
+                $0.contains(": error: ") && $0.hasSuffix("[\(c.rule)]") && $0.firstMatch(of: #/^[^:]+:\d+:\d+: error: /#) != nil
+            }
+            #expect(positioned, "kb \(command) on \(c.name): no positioned [\(c.rule)] error in\n\(r.stderr.suffix(800))")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/Site/index.html"))
+    }
+
+    /// 100,000 code spans on one line: columns are computed in linear time (the build finishes).
+    @Test func manyCodeSpansOnOneLineBuild() throws {
+        let dir = try TestSupport.tempDirectory("kb-hostile")
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("# A\n\n" + String(repeating: "`a` ", count: 100_000) + "\n", to: dir + "/Content/a.md")
+        let r = try TestSupport.kb(["build"], cwd: dir, timeout: 120)
+        #expect(!r.timedOut)
+        #expect(r.status == 0, "\(r.stderr.suffix(500))")
+    }
+
+    /// A file name with a newline would inject a command into doctor.sh: refused at its path.
+    @Test func controlCharactersInFileNamesAreRefused() throws {
+        let dir = try TestSupport.tempDirectory("kb-hostile")
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("# X\n\n```sh check id=c\ntrue\n```\n", to: dir + "/Content/x\ntouch INJECTED\n.md")
+        for command in ["check", "build"] {
+            let r = try TestSupport.kb([command], cwd: dir, timeout: 60)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("Content/x\\u{a}touch INJECTED\\u{a}.md:1:1: error: file name has a control"), "\(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/INJECTED"))
+    }
+
+    @Test func overLongNamesAreRefusedAtCheck() throws {
+        let dir = try TestSupport.tempDirectory("kb-hostile")
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("# A\n", to: dir + "/Content/" + String(repeating: "a", count: 240) + ".md")
+        let r = try TestSupport.kb(["check"], cwd: dir, timeout: 60)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains(":1:1: error: name 'aaaa") && r.stderr.contains("[bad-file-name]"), "\(r.stderr)")
+    }
+
+    /// `--output` never destroys sources or a folder kb did not build.
+    @Test func outputThatWouldDestroyFilesIsRefused() throws {
+        let dir = try TestSupport.tempDirectory("kb-output")
+        defer { TestSupport.remove(dir) }
+        let kb = dir + "/kb"
+        try TestSupport.write("# A\n", to: kb + "/Content/a.md")
+        try TestSupport.write("title: t\n", to: kb + "/kb.yml")
+        try TestSupport.write("mine\n", to: dir + "/sibling/notes.txt")
+        for output in ["..", ".", "Content", dir + "/sibling"] {
+            let r = try TestSupport.kb(["build", "--output", output], cwd: kb, timeout: 60)
+            #expect(r.status == 2, "--output \(output): \(r.stderr)")
+            #expect(r.stderr.contains("error: refusing to"), "\(r.stderr)")
+        }
+        #expect(TestSupport.read(kb + "/Content/a.md") == "# A\n")
+        #expect(TestSupport.read(kb + "/kb.yml") == "title: t\n")
+        #expect(TestSupport.read(dir + "/sibling/notes.txt") == "mine\n")
+        // Forced, the foreign folder is replaced: the user asked for it by name.
+        let forced = try TestSupport.kb(["build", "--output", dir + "/sibling", "--force-output"], cwd: kb, timeout: 60)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/sibling/.kb-site"))
+    }
+
+    /// An output folder inside the content folder is output, never input: no nesting, no growth.
+    @Test func outputInsideContentIsNotReadBack() throws {
+        let dir = try TestSupport.tempDirectory("kb-output")
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("# A\n", to: dir + "/Content/a.md")
+        var sizes: [Int] = []
+        for _ in 0..<3 {
+            let r = try TestSupport.kb(["build", "--force", "--output", "Content/site"], cwd: dir, timeout: 60)
+            #expect(r.status == 0, "\(r.stderr)")
+            sizes.append(SiteLinkChecker.pages(in: dir + "/Content/site").count)
+        }
+        #expect(sizes[0] == sizes[1] && sizes[1] == sizes[2], "\(sizes)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/Content/site/site"))
+        let check = try TestSupport.kb(["check"], cwd: dir, timeout: 60)
+        #expect(check.stdout.contains("1 articles checked"), "\(check.stdout)")
+    }
+
+    /// `kb search` refreshes its store; the next build must still write the site's search files anew.
+    @Test func aSearchBetweenBuildsDoesNotLeaveTheSiteIndexStale() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        #expect(try TestSupport.kb(["build"], cwd: kb).status == 0)
+        _ = try TestSupport.kb(["search", "lookup"], cwd: kb)
+        let page = try #require(FileManager.default.enumerator(atPath: kb + "/Content")?.allObjects
+            .compactMap { $0 as? String }.sorted().first { $0.hasSuffix(".md") && !$0.contains("_index") && !$0.contains(".zh.") })
+        let text = TestSupport.read(kb + "/Content/" + page)
+        try TestSupport.write(text + "\nzorblaxian\n", to: kb + "/Content/" + page)
+        let found = try TestSupport.kb(["search", "zorblaxian", "--json"], cwd: kb)
+        let doc = try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [String: Any]
+        #expect((doc?["results"] as? [Any])?.isEmpty == false, "kb search does not find the new word: \(found.stdout)")
+        #expect(try TestSupport.kb(["build"], cwd: kb).status == 0)
+        let shards = (FileManager.default.enumerator(atPath: kb + "/Site/search")?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".js") }
+            .filter { TestSupport.read(kb + "/Site/search/" + $0).contains("zorblaxian") }
+        #expect(!shards.isEmpty, "the new word is in no search file of the site")
+    }
+
+    /// Two builds of one KB at once take turns on the build lock: both succeed, neither dies on a
+    /// locked database.
+    @Test func concurrentBuildsSerialise() async throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        async let a = Task.detached { try TestSupport.kb(["build", "--force", "--output", "one"], cwd: kb, timeout: 120) }.value
+        async let b = Task.detached { try TestSupport.kb(["build", "--force", "--output", "two"], cwd: kb, timeout: 120) }.value
+        let (ra, rb) = try await (a, b)
+        #expect(ra.status == 0, "\(ra.stderr)")
+        #expect(rb.status == 0, "\(rb.stderr)")
+        #expect(!(ra.stderr + rb.stderr).contains("database is locked"))
+        #expect(FileManager.default.fileExists(atPath: kb + "/one/index.html") && FileManager.default.fileExists(atPath: kb + "/two/index.html"))
+    }
+
+    @Test func twoIdenticalBuildsAreByteIdentical() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        #expect(try TestSupport.kb(["build", "--force", "--output", "one"], cwd: kb).status == 0)
+        #expect(try TestSupport.kb(["build", "--force", "--output", "two"], cwd: kb).status == 0)
+        let files = (FileManager.default.enumerator(atPath: kb + "/one")?.allObjects as? [String] ?? []).sorted()
+        #expect(files.count > 10)
+        for f in files {
+            let a = FileManager.default.contents(atPath: kb + "/one/" + f), b = FileManager.default.contents(atPath: kb + "/two/" + f)
+            #expect(a == b, "\(f) differs")
+        }
+        let ps1 = try #require(FileManager.default.contents(atPath: kb + "/one/doctor.ps1"))
+        #expect(Array(ps1.prefix(3)) == [0xEF, 0xBB, 0xBF], "doctor.ps1 starts with a UTF-8 BOM")
+    }
+}

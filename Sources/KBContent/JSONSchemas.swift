@@ -22,7 +22,7 @@ public enum JSONSchemas {
         case references
         /// A list of Prometheus alert names.
         case alertNames
-        /// A list of error texts or `{regex: …}`.
+        /// A list of error texts, `{text: …}` or `{regex: …}` (with `os:`).
         case errors
         /// A map of software to version.
         case versions
@@ -58,7 +58,7 @@ public enum JSONSchemas {
         Field(key: "env", shape: .list, help: "Environment variables the article is about."),
         Field(key: "components", shape: .list, help: "Cluster components the article is about."),
         Field(key: "tags", shape: .list, help: "Free tags."),
-        Field(key: "errors", shape: .errors, help: "Exact error texts that identify this article in a log, or {regex: …}."),
+        Field(key: "errors", shape: .errors, help: "Exact error texts that identify this article in a log; {text: …} or {regex: …} with os: for the platforms that print it."),
         Field(key: "causes", shape: .references, help: "Symptom → the ids of its cause articles."),
         Field(key: "fixes", shape: .references, help: "Cause → the ids of its fix articles."),
         Field(key: "see_also", shape: .references, help: "Related article ids."),
@@ -124,10 +124,16 @@ public enum JSONSchemas {
         case .references: return list(["type": ["string", "number", "boolean"], "pattern": "^[^ ]+$"])
         case .alertNames: return list(["type": ["string", "boolean"], "pattern": alertNamePattern])
         case .errors:
+            let text: [String: Any] = ["type": ["string", "number", "boolean"], "pattern": "\\S"]
+            let platforms = Platform.allCases.map(\.rawValue)
             return list(["anyOf": [
-                ["type": "string", "pattern": "\\S"],
-                ["type": ["number", "boolean"]],
-                ["type": "object", "properties": ["regex": ["type": "string"]], "required": ["regex"], "additionalProperties": false],
+                text,
+                // {text: …} or {regex: …}, optionally with the platforms that print it.
+                ["type": "object",
+                 "properties": ["text": text, "regex": text,
+                                "os": ["anyOf": [["enum": platforms], ["type": "array", "items": ["enum": platforms]]]]],
+                 "oneOf": [["required": ["text"]], ["required": ["regex"]]],
+                 "additionalProperties": false],
             ]])
         case .versions: return ["type": "object", "additionalProperties": ["type": scalarTypes]]
         case .date: return ["type": "string", "pattern": datePattern]

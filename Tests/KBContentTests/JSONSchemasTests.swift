@@ -16,7 +16,7 @@ import KBCore
         case .listOf(let values): return "[\(values[0])]"
         case .references: return "[other, sec/other]"
         case .alertNames: return "[KubeNodeNotReady]"
-        case .errors: return "\n  - \"boom\"\n  - regex: \"go: .* not found\""
+        case .errors: return "\n  - \"boom\"\n  - regex: \"go: .* not found\"\n  - {text: \"not recognized\", os: windows}\n  - {regex: \"x+\", os: [linux, macos]}"
         case .versions: return "{go: \"1.22\"}"
         case .date: return "2026-01-02"
         case .boolean: return "true"

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         // cmark-gfm (GitHub-flavoured CommonMark) from Debian's libcmark-gfm-dev.
@@ -45,6 +46,7 @@ let package = Package(
             "KBCore", "KBContent", "KBSite", "KBBuild", "KBSearch", "KBChecks", "KBCluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "MCP", package: "swift-sdk"),
         ]),
         .executableTarget(name: "kb", dependencies: ["KBCommands"]),
         .target(name: "KBTesting", dependencies: ["KBCore"]),
@@ -58,7 +60,7 @@ let package = Package(
         .testTarget(name: "KBBuildTests", dependencies: ["KBBuild", "KBTesting"]),
         .testTarget(name: "KBClusterTests", dependencies: ["KBCluster", "KBContent", "KBCore", "KBTesting", "Yams"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KBTesting"],
-                    exclude: ["Fixtures", "Golden"]),
+                    exclude: ["Fixtures", "Golden", "Scripts"]),
     ]
 )
 

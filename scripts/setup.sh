@@ -40,3 +40,27 @@ if ! command -v swift >/dev/null 2>&1; then
   done
 fi
 command -v swift >/dev/null 2>&1 || { echo "setup: no Swift toolchain found (Swift 6.0 or later is required)" >&2; exit 2; }
+
+# Issue 13 (kb where its users already work): the Python MCP client, the JSON Schema validator
+# and pre-commit drive kb in the tests; debootstrap, umoci and skopeo build and inspect the packages.
+if [ "${1:-build}" = "test" ]; then
+  eco_pip=()
+  python3 -c 'import mcp.client.stdio' >/dev/null 2>&1 || eco_pip+=("mcp==2.3.0")
+  command -v check-jsonschema >/dev/null 2>&1 || eco_pip+=("check-jsonschema==0.39.0")
+  command -v pre-commit >/dev/null 2>&1 || eco_pip+=("pre-commit==4.7.0")
+  if [ ${#eco_pip[@]} -gt 0 ]; then
+    echo "setup: installing ${eco_pip[*]} (PyPI)" >&2
+    python3 -m pip install --quiet "${eco_pip[@]}"
+  fi
+  eco_apt=()
+  for pkg in debootstrap umoci skopeo dpkg-dev man-db; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || eco_apt+=("$pkg")
+  done
+  if [ ${#eco_apt[@]} -gt 0 ]; then
+    echo "setup: installing ${eco_apt[*]}" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${eco_apt[@]}" >/dev/null
+  fi
+fi

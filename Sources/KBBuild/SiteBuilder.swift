@@ -256,7 +256,13 @@ public enum SiteBuilder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try c.staged!.write(sourcesPack, try encoder.encode(["files": files]))
+        // Editors validate front matter and kb.yml against these (docs/writing.md).
+        try c.staged!.write(schemaFolder + "/front-matter.schema.json", JSONSchemas.frontMatterSchema(languages: c.project.config.languageCodes))
+        try c.staged!.write(schemaFolder + "/config.schema.json", JSONSchemas.configSchema())
     }
+
+    /// Where a built site keeps the JSON Schemas of front matter and kb.yml.
+    public static let schemaFolder = "_kb/schema"
 
     /// Unpacks a built site's sources into a temp folder and returns it (for `--site`).
     public static func unpackSources(site: String) throws -> String {

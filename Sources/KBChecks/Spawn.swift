@@ -193,29 +193,42 @@ extension Spawn {
     /// kill is what there is.
     static func killTokenHolders(_ token: String) {
         let needle = Array("\(tokenVariable)=\(token)\u{0}".utf8)
+        var killed = Set<Int32>()
         for _ in 0..<20 {
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
             var found = false
             for name in entries {
-                guard let pid = Int32(name), pid != getpid(),
+                guard let pid = Int32(name), pid != getpid(), !isGone(pid),
                       let environ = FileManager.default.contents(atPath: "/proc/\(name)/environ"), environ.count >= needle.count
                 else { continue }
                 let bytes = [UInt8](environ)
                 var i = 0
                 var matched = false
                 while i + needle.count <= bytes.count {
-                    if bytes[i] == needle[0], Array(bytes[i..<(i + needle.count)]) == needle, i == 0 || bytes[i - 1] == 0 { matched = true; break }
+                    if bytes[i] == needle[0], Array(bytes[i..<(i + needle.count)]) == needle { matched = true; break }
                     // Jump to the next variable.
                     while i < bytes.count, bytes[i] != 0 { i += 1 }
                     i += 1
                 }
                 if matched {
                     kill(pid, SIGKILL)
+                    killed.insert(pid)
                     found = true
                 }
             }
-            if !found { return }
+            if !found { break }
             usleep(20_000)
         }
+        // SIGKILL is asynchronous: wait (bounded) until every killed process has really exited, so
+        // that when the run returns, nothing of it is still running.
+        let deadline = Date().addingTimeInterval(5)
+        while killed.contains(where: { !isGone($0) }), Date() < deadline { usleep(5_000) }
+    }
+
+    /// Exited (a zombie waiting for its parent) or no longer there.
+    static func isGone(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        let state = stat.split(separator: ")").last?.split(separator: " ").first
+        return state == "Z" || state == "X"
     }
 }

@@ -45,6 +45,12 @@ extension KB {
             var unknown: Int
             /// Checks that need a component this machine does not have (`needs=`).
             var notApplicable: Int
+
+            init(_ r: [CheckResult]) {
+                (checks, ok) = (r.count, r.filter { $0.status == .ok }.count)
+                (problems, unknown) = (r.filter { $0.status == .problem }.count, r.filter { $0.status == .unknown }.count)
+                notApplicable = r.filter { $0.status == .notApplicable }.count
+            }
         }
 
         struct Report: Encodable {
@@ -52,6 +58,12 @@ extension KB {
             var results: [CheckResult]
             var findings: [KBChecks.Doctor.Finding]
             var causes: [[String: String]]?
+
+            /// `kb doctor --json`, and what `kb mcp`'s doctor returns.
+            init(_ report: KBChecks.Doctor.Report, symptom: String?) {
+                (summary, results, findings) = (Summary(report.results), report.results, report.findings)
+                causes = symptom == nil ? nil : report.rankedCauses.map { ["id": $0.cause, "title": $0.title, "status": $0.status.rawValue] }
+            }
         }
 
         func run() async throws {
@@ -78,14 +90,11 @@ extension KB {
             let report: KBChecks.Doctor.Report = doctor.run(checks, symptom: symptom, progress: progress)
             if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
             let r: [CheckResult] = report.results
-            let summary = Summary(checks: r.count, ok: r.filter { $0.status == .ok }.count,
-                                  problems: r.filter { $0.status == .problem }.count, unknown: r.filter { $0.status == .unknown }.count,
-                                  notApplicable: r.filter { $0.status == .notApplicable }.count)
+            let summary = Summary(r)
             let text: String
             switch global.json ? .json : format {
             case .json:
-                text = jsonString(Report(summary: summary, results: r, findings: report.findings,
-                                         causes: symptom == nil ? nil : report.rankedCauses.map { ["id": $0.cause, "title": $0.title, "status": $0.status.rawValue] })) + "\n"
+                text = jsonString(Report(report, symptom: symptom)) + "\n"
             case .junit:
                 text = Reports.junit(suite: "kb doctor", results: r)
             case .prometheus:

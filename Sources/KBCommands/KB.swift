@@ -8,7 +8,7 @@ public struct KB: AsyncParsableCommand {
         commandName: "kb",
         abstract: "An offline troubleshooting knowledge base: Markdown with executable checks → typed graph → static site.",
         version: SiteBuilder.version,
-        subcommands: [Build.self, Serve.self, Check.self, Show.self, Graph.self, Search.self, Match.self, Doctor.self, Runbook.self, Alerts.self, Status.self]
+        subcommands: [Build.self, Serve.self, Check.self, Show.self, Graph.self, Search.self, Match.self, Doctor.self, Runbook.self, Alerts.self, Status.self, Mcp.self, Schema.self, New.self]
     )
 
     public init() {}

@@ -33,25 +33,9 @@ extension KB {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
         }
 
-        struct Line: Encodable {
-            var line: Int
-            var text: String
-            var signature: String
-        }
-
-        struct Result: Encodable {
-            var id: String
-            var lang: String
-            var title: String
-            var kind: String
-            var score: Double
-            var url: String
-            var matched: [Line]?
-        }
-
         struct Report: Encodable {
             var query: String
-            var results: [Result]
+            var results: [LogMatcher.ArticleMatch]
         }
 
         func run() async throws {
@@ -78,40 +62,15 @@ extension KB {
                 term.err("error: no '\(lang)' index; languages: \(source.languages.joined(separator: ", ")) [usage]")
                 throw ExitCode(ExitStatus.usage)
             }
-            var signatures: [Signature] = []
-            for r in source.readers { signatures += try r.signatures() }
-            var matcher = LogMatcher(signatures: signatures)
-            for (s, reason) in matcher.invalid {
+            let outcome = try LogMatcher.articles(readers: source.readers, lang: lang, limit: limit) { $0.scan(input) }
+            for (s, reason) in outcome.invalid {
                 term.err("warning: error regex does not compile, skipped: \(s.text): \(reason) [signature]")
             }
-            let report = matcher.scan(input)
+            let report = outcome.report
             for text in Set(report.timedOut).sorted() {
                 term.err("warning: error regex took longer than \(Int(LogMatcher.regexBudget * 1000)) ms on this log, skipped: \(text) [regex-timeout]")
             }
-            let probe = report.containsCJK ? "中" : ""
-            let order = lang.map { [$0] } ?? Searcher.languageOrder(query: probe, available: source.languages)
-            var results: [Result] = []
-            var bySignature = false
-            for l in order {
-                guard let reader = source.readers.first(where: { $0.lang == l }) else { continue }
-                let matches = report.matches.filter { $0.lang == l }
-                if !matches.isEmpty {
-                    bySignature = true
-                    for m in matches.prefix(limit) {
-                        let d = try reader.document(m.doc)
-                        results.append(Result(id: d.id, lang: d.lang, title: d.title, kind: d.kind, score: Double(m.specificity), url: d.url,
-                                              matched: m.lines.map { Line(line: $0.line, text: $0.text, signature: $0.signature) }))
-                    }
-                    break
-                }
-            }
-            if results.isEmpty, let l = order.first, let reader = source.readers.first(where: { $0.lang == l }) {
-                for hit in try LogMatcher.fallback(report.informative, reader: reader, filters: [:], limit: limit) {
-                    let d = try reader.document(hit.doc)
-                    results.append(Result(id: d.id, lang: d.lang, title: d.title, kind: d.kind,
-                                          score: (hit.score * 1000).rounded() / 1000, url: d.url, matched: nil))
-                }
-            }
+            let results = outcome.articles, bySignature = outcome.bySignature
             if global.json {
                 term.out(jsonString(Report(query: name, results: results)))
             } else if results.isEmpty {

@@ -44,14 +44,20 @@ extension KB {
         func validate() throws {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
             if query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("give something to search for") }
+            if let problem = Self.facetProblem(kind: kind, platform: platform) { throw ValidationError(problem) }
+        }
+
+        /// An unknown kind or platform, with the closest known one (`kb search` and `kb mcp`).
+        static func facetProblem(kind: [String], platform: [String]) -> String? {
             for k in kind where ArticleKind(rawValue: k) == nil {
                 let hint = Slug.closest(to: k, in: ArticleKind.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
-                throw ValidationError("unknown kind '\(k)'\(hint)")
+                return "unknown kind '\(k)'\(hint)"
             }
             for p in platform where Platform(rawValue: p) == nil {
                 let hint = Slug.closest(to: p, in: Platform.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
-                throw ValidationError("unknown platform '\(p)'\(hint)")
+                return "unknown platform '\(p)'\(hint)"
             }
+            return nil
         }
 
         struct Result: Encodable {
@@ -61,6 +67,11 @@ extension KB {
             var kind: String
             var score: Double
             var url: String
+
+            init(_ r: SearchResult) {
+                (id, lang, title, kind, url) = (r.document.id, r.document.lang, r.document.title, r.document.kind, r.document.url)
+                score = Double(r.hit.score) / LanguageIndex.scale
+            }
         }
 
         struct Report: Encodable {
@@ -87,10 +98,7 @@ extension KB {
                 results = try Searcher.search(searchQuery, readers: source.ordered(for: text))
             }
             if global.json {
-                term.out(jsonString(Report(query: text, results: results.map {
-                    Result(id: $0.document.id, lang: $0.document.lang, title: $0.document.title, kind: $0.document.kind,
-                           score: Double($0.hit.score) / LanguageIndex.scale, url: $0.document.url)
-                })))
+                term.out(jsonString(Report(query: text, results: results.map(Result.init))))
             } else if results.isEmpty {
                 term.err("no results for '\(text)'")
             } else {

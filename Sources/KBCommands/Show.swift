@@ -35,25 +35,32 @@ extension KB {
             var body: String
         }
 
+        /// The typed facts of article `i` (`kb show --json`, and `kb mcp`'s show with the Markdown as body).
+        static func report(_ graph: KnowledgeGraph, _ i: Int, body: String) -> Report {
+            let a = graph.articles[i]
+            let ids = { (list: [Int]) in list.map { graph.articles[$0].shortID } }
+            return Report(id: a.shortID, canonicalID: a.canonicalID, lang: a.lang, title: a.title, kind: a.kind.rawValue,
+                          summary: a.summary, file: a.displayPath, errors: a.errors.map(\.text),
+                          causes: ids(graph.causes[i]), fixes: ids(graph.fixes[i]),
+                          checks: a.checks.compactMap(\.id), body: body)
+        }
+
         func run() async throws {
             let term = global.terminal
             let content: LoadedContent, graph: KnowledgeGraph
             (content, graph) = try global.loadKB(site: siteOption.site, terminal: term)
             let wanted = lang ?? graph.config.defaultLanguage
-            var found = graph.lookup(id, lang: wanted)
-            if found.isEmpty { found = graph.lookup(id) }
-            guard !found.isEmpty else {
-                let names = graph.articles.map(\.shortID)
-                let hint = Slug.closest(to: id, in: names).map { "; did you mean '\($0)'?" } ?? ""
+            let i: Int
+            switch graph.resolve(id, lang: wanted) {
+            case .found(let n): i = n
+            case .missing(let suggestion):
+                let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
                 term.err("error: no article '\(id)'\(hint)")
                 throw ExitCode(ExitStatus.findings)
-            }
-            let candidates = Set(found.map { graph.articles[$0].canonicalID })
-            if candidates.count > 1 {
-                term.err("error: '\(id)' is ambiguous; use one of: \(candidates.sorted().joined(separator: ", "))")
+            case .ambiguous(let candidates):
+                term.err("error: '\(id)' is ambiguous; use one of: \(candidates.joined(separator: ", "))")
                 throw ExitCode(ExitStatus.usage)
             }
-            let i = found[0]
             let a = graph.articles[i]
             let full = content.project.contentDirectory + "/" + a.path
             let parsed = ArticleParser(config: graph.config).parse(bytes: (try? LocalFileSystem().read(full)) ?? [],
@@ -67,13 +74,9 @@ extension KB {
             let firstHeading = parsed.document.root.children.first.flatMap { $0.kind == .heading && $0.level == 1 ? $0.plainText : nil }
             renderer.skipFirstHeading = a.titleFromHeading || firstHeading?.trimmingCharacters(in: .whitespaces) == a.title
             let body = renderer.render(parsed.document)
-            let titles = { (list: [Int]) in list.map { graph.articles[$0].shortID } }
 
             if global.json {
-                term.out(jsonString(Report(id: a.shortID, canonicalID: a.canonicalID, lang: a.lang, title: a.title, kind: a.kind.rawValue,
-                                           summary: a.summary, file: a.displayPath, errors: a.errors.map(\.text),
-                                           causes: titles(graph.causes[i]), fixes: titles(graph.fixes[i]),
-                                           checks: a.checks.compactMap(\.id), body: body)))
+                term.out(jsonString(Self.report(graph, i, body: body)))
                 return
             }
             var lines: [String] = []

@@ -6,9 +6,7 @@ import Yams
 /// Turns one Markdown file into an `Article` (and its body tree). Pure: bytes in, values out.
 public struct ArticleParser: Sendable {
     public static let maxFileSize = 4 * 1024 * 1024
-    static let frontMatterKeys = ["id", "title", "kind", "summary", "lang", "platforms", "tools", "env",
-                                  "components", "tags", "errors", "causes", "fixes", "see_also", "requires",
-                                  "alerts", "severity", "sources", "verified", "updated"]
+    static let frontMatterKeys = JSONSchemas.frontMatter.map(\.key)
 
     public var config: KBConfig
     public init(config: KBConfig) { self.config = config }
@@ -68,6 +66,7 @@ public struct ArticleParser: Sendable {
             return Parsed(article: article, document: empty)
         }
 
+        article.diagnostics += Placeholder.diagnostics(in: text, path: displayPath)
         let (yaml, rawBody, bodyOffset) = Self.splitFrontMatter(config.compat == .hugo ? TOMLFrontMatter.yamlFrontMatter(text) : text)
         var explicitTitle: String?
         if let yaml {
@@ -211,7 +210,7 @@ public struct ArticleParser: Sendable {
             case "sources": article.sources = y.strings(value, key, &diags).map(\.0)
             case "alerts":
                 for (s, loc) in y.strings(value, key, &diags) {
-                    if s.range(of: "^[A-Za-z_:][A-Za-z0-9_:]*$", options: .regularExpression) != nil { article.alerts.append(s) } else {
+                    if s.range(of: JSONSchemas.alertNamePattern, options: .regularExpression) != nil { article.alerts.append(s) } else {
                         diags.append(.error("'\(s)' is not a Prometheus alert name", rule: "front-matter-value", at: loc))
                     }
                 }
@@ -228,7 +227,7 @@ public struct ArticleParser: Sendable {
                 article.verified = m.map { [$0.key.string ?? "", $0.value.string ?? ""] }
             case "updated":
                 guard let s = y.string(value, key, &diags) else { continue }
-                if s.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil { article.updated = s } else {
+                if s.range(of: JSONSchemas.datePattern, options: .regularExpression) != nil { article.updated = s } else {
                     diags.append(.error("'updated' must be a date YYYY-MM-DD", rule: "front-matter-value", at: y.location(value)))
                 }
             default:

@@ -51,7 +51,7 @@ public struct KBConfig: Sendable, Hashable, Codable {
         languages.first { $0[0] == code }?[1] ?? code
     }
 
-    static let keys = ["title", "base_url", "default_lang", "languages", "lang_dirs", "raw_html", "content", "strict", "platform_commands", "compat"]
+    static let keys = JSONSchemas.config.map(\.key)
 
     /// Parses kb.yml; problems are positioned diagnostics.
     public static func parse(_ text: String, path: String) throws(DiagnosticError) -> KBConfig {

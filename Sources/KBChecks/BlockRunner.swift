@@ -53,7 +53,7 @@ public struct BlockRunner: Sendable {
         guard !missing.isEmpty else { return nil }
         let names = missing.joined(separator: ", ")
         return mode == .live
-            ? "needs \(names), which is not on this machine"
+            ? "needs \(names), which is not on this machine (" + missing.map(Components.hint).joined(separator: "; ") + ")"
             : "needs \(names): not provided here (kb check --run --provide \(missing.joined(separator: ",")), with its variables set)"
     }
 

@@ -5,8 +5,9 @@ import Foundation
 public enum Executable {
     public static let fallbackFolders = ["/usr/local/bin", "/usr/bin", "/bin"]
 
-    public static func find(_ names: [String], path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
-        let dirs = (path ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty } + fallbackFolders
+    /// `fallback: false` looks in `path` alone (what a shell with that PATH would find).
+    public static func find(_ names: [String], path: String? = ProcessInfo.processInfo.environment["PATH"], fallback: Bool = true) -> String? {
+        let dirs = (path ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty } + (fallback ? fallbackFolders : [])
         for name in names {
             if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
             for dir in dirs where FileManager.default.isExecutableFile(atPath: dir + "/" + name) { return dir + "/" + name }

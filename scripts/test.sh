@@ -7,5 +7,5 @@ source scripts/setup.sh test
 python3 scripts/embed-theme.py --check || { echo "Templates/ changed: run python3 scripts/embed-theme.py" >&2; exit 1; }
 swift build --build-tests
 swift test --skip-build
-# Every runnable block of Content/, the etcd runbooks' checks against a real etcd.
-scripts/with-etcd.sh .build/debug/kb check --run --provide etcd
+# Every runnable block of Content/; the etcd runbooks' checks against a real etcd and Prometheus.
+scripts/with-etcd.sh .build/debug/kb check --run --provide etcd --provide prometheus

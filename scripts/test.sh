@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: unit, end-to-end (the real binary on fixtures and the tldr corpus),
 # and the browser tests in headless Chromium from file://.
+#   scripts/test.sh          everything (what .ci/run calls)
+#   scripts/test.sh --fast   the unit layer only: every test target but EndToEndTests (seconds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--fast" ]; then
+  source scripts/setup.sh build
+  swift build --build-tests
+  exec swift test --skip-build --skip EndToEndTests
+fi
 source scripts/setup.sh test
 python3 scripts/embed-theme.py --check || { echo "Templates/ changed: run python3 scripts/embed-theme.py" >&2; exit 1; }
 swift build --build-tests

@@ -33,25 +33,9 @@ extension KB {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
         }
 
-        struct Line: Encodable {
-            var line: Int
-            var text: String
-            var signature: String
-        }
-
-        struct Result: Encodable {
-            var id: String
-            var lang: String
-            var title: String
-            var kind: String
-            var score: Double
-            var url: String
-            var matched: [Line]?
-        }
-
         struct Report: Encodable {
             var query: String
-            var results: [Result]
+            var results: [RankedResult]
         }
 
         func run() async throws {
@@ -90,7 +74,7 @@ extension KB {
             }
             let probe = report.containsCJK ? "中" : ""
             let order = lang.map { [$0] } ?? Searcher.languageOrder(query: probe, available: source.languages)
-            var results: [Result] = []
+            var results: [RankedResult] = []
             var bySignature = false
             for l in order {
                 guard let reader = source.readers.first(where: { $0.lang == l }) else { continue }
@@ -99,8 +83,8 @@ extension KB {
                     bySignature = true
                     for m in matches.prefix(limit) {
                         let d = try reader.document(m.doc)
-                        results.append(Result(id: d.id, lang: d.lang, title: d.title, kind: d.kind, score: Double(m.specificity), url: d.url,
-                                              matched: m.lines.map { Line(line: $0.line, text: $0.text, signature: $0.signature) }))
+                        results.append(RankedResult(document: d, level: "signature", score: Double(m.specificity),
+                                                    matched: m.lines.map { .init(line: $0.line, text: $0.text, signature: $0.signature) }))
                     }
                     break
                 }
@@ -108,8 +92,7 @@ extension KB {
             if results.isEmpty, let l = order.first, let reader = source.readers.first(where: { $0.lang == l }) {
                 for hit in try LogMatcher.fallback(report.informative, reader: reader, filters: [:], limit: limit) {
                     let d = try reader.document(hit.doc)
-                    results.append(Result(id: d.id, lang: d.lang, title: d.title, kind: d.kind,
-                                          score: (hit.score * 1000).rounded() / 1000, url: d.url, matched: nil))
+                    results.append(RankedResult(document: d, level: "search", score: (hit.score * 1000).rounded() / 1000, matched: nil))
                 }
             }
             if global.json {

@@ -41,6 +41,9 @@ extension KB {
         @Option(name: .long, help: "At most this many results.")
         var limit = 10
 
+        @Flag(name: .long, help: "Say why each result ranks where it does (match level, coverage, score, terms).")
+        var explain = false
+
         func validate() throws {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
             if query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("give something to search for") }
@@ -54,18 +57,11 @@ extension KB {
             }
         }
 
-        struct Result: Encodable {
-            var id: String
-            var lang: String
-            var title: String
-            var kind: String
-            var score: Double
-            var url: String
-        }
-
         struct Report: Encodable {
             var query: String
-            var results: [Result]
+            /// The ranking key, best first (docs/search.md §Ranking).
+            var order = "level, band, score"
+            var results: [RankedResult]
         }
 
         func run() async throws {
@@ -87,10 +83,7 @@ extension KB {
                 results = try Searcher.search(searchQuery, readers: source.ordered(for: text))
             }
             if global.json {
-                term.out(jsonString(Report(query: text, results: results.map {
-                    Result(id: $0.document.id, lang: $0.document.lang, title: $0.document.title, kind: $0.document.kind,
-                           score: Double($0.hit.score) / LanguageIndex.scale, url: $0.document.url)
-                })))
+                term.out(jsonString(Report(query: text, results: results.map(RankedResult.init))))
             } else if results.isEmpty {
                 term.err("no results for '\(text)'")
             } else {
@@ -100,12 +93,73 @@ extension KB {
                     lines.append(term.bold(d.id) + "  " + d.title + "  " + term.dim("[\(d.kind)]" + (source.languages.count > 1 ? " (\(d.lang))" : "")))
                     let snippet = r.snippet.rendered { term.paint($0, "1;33") }
                     if !snippet.isEmpty { lines.append("    " + snippet) }
+                    if explain { lines.append("    " + term.dim(RankedResult(r).explanation)) }
                     lines.append("    " + term.dim(source.location(of: d)))
                 }
                 term.out(lines.joined(separator: "\n"))
             }
             if results.isEmpty { throw ExitCode(ExitStatus.findings) }
         }
+    }
+}
+
+/// One result of `kb search` or `kb match`, as `--json` prints it (DESIGN §6): the article, the
+/// level it matched at, the query terms it holds, the share of the query's information they carry,
+/// and the score; `matched` holds the log lines of a `kb match` signature.
+struct RankedResult: Encodable {
+    struct Line: Encodable {
+        var line: Int
+        var text: String
+        var signature: String
+    }
+
+    var id: String
+    var lang: String
+    var title: String
+    var kind: String
+    var score: Double
+    var url: String
+    /// `error` (the query is an error text of the article), `contains-error` (it contains a decisive
+    /// one), `terms`, `other-name` (an error text with another name in it); `kb match`: `signature`
+    /// or `search`.
+    var level: String
+    /// Coverage: the informativeness of the query terms found over that of all the query's terms.
+    var coverage: Double?
+    /// The article's terms that matched, one per query term found.
+    var terms: [String]?
+    var matched: [Line]?
+
+    init(_ r: SearchResult) {
+        let d = r.document
+        id = d.id
+        lang = d.lang
+        title = d.title
+        kind = d.kind
+        score = Double(r.hit.score) / LanguageIndex.scale
+        url = d.url
+        level = r.hit.level
+        coverage = r.hit.total > 0 ? (Double(r.hit.coverage) / Double(r.hit.total) * 1000).rounded() / 1000 : 0
+        terms = r.hit.terms
+    }
+
+    init(document d: SearchDocument, level: String, score: Double, matched: [Line]?) {
+        id = d.id
+        lang = d.lang
+        title = d.title
+        kind = d.kind
+        self.score = score
+        url = d.url
+        self.level = level
+        self.matched = matched
+    }
+
+    /// One line for `--explain`.
+    var explanation: String {
+        var parts = ["level \(level)"]
+        if let coverage { parts.append("coverage \(String(format: "%.2f", coverage)) (band \(Int(coverage * Double(Hit.bands) + 1e-9)))") }
+        parts.append("score \(String(format: "%.1f", score))")
+        if let terms, !terms.isEmpty { parts.append("terms: " + terms.joined(separator: ", ")) }
+        return parts.joined(separator: " · ")
     }
 }
 

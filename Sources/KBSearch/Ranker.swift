@@ -79,7 +79,11 @@ public struct Slot: Sendable, Equatable {
 
 public enum Ranker {
     /// Weights, in quarters of an exact match.
-    public static let exactWeight = 4, prefixWeight = 2, oneEditWeight = 2, twoEditWeight = 1, synonymWeight = 4
+    public static let exactWeight = 4, prefixWeight = 2, oneEditWeight = 2, twoEditWeight = 1, synonymWeight = 3
+
+    /// A page holds a term fully from this field-weighted, saturated frequency on (what a title match
+    /// gives); below it the term counts in proportion, so a passing mention deep in a body counts little.
+    public static let fullStrength = 4
 
     /// How informative a term is: 100 · ln(1 + N / df), rounded (search.js computes the same).
     public static func informativeness(documents n: Int, df: Int) -> Int {
@@ -124,17 +128,17 @@ public enum Ranker {
                         break
                     }
                     guard found else { continue }
-                    // The phrase's last term holds the synonyms; a stop word gets a slot of its own here.
-                    let i: Int
-                    if let k = slots.firstIndex(where: { $0.term == from.last! }) {
-                        i = k
-                    } else {
+                    // Every term of the phrase may be stood for by the other phrases (a document with
+                    // one covers the whole phrase); a phrase of stop words only gets a slot of its own.
+                    var held = slots.indices.filter { from.contains(slots[$0].term) }
+                    if held.isEmpty {
                         slots.append(Slot(term: from.last!, alternatives: [(from.last!, exactWeight)]))
-                        i = slots.count - 1
+                        held = [slots.count - 1]
                     }
                     for target in targets {
                         let phrase = target.filter { !QueryParser.isStopTerm($0) }.joined(separator: " ")
-                        if !phrase.isEmpty, !slots[i].alternatives.contains(where: { $0.0 == phrase }) {
+                        guard !phrase.isEmpty else { continue }
+                        for i in held where !slots[i].alternatives.contains(where: { $0.0 == phrase }) {
                             slots[i].alternatives.append((phrase, synonymWeight))
                         }
                     }
@@ -166,10 +170,13 @@ public enum Ranker {
             for (term, weight) in slot.alternatives {
                 let postings = try phrasePostings(term, in: reader)
                 guard !postings.isEmpty else { continue }
-                let cover = informativeness(documents: n, df: postings.count) * weight / 4
-                slotTotal = max(slotTotal, cover)
+                let info = informativeness(documents: n, df: postings.count)
+                slotTotal = max(slotTotal, info * weight / 4)
                 for p in postings where p.doc < n {
                     let impact = p.impact * weight / 4
+                    // How strongly the page holds the term: full from `fullStrength` (impact / (8 · idf)).
+                    let full = 8 * fullStrength * info
+                    let cover = min(100 * p.impact, full) * info / max(full, 1) * weight / 4
                     if var old = best[p.doc] {
                         if impact > old.impact { old.impact = impact; old.term = term }
                         if cover > old.cover { old.cover = cover }

@@ -1031,6 +1031,7 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
   }
   api.distance = function (a, b, limit) { return distance(a, b, limit); };
 
+
   // ---- Index files ----
 
   var ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", VAL = {};
@@ -1129,7 +1130,7 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
 
   // ---- Ranking (docs/search.md §Ranking; Swift: Sources/KBSearch/Ranker.swift) ----
 
-  var EXACT = 4, PREFIX = 2, ONE_EDIT = 2, TWO_EDITS = 1, SYNONYM = 4, BANDS = 10;
+  var EXACT = 4, PREFIX = 2, ONE_EDIT = 2, TWO_EDITS = 1, SYNONYM = 3, BANDS = 10, FULL_STRENGTH = 4;
   function informativeness(n, df) { return df > 0 ? Math.round(100 * Math.log(1 + n / df)) : 0; }
   function utf16Less(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
 
@@ -1189,12 +1190,14 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
           found = same;
         }
         if (!found) { return; }
-        var slot = null, lastTerm = from[from.length - 1];
-        for (var i = 0; i < out.length; i++) { if (out[i].term === lastTerm) { slot = out[i]; break; } }
-        if (!slot) { slot = { term: lastTerm, alternatives: [[lastTerm, EXACT]] }; out.push(slot); }
+        var held = out.filter(function (slot) { return from.indexOf(slot.term) >= 0; }), lastTerm = from[from.length - 1];
+        if (!held.length) { held = [{ term: lastTerm, alternatives: [[lastTerm, EXACT]] }]; out.push(held[0]); }
         pair[1].forEach(function (target) {
           var phrase = target.filter(function (t) { return !isStopTerm(t); }).join(" ");
-          if (phrase && !slot.alternatives.some(function (a) { return a[0] === phrase; })) { slot.alternatives.push([phrase, SYNONYM]); }
+          if (!phrase) { return; }
+          held.forEach(function (slot) {
+            if (!slot.alternatives.some(function (a) { return a[0] === phrase; })) { slot.alternatives.push([phrase, SYNONYM]); }
+          });
         });
       });
     });
@@ -1258,11 +1261,12 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
       slot.alternatives.forEach(function (alt) {
         var p = phrasePostings(lang, m, alt[0]);
         if (!p.length) { return; }
-        var cover = Math.floor(informativeness(m.count, p.length / 2) * alt[1] / 4);
-        if (cover > slotTotal) { slotTotal = cover; }
+        var info = informativeness(m.count, p.length / 2), full = 8 * FULL_STRENGTH * info;
+        if (Math.floor(info * alt[1] / 4) > slotTotal) { slotTotal = Math.floor(info * alt[1] / 4); }
         for (var i = 0; i < p.length; i += 2) {
           if (p[i] >= m.count) { continue; }
           var impact = Math.floor(p[i + 1] * alt[1] / 4), old = best.get(p[i]);
+          var cover = Math.floor(Math.floor(Math.floor(Math.min(100 * p[i + 1], full) * info / Math.max(full, 1)) * alt[1]) / 4);
           if (old) {
             if (impact > old.impact) { old.impact = impact; old.term = alt[0]; }
             if (cover > old.cover) { old.cover = cover; }

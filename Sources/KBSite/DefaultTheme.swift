@@ -864,7 +864,7 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
 
   // ---- Tokenizer (docs/search.md §Tokenizer; Swift: Sources/KBSearch/Tokenizer.swift) ----
 
-  var MAX_WORD = 40;
+  var MAX_WORD = 40, MAX_IDENTIFIER = 100;
   var WORD_RE = /[\p{L}\p{M}\p{N}_]/u;
 
   function isCJK(c) {
@@ -892,13 +892,14 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
     function flushWord(end) {
       if (!word) { return; }
       var raw = word; word = "";
-      if (codePoints(raw) > MAX_WORD) { return; }
+      var n = codePoints(raw), underscore = raw.indexOf("_") >= 0;
+      if (n > MAX_WORD && !(underscore && n <= MAX_IDENTIFIER)) { return; }
       var term = fold(raw);
       out.push({ term: term, start: wordStart, end: end, cjk: false });
-      if (term.indexOf("_") >= 0) {
+      if (underscore) {
         var parts = raw.split("_"), at = wordStart;
         for (var p = 0; p < parts.length; p++) {
-          if (parts[p] && parts[p] !== raw) { out.push({ term: fold(parts[p]), start: at, end: at + parts[p].length, cjk: false }); }
+          if (parts[p] && parts[p] !== raw && codePoints(parts[p]) <= MAX_WORD) { out.push({ term: fold(parts[p]), start: at, end: at + parts[p].length, cjk: false }); }
           at += parts[p].length + 1;
         }
       }

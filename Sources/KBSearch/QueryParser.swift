@@ -27,6 +27,8 @@ public struct ParsedQuery: Sendable, Equatable {
         shape = QueryParser.shape(tokens, in: cleaned)
         var seen = Set<String>()
         terms = tokens.filter { !QueryParser.isStop($0) && seen.insert($0.term).inserted }.map(\.term)
+        // A query of stop words only (`的磁`, `the who`) ranks by them all the same.
+        if terms.isEmpty { terms = tokens.filter { seen.insert($0.term).inserted }.map(\.term) }
         prefixTerm = nil
         if prefix, let last = tokens.last, !last.isCJK, last.end == cleaned.utf16.count,
            last.term.unicodeScalars.count >= Self.minPrefixLength, terms.contains(last.term) {

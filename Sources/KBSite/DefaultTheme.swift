@@ -991,6 +991,8 @@ code.error-text { white-space: pre-wrap; display: inline-block; }
     var norm = normalize(text), cleaned = removeNoise(norm), toks = tokensOf(cleaned, "query");
     var seq = toks.map(function (t) { return t.term; }), seen = {}, terms = [];
     toks.forEach(function (t) { if (!isStop(t) && !seen["$" + t.term]) { seen["$" + t.term] = true; terms.push(t.term); } });
+    // A query of stop words only ranks by them all the same.
+    if (!terms.length) { toks.forEach(function (t) { if (!seen["$" + t.term]) { seen["$" + t.term] = true; terms.push(t.term); } }); }
     var last = toks[toks.length - 1], prefixTerm = null;
     if (prefix && last && !last.cjk && last.end === cleaned.length && codePoints(last.term) >= 3 && seen["$" + last.term]) { prefixTerm = last.term; }
     return { sequence: seq, shape: shapeOf(toks, cleaned), terms: terms, prefixTerm: prefixTerm, cleaned: cleaned };

@@ -155,7 +155,11 @@ if os.environ["PAGEFIND"] == "1":
                         '}\n'
                         'document.getElementById("out").textContent = JSON.stringify(out);\n'
                         '</script></body></html>')
-            out = harness_out(chromium_dom(f"http://127.0.0.1:{port}/pf-{lang}.html", budget=900000))
+            out = None
+            for _attempt in range(2):  # a slow machine sometimes ends Chromium's virtual time first
+                out = harness_out(chromium_dom(f"http://127.0.0.1:{port}/pf-{lang}.html", budget=900000))
+                if out is not None:
+                    break
             if out is None:
                 print(f"relevance: the Pagefind page ({lang}) gave no result", file=sys.stderr)
                 continue
@@ -198,8 +202,9 @@ for page in ("web-en", "web-zh"):
         if os.environ["MISSES"] == "1":
             for i in diff[:40]:
                 print(f"   {rows[i]['q'][:70]!r}: kb {results['kb'][i][:5]} web {(results[page][i] or [])[:5]}")
-typos = [(row, ids) for row, ids in zip(rows, results["kb"]) if row["cat"] == "typo"]
-print(f"kb: {sum(1 for row, ids in typos if (rank_of(ids, row['want']) or 99) <= 3)} of {len(typos)} misspelled queries find their article in the top 3")
+for cat in sorted({row["cat"] for row in rows if row["cat"].startswith("typo")}):
+    typos = [(row, ids) for row, ids in zip(rows, results["kb"]) if row["cat"] == cat]
+    print(f"kb: {sum(1 for row, ids in typos if (rank_of(ids, row['want']) or 99) <= 3)} of {len(typos)} misspelled queries ({cat}) find their article in the top 3")
 if os.environ["MISSES"] == "1":
     print("\nkb misses (expected not first):")
     for row, ids in zip(rows, results["kb"]):

@@ -510,6 +510,32 @@ extension Character {
         }
     }
 
+    /// Runbooks carry their components' own log lines: an etcd journal and `kubectl describe node`
+    /// put the runbook first with a clear margin (#1's score at least 1.5 × #2's, or alone).
+    @Test func componentLogsFindTheirRunbook() throws {
+        let b = try SearchTests.built.get()
+        let etcd = """
+            Nov 30 08:12:44 master-1 etcd[812]: {"level":"warn","ts":"2026-11-30T08:12:44.917Z","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"1.532s","expected-duration":"1s"}
+            Nov 30 08:12:45 master-1 etcd[812]: {"level":"warn","ts":"2026-11-30T08:12:45.023Z","caller":"etcdserver/util.go:170","msg":"apply request took too long","took":"1.2s","expected-duration":"100ms"}
+            """
+        let node = """
+            Conditions:
+              Type                 Status    LastHeartbeatTime                 LastTransitionTime                Reason              Message
+              MemoryPressure       Unknown   Mon, 30 Nov 2026 08:02:11 +0000   Mon, 30 Nov 2026 08:03:40 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
+              Ready                Unknown   Mon, 30 Nov 2026 08:02:11 +0000   Mon, 30 Nov 2026 08:03:40 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
+            Taints:             node.kubernetes.io/unreachable:NoExecute
+            """
+        for (log, want) in [(etcd, "etcd-slow-disk"), (node, "edge-node-not-ready")] {
+            let results = try Self.match(log, kb: b.kb)
+            #expect(results.first?.id == want, "\(results.map(\.id))")
+            #expect(results.first?.matched?.isEmpty == false)
+            if results.count > 1 { #expect(results[0].score >= 1.5 * results[1].score, "\(results.map { ($0.id, $0.score) })") }
+        }
+        // A JSON log line's quoted message still matches its error text.
+        let queue = #"{"level":"error","msg":"Exporting failed. Dropping data.","error": "sending queue is full","dropped_items":1024}"#
+        #expect(try Self.match(queue, kb: b.kb).first?.id == "otel-collector-exporter-queue-full")
+    }
+
     @Test func tlsFailureFromARealGoClientIsX509() throws {
         let b = try SearchTests.built.get()
         let go = try #require(Self.go)

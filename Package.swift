@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "KBChecksTests", dependencies: ["KBChecks", "KBContent", "KBTesting"]),
         .testTarget(name: "KBSiteTests", dependencies: ["KBSite", "KBContent", "KBTesting"]),
         .testTarget(name: "KBSearchTests", dependencies: ["KBSearch", "KBContent", "KBTesting"],
-                    exclude: ["tokenizer-vectors.json"]),
+                    exclude: ["tokenizer-vectors.json", "query-vectors.json"]),
         .testTarget(name: "KBBuildTests", dependencies: ["KBBuild", "KBTesting"]),
         .testTarget(name: "KBClusterTests", dependencies: ["KBCluster", "KBContent", "KBCore", "KBTesting", "Yams"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KBTesting"],

@@ -90,7 +90,8 @@ public enum SearchIndexing {
             let started = Date()
             let terms = documents.parallelMap { DocumentTerms($0) }
             let tokenized = Date()
-            let index = LanguageIndex(lang: lang, documents: documents, terms: terms)
+            let synonyms = (graph.config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
+            let index = LanguageIndex(lang: lang, documents: documents, terms: terms, synonyms: synonyms, languages: languages)
             if ProcessInfo.processInfo.environment["KB_SEARCH_TIMING"] != nil {
                 FileHandle.standardError.write(Data("search: \(lang) tokenize \(String(format: "%.3f", tokenized.timeIntervalSince(started))) s, impacts \(String(format: "%.3f", Date().timeIntervalSince(tokenized))) s\n".utf8))
             }

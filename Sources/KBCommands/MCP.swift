@@ -205,7 +205,7 @@ actor MCPLibrary {
         var filters: [Facet: [String]] = [.kind: kinds]
         filters[.lang] = lang.map { [$0] } ?? []
         let results = try Searcher.search(SearchQuery(text: text, filters: filters, limit: limit, prefix: true), readers: source.ordered(for: text))
-        return try result(KB.Search.Report(query: text, results: results.map(KB.Search.Result.init)))
+        return try result(KB.Search.Report(query: text, results: results.map(RankedResult.init)))
     }
 
     private func match(_ args: ToolArguments) throws -> CallTool.Result {

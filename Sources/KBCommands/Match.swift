@@ -35,7 +35,7 @@ extension KB {
 
         struct Report: Encodable {
             var query: String
-            var results: [LogMatcher.ArticleMatch]
+            var results: [RankedResult]
         }
 
         func run() async throws {

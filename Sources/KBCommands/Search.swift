@@ -41,6 +41,9 @@ extension KB {
         @Option(name: .long, help: "At most this many results.")
         var limit = 10
 
+        @Flag(name: .long, help: "Say why each result ranks where it does (match level, coverage, score, terms).")
+        var explain = false
+
         func validate() throws {
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
             if query.joined().trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("give something to search for") }
@@ -60,23 +63,11 @@ extension KB {
             return nil
         }
 
-        struct Result: Encodable {
-            var id: String
-            var lang: String
-            var title: String
-            var kind: String
-            var score: Double
-            var url: String
-
-            init(_ r: SearchResult) {
-                (id, lang, title, kind, url) = (r.document.id, r.document.lang, r.document.title, r.document.kind, r.document.url)
-                score = Double(r.hit.score) / LanguageIndex.scale
-            }
-        }
-
         struct Report: Encodable {
             var query: String
-            var results: [Result]
+            /// The ranking key, best first (docs/search.md §Ranking).
+            var order = "level, band, score"
+            var results: [RankedResult]
         }
 
         func run() async throws {
@@ -98,7 +89,7 @@ extension KB {
                 results = try Searcher.search(searchQuery, readers: source.ordered(for: text))
             }
             if global.json {
-                term.out(jsonString(Report(query: text, results: results.map(Result.init))))
+                term.out(jsonString(Report(query: text, results: results.map(RankedResult.init))))
             } else if results.isEmpty {
                 term.err("no results for '\(text)'")
             } else {
@@ -108,6 +99,7 @@ extension KB {
                     lines.append(term.bold(d.id) + "  " + d.title + "  " + term.dim("[\(d.kind)]" + (source.languages.count > 1 ? " (\(d.lang))" : "")))
                     let snippet = r.snippet.rendered { term.paint($0, "1;33") }
                     if !snippet.isEmpty { lines.append("    " + snippet) }
+                    if explain { lines.append("    " + term.dim(RankedResult(r).explanation)) }
                     lines.append("    " + term.dim(source.location(of: d)))
                 }
                 term.out(lines.joined(separator: "\n"))

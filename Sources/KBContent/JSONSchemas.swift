@@ -38,6 +38,8 @@ public enum JSONSchemas {
         case scalarPerLanguage
         /// A map of platform (windows, linux, macos) to a list of command names.
         case platformCommands
+        /// Language → synonym groups: a list of phrases (two-way) or `{from: […], to: […]}` (one-way).
+        case synonyms
     }
 
     public struct Field: Sendable {
@@ -85,6 +87,7 @@ public enum JSONSchemas {
         Field(key: "content", shape: .scalar, help: "Content folder, relative to kb.yml."),
         Field(key: "strict", shape: .boolean, help: "Completeness rules: symptoms need error texts, causes a check and a fix, articles a source."),
         Field(key: "platform_commands", shape: .platformCommands, help: "Commands that exist only on one platform, for the platform lint: linux: [ionice]."),
+        Field(key: "synonyms", shape: .synonyms, help: "Query-time synonyms per language: [antivirus, AV] (two-way) or {from: [qiniu], to: [goproxy.cn]} (one-way)."),
         Field(key: "compat", shape: .oneOf(CompatMode.allCases.map(\.rawValue)), help: "The generator the content was written for; detected when absent."),
     ]
 
@@ -147,6 +150,11 @@ public enum JSONSchemas {
         case .languageNames: return ["type": "object", "additionalProperties": ["type": scalarTypes]]
         case .scalarPerLanguage:
             return ["anyOf": [["type": scalarTypes], ["type": "object", "additionalProperties": ["type": scalarTypes]]]]
+        case .synonyms:
+            let phrases: [String: Any] = ["type": "array", "items": ["type": scalarTypes]]
+            let group: [String: Any] = ["anyOf": [phrases, ["type": "object", "required": ["from", "to"],
+                                                              "properties": ["from": phrases, "to": phrases], "additionalProperties": false]]]
+            return ["type": "object", "additionalProperties": ["type": "array", "items": group]]
         case .platformCommands:
             let commands: [String: Any] = ["type": "array", "items": ["type": "string"]]
             return ["type": "object", "properties": ["windows": commands, "linux": commands, "macos": commands], "additionalProperties": false]

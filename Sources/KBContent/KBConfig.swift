@@ -36,6 +36,19 @@ public struct KBConfig: Sendable, Hashable, Codable {
     public var drafts = false
     /// Section order from the source generator's navigation (MkDocs `nav`): paths in order.
     public var navOrder: [String] = []
+    /// Query-time synonyms: language → groups (docs/search.md §Synonyms).
+    public var synonyms: [String: [SynonymSpec]] = [:]
+
+    /// One `synonyms:` group: a list is two-way (each phrase finds the others); `{from: […], to: […]}`
+    /// is one-way (a query with a `from` phrase also finds the `to` phrases, not the reverse).
+    public struct SynonymSpec: Sendable, Hashable, Codable {
+        public var phrases: [String]
+        public var to: [String]
+        public init(phrases: [String], to: [String] = []) {
+            self.phrases = phrases
+            self.to = to
+        }
+    }
 
     public init() {}
 
@@ -125,6 +138,8 @@ public struct KBConfig: Sendable, Hashable, Codable {
                     }
                     config.languageFolders[folder] = LanguageFolder(lang: lang, of: spec["of"]?.string)
                 }
+            case "synonyms":
+                config.synonyms = parseSynonyms(value, y, &diags)
             default:
                 let hint = Slug.closest(to: key, in: keys).map { "; did you mean '\($0)'?" } ?? ""
                 diags.append(.error("unknown setting '\(key)'\(hint)", rule: "config", at: y.location(keyNode)))
@@ -139,7 +154,71 @@ public struct KBConfig: Sendable, Hashable, Codable {
         if let own = config.titles[config.defaultLanguage] ?? config.titles.sorted(by: { $0.key < $1.key }).first?.value {
             config.title = own
         }
+        if let node = node["synonyms"], case .mapping(let langs) = node {
+            for (lang, _) in langs where !config.languageCodes.contains(lang.string ?? "") {
+                diags.append(.error("'synonyms' names language '\(lang.string ?? "")', which is not one of \(config.languageCodes.joined(separator: ", "))",
+                                    rule: "config", at: y.location(lang)))
+            }
+        }
         if diags.hasErrors { throw DiagnosticError(diags) }
         return config
+    }
+
+    /// `synonyms: {lang: [[a, b, c], {from: [a], to: [b]}, …]}`, each problem at its node.
+    static func parseSynonyms(_ value: Node, _ y: YAMLNodes, _ diags: inout [Diagnostic]) -> [String: [SynonymSpec]] {
+        let usage = "'synonyms' maps a language to groups, e.g. en: [[antivirus, AV], {from: [qiniu], to: [goproxy.cn]}]"
+        guard case .mapping(let langs) = value else {
+            diags.append(.error(usage, rule: "config", at: y.location(value)))
+            return [:]
+        }
+        var out: [String: [SynonymSpec]] = [:]
+        func phrases(_ node: Node, _ what: String) -> [String]? {
+            guard case .sequence(let items) = node, !items.isEmpty else {
+                diags.append(.error("\(what) must be a list of words or phrases", rule: "config", at: y.location(node)))
+                return nil
+            }
+            var list: [String] = []
+            for item in items {
+                guard case .scalar(let s) = item, !s.string.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    diags.append(.error("each synonym must be a non-empty word or phrase", rule: "config", at: y.location(item)))
+                    return nil
+                }
+                list.append(s.string)
+            }
+            return list
+        }
+        for (langNode, groups) in langs {
+            let lang = langNode.string ?? ""
+            guard case .sequence(let items) = groups else {
+                diags.append(.error(usage, rule: "config", at: y.location(groups)))
+                continue
+            }
+            var specs: [SynonymSpec] = []
+            for group in items {
+                switch group {
+                case .sequence:
+                    guard let list = phrases(group, "a synonym group") else { continue }
+                    if list.count < 2 {
+                        diags.append(.error("a synonym group needs at least two words or phrases", rule: "config", at: y.location(group)))
+                        continue
+                    }
+                    specs.append(SynonymSpec(phrases: list))
+                case .mapping(let m):
+                    for (k, _) in m where !["from", "to"].contains(k.string ?? "") {
+                        diags.append(.error("unknown key '\(k.string ?? "")' in a one-way synonym; use from: and to:", rule: "config", at: y.location(k)))
+                    }
+                    guard let from = m["from"], let to = m["to"] else {
+                        diags.append(.error("a one-way synonym needs from: and to:", rule: "config", at: y.location(group)))
+                        continue
+                    }
+                    guard let f = phrases(from, "'from'"), let t = phrases(to, "'to'") else { continue }
+                    specs.append(SynonymSpec(phrases: f, to: t))
+                default:
+                    diags.append(.error("a synonym group is a list [a, b, …] or {from: […], to: […]}", rule: "config", at: y.location(group)))
+                }
+            }
+            out[lang, default: []] += specs
+        }
+        return out
     }
 }

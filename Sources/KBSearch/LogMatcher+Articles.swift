@@ -1,28 +1,9 @@
 import Foundation
 
 extension LogMatcher {
-    /// A log line that carries an article's error text.
-    public struct MatchedLine: Sendable, Hashable, Encodable {
-        public var line: Int
-        public var text: String
-        public var signature: String
-    }
-
-    /// One article a log points at, as `kb match --json` prints it.
-    public struct ArticleMatch: Sendable, Encodable {
-        public var id: String
-        public var lang: String
-        public var title: String
-        public var kind: String
-        public var score: Double
-        public var url: String
-        /// The lines that matched its error texts; nil when found by the fallback search.
-        public var matched: [MatchedLine]?
-    }
-
     public struct Outcome: Sendable {
         /// Best first.
-        public var articles: [ArticleMatch]
+        public var articles: [RankedResult]
         /// True when error texts matched; false when the fallback search answered.
         public var bySignature: Bool
         public var report: Report
@@ -41,7 +22,7 @@ extension LogMatcher {
         let report = scan(&matcher)
         let probe = report.containsCJK ? "中" : ""
         let order = lang.map { [$0] } ?? Searcher.languageOrder(query: probe, available: readers.map(\.lang))
-        var results: [ArticleMatch] = []
+        var results: [RankedResult] = []
         var bySignature = false
         for l in order {
             guard let reader = readers.first(where: { $0.lang == l }) else { continue }
@@ -50,8 +31,8 @@ extension LogMatcher {
                 bySignature = true
                 for m in matches.prefix(limit) {
                     let d = try reader.document(m.doc)
-                    results.append(ArticleMatch(id: d.id, lang: d.lang, title: d.title, kind: d.kind, score: Double(m.specificity), url: d.url,
-                                                matched: m.lines.map { MatchedLine(line: $0.line, text: $0.text, signature: $0.signature) }))
+                    results.append(RankedResult(document: d, level: "signature", score: Double(m.specificity),
+                                                matched: m.lines.map { .init(line: $0.line, text: $0.text, signature: $0.signature) }))
                 }
                 break
             }
@@ -59,8 +40,7 @@ extension LogMatcher {
         if results.isEmpty, let l = order.first, let reader = readers.first(where: { $0.lang == l }) {
             for hit in try LogMatcher.fallback(report.informative, reader: reader, filters: [:], limit: limit) {
                 let d = try reader.document(hit.doc)
-                results.append(ArticleMatch(id: d.id, lang: d.lang, title: d.title, kind: d.kind,
-                                            score: (hit.score * 1000).rounded() / 1000, url: d.url, matched: nil))
+                results.append(RankedResult(document: d, level: "search", score: (hit.score * 1000).rounded() / 1000, matched: nil))
             }
         }
         return Outcome(articles: results, bySignature: bySignature, report: report, invalid: matcher.invalid)

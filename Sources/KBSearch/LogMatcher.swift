@@ -29,7 +29,9 @@ public struct Signature: Sendable, Hashable, Codable {
 public enum LogNormalizer {
     static let rules: [(NSRegularExpression, String)] = [
         (#"[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+"#, " kburl "),
-        (#"“[^”]{1,120}”|‘[^’]{1,120}’|"[^"]{1,240}"|'[^'\s]{1,120}'|`[^`]{1,120}`"#, " kbq "),
+        // Quoted names only (no space inside): a quoted message, such as a JSON log's
+        // `"error": "sending queue is full"`, keeps its words.
+        (#"“[^”\s]{1,120}”|‘[^’\s]{1,120}’|"[^"\s]{1,120}"|'[^'\s]{1,120}'|`[^`\s]{1,120}`"#, " kbq "),
         (#"(?:\b[A-Za-z]:|%\w+%|\$env:\w+)\\[^\s"'<>|]*"#, " kbpath "),
         (#"(?<![\w.])(?:~|\.{1,2})?(?:/[^\s"'<>:;,()]+)+"#, " kbpath "),
         (#"\b[\w-]+(?:\.[\w-]+)+(?:/[\w.~+-]+)+(?:@[\w.+-]+)?"#, " kbpath "),

@@ -8,7 +8,11 @@ public protocol IndexReader {
     func postings(_ term: String) throws -> [Posting]
     /// Every indexed term that starts with `prefix` (any order; the ranker sorts).
     func terms(withPrefix prefix: String) throws -> [String]
+    /// Indexed words of this many UTF-16 units that typo candidates may come from (`Vocabulary.isCandidate`).
+    func vocabulary(length: Int) throws -> [String]
     func errorSignatures() throws -> [ErrorSignatureKey]
+    /// This language's synonym groups (kb.yml `synonyms:`).
+    func synonyms() throws -> [SynonymGroup]
     /// Documents carrying `value` for `facet` (lang is the reader's own).
     func documents(facet: Facet, value: String) throws -> Set<Int>
     func document(_ n: Int) throws -> SearchDocument
@@ -32,103 +36,236 @@ public struct SearchQuery: Sendable {
     }
 }
 
-/// One ranked document. Ordered by tier, then matched terms, then score, then document number.
+/// One ranked document. Ordered by tier, then coverage band, then score, then document number.
 public struct Hit: Sendable, Hashable {
     public var doc: Int
-    /// 2: the query is one of the document's error texts; 1: it contains one; 0: neither.
+    /// 2: the query is one of the document's error texts; 1: it contains a decisive one; 0: neither;
+    /// -1: it contains one of the document's error texts with another quoted name in it.
     public var tier: Int
-    /// Distinct query terms found.
-    public var matched: Int
+    /// Sum of the informativeness (idf × 100) of the query terms found, alternatives discounted.
+    public var coverage: Int
+    /// The same sum over every query term the index knows: coverage / total is the share found.
+    public var total: Int
     /// Sum of impacts.
     public var score: Int
+    /// Terms of the document that matched, per query term (the alternative that counted).
+    public var terms: [String] = []
+
+    /// Coverage in tenths of the query's total: documents within one band compare by score.
+    public var band: Int { total > 0 ? coverage * Hit.bands / total : 0 }
+    public static let bands = 10
 
     public static func before(_ a: Hit, _ b: Hit) -> Bool {
         if a.tier != b.tier { return a.tier > b.tier }
-        if a.matched != b.matched { return a.matched > b.matched }
+        if a.band != b.band { return a.band > b.band }
         if a.score != b.score { return a.score > b.score }
         return a.doc < b.doc
     }
+
+    /// The match level's name, for `--json` and `--explain`.
+    public var level: String { ["other-name", "terms", "contains-error", "error"][tier + 1] }
 }
 
-/// The query terms after tokenizing: what to look up and how.
-public struct ParsedQuery: Sendable, Equatable {
-    /// Query-mode terms in order, duplicates kept (for error signatures).
-    public var sequence: [String]
-    /// Distinct terms, in first-seen order.
-    public var terms: [String]
-    /// The last term, when it may also match as a prefix.
-    public var prefixTerm: String?
-
-    public static let maxExpansions = 64
-    public static let minPrefixLength = 3
-
-    public init(_ text: String, prefix: Bool) {
-        let normalized = Tokenizer.normalize(text)
-        let tokens = Tokenizer.tokensOfNormalized(normalized, mode: .query)
-        sequence = tokens.map(\.term)
-        var seen = Set<String>()
-        terms = sequence.filter { seen.insert($0).inserted }
-        prefixTerm = nil
-        if prefix, let last = tokens.last, !last.isCJK, last.end == normalized.utf16.count,
-           last.term.unicodeScalars.count >= Self.minPrefixLength {
-            prefixTerm = last.term
-        }
+/// A query term and what may stand for it: itself, prefix completions, typo candidates, synonyms.
+public struct Slot: Sendable, Equatable {
+    public var term: String
+    /// (indexed term, or a phrase of terms joined by spaces that must all be present; weight in
+    /// quarters: 4 exact or synonym, 2 prefix or one edit, 1 two edits).
+    public var alternatives: [(String, Int)]
+    public static func == (a: Slot, b: Slot) -> Bool {
+        a.term == b.term && a.alternatives.map(\.0) == b.alternatives.map(\.0) && a.alternatives.map(\.1) == b.alternatives.map(\.1)
     }
 }
 
 public enum Ranker {
-    /// Ranks every document that holds at least one query term.
-    public static func rank(_ query: SearchQuery, in reader: IndexReader) throws -> [Hit] {
-        let parsed = ParsedQuery(query.text, prefix: query.prefix)
-        guard !parsed.terms.isEmpty else { return [] }
-        let n = reader.documentCount
-        var matched = [Int](repeating: 0, count: n)
-        var score = [Int](repeating: 0, count: n)
-        var touched: [Int] = []
+    /// Weights, in quarters of an exact match.
+    public static let exactWeight = 4, prefixWeight = 2, oneEditWeight = 2, twoEditWeight = 1, synonymWeight = 3
+
+    /// A page holds a term fully from this field-weighted, saturated frequency on (what a title match
+    /// gives); below it the term counts in proportion, so a passing mention deep in a body counts little.
+    public static let fullStrength = 4
+
+    /// How informative a term is: 100 · ln(1 + N / df), rounded (search.js computes the same).
+    public static func informativeness(documents n: Int, df: Int) -> Int {
+        guard df > 0 else { return 0 }
+        return Int((100 * log(1 + Double(n) / Double(df))).rounded())
+    }
+
+    /// Each query term with its alternatives, as both engines expand it (docs/search.md §Ranking).
+    public static func slots(_ parsed: ParsedQuery, in reader: IndexReader) throws -> [Slot] {
+        var slots: [Slot] = []
+        var postingsCache: [String: Bool] = [:]
+        func known(_ t: String) throws -> Bool {
+            if let k = postingsCache[t] { return k }
+            let k = !(try reader.postings(t).isEmpty)
+            postingsCache[t] = k
+            return k
+        }
         for term in parsed.terms {
-            var best: [Int: Int] = [:]
-            for p in try reader.postings(term) { best[p.doc] = p.impact }
+            var alts: [(String, Int)] = [(term, exactWeight)]
+            var expanded = false
             if term == parsed.prefixTerm {
-                for other in try expansions(of: term, in: reader) {
-                    for p in try reader.postings(other) where (best[p.doc] ?? 0) < p.impact / 2 {
-                        best[p.doc] = p.impact / 2
+                let more = try expansions(of: term, in: reader)
+                alts += more.map { ($0, prefixWeight) }
+                expanded = !more.isEmpty
+            }
+            if !expanded, Vocabulary.isCandidate(term), !(try known(term)) {
+                alts += try Vocabulary.corrections(of: term, in: reader).map { ($0.0, $0.1 == 1 ? oneEditWeight : twoEditWeight) }
+            }
+            slots.append(Slot(term: term, alternatives: alts))
+        }
+        // Synonyms: a phrase of the query (contiguous terms of its sequence) brings the other
+        // phrases of its group, on the slot of its last term.
+        let groups = try reader.synonyms()
+        if !groups.isEmpty {
+            let seq = parsed.sequence
+            for g in groups {
+                for (from, targets) in g.expansions() {
+                    guard !from.isEmpty, from.count <= seq.count else { continue }
+                    var found = false
+                    for start in 0...(seq.count - from.count) where Array(seq[start..<(start + from.count)]) == from {
+                        found = true
+                        break
+                    }
+                    guard found else { continue }
+                    // Every term of the phrase may be stood for by the other phrases (a document with
+                    // one covers the whole phrase); a phrase of stop words only gets a slot of its own.
+                    var held = slots.indices.filter { from.contains(slots[$0].term) }
+                    if held.isEmpty {
+                        slots.append(Slot(term: from.last!, alternatives: [(from.last!, exactWeight)]))
+                        held = [slots.count - 1]
+                    }
+                    for target in targets {
+                        let phrase = target.filter { !QueryParser.isStopTerm($0) }.joined(separator: " ")
+                        guard !phrase.isEmpty else { continue }
+                        for i in held where !slots[i].alternatives.contains(where: { $0.0 == phrase }) {
+                            slots[i].alternatives.append((phrase, synonymWeight))
+                        }
                     }
                 }
             }
-            for (doc, impact) in best where doc < n {
-                if matched[doc] == 0 { touched.append(doc) }
-                matched[doc] += 1
-                score[doc] += impact
+        }
+        return slots
+    }
+
+    /// Ranks every document that holds at least one query term.
+    public static func rank(_ query: SearchQuery, in reader: IndexReader) throws -> [Hit] {
+        let parsed = ParsedQuery(query.text, prefix: query.prefix)
+        return try rank(parsed, filters: query.filters, in: reader)
+    }
+
+    public static func rank(_ parsed: ParsedQuery, filters: [Facet: [String]], in reader: IndexReader) throws -> [Hit] {
+        guard !parsed.sequence.isEmpty else { return [] }
+        let n = reader.documentCount
+        var coverage = [Int](repeating: 0, count: n)
+        var score = [Int](repeating: 0, count: n)
+        var matchedTerms = [[String]](repeating: [], count: n)
+        var touched: [Int] = []
+        var seenDoc = [Bool](repeating: false, count: n)
+        var total = 0
+        for slot in try slots(parsed, in: reader) {
+            // Per document: the best impact and the best coverage any alternative gives.
+            var best: [Int: (impact: Int, cover: Int, term: String)] = [:]
+            var slotTotal = 0
+            for (term, weight) in slot.alternatives {
+                let postings = try phrasePostings(term, in: reader)
+                guard !postings.isEmpty else { continue }
+                let info = informativeness(documents: n, df: postings.count)
+                slotTotal = max(slotTotal, info * weight / 4)
+                for p in postings where p.doc < n {
+                    let impact = p.impact * weight / 4
+                    // How strongly the page holds the term: full from `fullStrength` (impact / (8 · idf)).
+                    let full = 8 * fullStrength * info
+                    let cover = min(100 * p.impact, full) * info / max(full, 1) * weight / 4
+                    if var old = best[p.doc] {
+                        if impact > old.impact { old.impact = impact; old.term = term }
+                        if cover > old.cover { old.cover = cover }
+                        best[p.doc] = old
+                    } else {
+                        best[p.doc] = (impact, cover, term)
+                    }
+                }
+            }
+            total += slotTotal
+            for (doc, b) in best {
+                if !seenDoc[doc] { seenDoc[doc] = true; touched.append(doc) }
+                coverage[doc] += b.cover
+                score[doc] += b.impact
+                matchedTerms[doc].append(b.term)
             }
         }
-        var tiers: [Int: Int] = [:]
-        let signatures = try reader.errorSignatures()
-        if !signatures.isEmpty {
-            var windows: [Int: Set<UInt32>] = [:]
-            let seq = parsed.sequence
-            for length in Set(signatures.map(\.length)) where length > 0 && length <= seq.count {
-                var set = Set<UInt32>()
-                for start in 0...(seq.count - length) { set.insert(Tokenizer.signatureHash(seq[start..<(start + length)])) }
-                windows[length] = set
-            }
-            let whole = Tokenizer.signatureHash(seq[...])
-            for s in signatures {
-                let tier = s.length == seq.count && s.hash == whole ? 2 : (windows[s.length]?.contains(s.hash) == true ? 1 : 0)
-                if tier > (tiers[s.doc] ?? 0) { tiers[s.doc] = tier }
-            }
+        let tiers = try self.tiers(parsed, in: reader)
+        for (doc, tier) in tiers where tier > 0 && doc < n && !seenDoc[doc] {
+            seenDoc[doc] = true
+            touched.append(doc)
         }
         var allowed: Set<Int>?
-        for (facet, values) in query.filters where !values.isEmpty && facet != .lang {
+        for (facet, values) in filters where !values.isEmpty && facet != .lang {
             var set = Set<Int>()
             for v in values { set.formUnion(try reader.documents(facet: facet, value: v)) }
             allowed = allowed.map { $0.intersection(set) } ?? set
         }
         var hits: [Hit] = []
         for doc in touched where allowed?.contains(doc) ?? true {
-            hits.append(Hit(doc: doc, tier: tiers[doc] ?? 0, matched: matched[doc], score: score[doc]))
+            hits.append(Hit(doc: doc, tier: tiers[doc] ?? 0, coverage: coverage[doc], total: total, score: score[doc],
+                            terms: matchedTerms[doc]))
         }
         hits.sort(by: Hit.before)
         return hits
+    }
+
+    /// Per document its tier from error texts (docs/search.md §Ranking, step 4).
+    static func tiers(_ parsed: ParsedQuery, in reader: IndexReader) throws -> [Int: Int] {
+        let signatures = try reader.errorSignatures()
+        guard !signatures.isEmpty else { return [:] }
+        func windows(_ seq: [String]) -> [Int: Set<UInt32>] {
+            var out: [Int: Set<UInt32>] = [:]
+            for length in Set(signatures.map(\.length)) where length > 0 && length <= seq.count {
+                var set = Set<UInt32>()
+                for start in 0...(seq.count - length) { set.insert(Tokenizer.signatureHash(seq[start..<(start + length)])) }
+                out[length] = set
+            }
+            return out
+        }
+        let seq = parsed.sequence
+        let plain = windows(seq), shaped = windows(parsed.shape)
+        let whole = Tokenizer.signatureHash(seq[...])
+        var tiers: [Int: Int] = [:]
+        var contradicted = Set<Int>(), named = Set<Int>()
+        for s in signatures {
+            switch s.kind {
+            case .shape:
+                if shaped[s.length]?.contains(s.hash) == true { contradicted.insert(s.doc) }
+            default:
+                var tier = 0
+                if s.length == seq.count && s.hash == whole {
+                    tier = 2
+                } else if s.kind != .generic, plain[s.length]?.contains(s.hash) == true {
+                    tier = 1
+                }
+                if tier > 0, s.kind == .quoted { named.insert(s.doc) }
+                if tier > (tiers[s.doc] ?? 0) { tiers[s.doc] = tier }
+            }
+        }
+        // An error text of this document with another quoted name in it: the text is about that
+        // other name (`'gopls' is not recognized` is not the `go` article's case).
+        for doc in contradicted.subtracting(named) where (tiers[doc] ?? 0) < 2 { tiers[doc] = -1 }
+        return tiers
+    }
+
+    /// Postings of a term, or of a phrase (terms joined by spaces): the documents holding every
+    /// term, with the mean of their impacts (integer division).
+    static func phrasePostings(_ phrase: String, in reader: IndexReader) throws -> [Posting] {
+        let terms = phrase.split(separator: " ").map(String.init)
+        guard terms.count > 1 else { return try reader.postings(phrase) }
+        var sums: [Int: Int] = [:]
+        for (i, t) in terms.enumerated() {
+            var next: [Int: Int] = [:]
+            for p in try reader.postings(t) where i == 0 || sums[p.doc] != nil { next[p.doc] = (sums[p.doc] ?? 0) + p.impact }
+            sums = next
+            if sums.isEmpty { return [] }
+        }
+        return sums.keys.sorted().map { Posting(doc: $0, impact: sums[$0]! / terms.count) }
     }
 
     /// Other terms the prefix term may stand for: the first `maxExpansions` in UTF-16 order.

@@ -16,6 +16,43 @@ public struct ErrorSignatureKey: Sendable, Hashable, Codable {
     public var length: Int
     public var hash: UInt32
     public var doc: Int
+    public var kind: Kind
+
+    /// What a match of this text means (docs/search.md §Ranking, step 4).
+    public enum Kind: Int, Sendable, Codable {
+        /// No decisive token: counts only when it is the whole query.
+        case generic = 0
+        /// Holds an error code, an identifier or a word no other page has: a run of the query decides.
+        case decisive = 1
+        /// The text with its quoted names replaced (`QueryParser.quoted`): the same message about another name.
+        case shape = 2
+        /// Decisive because it names something in quotes (`'go' is not recognized`).
+        case quoted = 3
+    }
+
+    public init(length: Int, hash: UInt32, doc: Int, kind: Kind = .decisive) {
+        self.length = length
+        self.hash = hash
+        self.doc = doc
+        self.kind = kind
+    }
+}
+
+/// How an error text is split for matching: the cleaned query-mode terms, and the same with quoted
+/// names replaced — what `ParsedQuery` does to a query.
+public enum ErrorText {
+    public static func parse(_ raw: String) -> (terms: [String], shape: [String]) {
+        let cleaned = QueryParser.removeNoise(Tokenizer.normalize(raw))
+        let tokens = Tokenizer.tokensOfNormalized(cleaned, mode: .query)
+        return (tokens.map(\.term), QueryParser.shape(tokens, in: cleaned))
+    }
+
+    static let identifier = try! NSRegularExpression(pattern: #"[A-Za-z0-9]+(?:[._=/][A-Za-z0-9]+)+"#)
+
+    /// Holds an identifier such as `go.sum`, `GOPROXY=off`, `huawei.com/Ascend310P`, `sending_queue`, `i/o`.
+    static func hasIdentifier(_ raw: String) -> Bool {
+        identifier.firstMatch(in: raw, range: NSRange(location: 0, length: (raw as NSString).length)) != nil
+    }
 }
 
 /// Term counts of one document, per field: what the index reuses while its source is unchanged.
@@ -37,7 +74,7 @@ public struct DocumentTerms: Sendable, Codable, Hashable {
             counts.append(c)
             lengths.append(terms.count)
         }
-        errorTerms = doc.errors.map { Tokenizer.terms($0, mode: .query) }.filter { !$0.isEmpty }
+        errorTerms = doc.errors.map { ErrorText.parse($0).terms }.filter { !$0.isEmpty }
     }
 }
 
@@ -47,6 +84,10 @@ public struct LanguageIndex: Sendable {
     public var documents: [SearchDocument]
     public var terms: [String: [Posting]]
     public var errors: [ErrorSignatureKey]
+    /// This language's synonym groups (kb.yml `synonyms:`), applied at query time.
+    public var synonymGroups: [SynonymGroup] = []
+    /// Every language of the site, the default first: the browser picks the query's language among them.
+    public var languages: [String] = []
 
     public static let k1 = 1.2
     /// Impacts are BM25F scores × this, rounded, in 1...maxImpact.
@@ -54,8 +95,11 @@ public struct LanguageIndex: Sendable {
     public static let maxImpact = 4095
 
     /// Computes every impact from the documents' term counts.
-    public init(lang: String, documents: [SearchDocument], terms docTerms: [DocumentTerms]) {
+    public init(lang: String, documents: [SearchDocument], terms docTerms: [DocumentTerms],
+                synonyms: [SynonymGroup] = [], languages: [String] = []) {
         self.lang = lang
+        self.synonymGroups = synonyms
+        self.languages = languages.isEmpty ? [lang] : languages
         self.documents = documents
         let n = documents.count
         let fieldCount = Field.allCases.count
@@ -90,17 +134,27 @@ public struct LanguageIndex: Sendable {
         }
         terms = postings
         var errors: [ErrorSignatureKey] = []
-        for (d, t) in docTerms.enumerated() {
-            for e in t.errorTerms {
-                let key = ErrorSignatureKey(length: e.count, hash: Tokenizer.signatureHash(e[...]), doc: d)
-                if !errors.contains(key) { errors.append(key) }
+        for (d, doc) in documents.enumerated() {
+            for raw in doc.errors {
+                let (terms, shape) = ErrorText.parse(raw)
+                guard !terms.isEmpty else { continue }
+                let quoted = shape != terms
+                let decisive = quoted || ErrorText.hasIdentifier(raw)
+                    || terms.contains { t in t.contains { $0.isNumber } || (!QueryParser.stopWords.contains(t) && df[t] == 1) }
+                let kind: ErrorSignatureKey.Kind = quoted ? .quoted : decisive ? .decisive : .generic
+                var keys = [ErrorSignatureKey(length: terms.count, hash: Tokenizer.signatureHash(terms[...]), doc: d, kind: kind)]
+                if quoted { keys.append(ErrorSignatureKey(length: shape.count, hash: Tokenizer.signatureHash(shape[...]), doc: d, kind: .shape)) }
+                for key in keys where !errors.contains(key) { errors.append(key) }
             }
         }
         self.errors = errors
     }
 
-    public init(lang: String, documents: [SearchDocument], terms: [String: [Posting]], errors: [ErrorSignatureKey]) {
+    public init(lang: String, documents: [SearchDocument], terms: [String: [Posting]], errors: [ErrorSignatureKey],
+                synonyms: [SynonymGroup] = [], languages: [String] = []) {
         self.lang = lang
+        self.synonymGroups = synonyms
+        self.languages = languages.isEmpty ? [lang] : languages
         self.documents = documents
         self.terms = terms
         self.errors = errors
@@ -209,6 +263,10 @@ extension LanguageIndex: IndexReader {
         terms.keys.filter { $0.utf16.starts(with: prefix.utf16) }
     }
     public func errorSignatures() throws -> [ErrorSignatureKey] { errors }
+    public func vocabulary(length: Int) throws -> [String] {
+        terms.keys.filter { $0.utf16.count == length && Vocabulary.isCandidate($0) }
+    }
+    public func synonyms() throws -> [SynonymGroup] { synonymGroups }
     public func documents(facet: Facet, value: String) throws -> Set<Int> {
         Set(documents.indices.filter { documents[$0].facetValues(facet).contains(value) })
     }

@@ -5,7 +5,7 @@ import GRDB
 /// each term's encoded postings, error signatures and facets, per language.
 public final class SearchStore: @unchecked Sendable {
     /// Bump when the tokenizer, the weights or the tables change: the index is then rebuilt.
-    public static let formatVersion = "kb-search-5"
+    public static let formatVersion = "kb-search-6"
 
     let queue: DatabaseQueue
 
@@ -28,7 +28,9 @@ public final class SearchStore: @unchecked Sendable {
                 CREATE TABLE IF NOT EXISTS terms (lang TEXT NOT NULL, term TEXT NOT NULL, postings TEXT NOT NULL,
                     PRIMARY KEY (lang, term)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS errors (lang TEXT NOT NULL, length INTEGER NOT NULL, hash INTEGER NOT NULL,
-                    doc INTEGER NOT NULL);
+                    doc INTEGER NOT NULL, kind INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS vocab (lang TEXT NOT NULL, len INTEGER NOT NULL, term TEXT NOT NULL,
+                    PRIMARY KEY (lang, len, term)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS signatures (lang TEXT NOT NULL, doc INTEGER NOT NULL, text TEXT NOT NULL,
                     regex INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS facets (lang TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
@@ -37,6 +39,8 @@ public final class SearchStore: @unchecked Sendable {
                 """)
             let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'")
             if stored != Self.formatVersion {
+                // An older format's tables may lack columns: start over.
+                try db.execute(sql: "DROP TABLE errors; CREATE TABLE errors (lang TEXT NOT NULL, length INTEGER NOT NULL, hash INTEGER NOT NULL, doc INTEGER NOT NULL, kind INTEGER NOT NULL); DELETE FROM vocab;")
                 try db.execute(sql: "DELETE FROM docs; DELETE FROM terms; DELETE FROM errors; DELETE FROM facets; DELETE FROM signatures; DELETE FROM meta;")
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('format', ?)", arguments: [Self.formatVersion])
             }
@@ -79,16 +83,19 @@ public final class SearchStore: @unchecked Sendable {
     public func save(_ indexes: [LanguageIndex], fingerprint: String) throws {
         let encoder = JSONEncoder()
         try queue.write { db in
-            try db.execute(sql: "DELETE FROM docs; DELETE FROM terms; DELETE FROM errors; DELETE FROM facets; DELETE FROM signatures; DELETE FROM meta WHERE key <> 'format';")
+            try db.execute(sql: "DELETE FROM docs; DELETE FROM terms; DELETE FROM errors; DELETE FROM facets; DELETE FROM signatures; DELETE FROM vocab; DELETE FROM meta WHERE key <> 'format';")
             let docStatement = try db.makeStatement(sql: "INSERT INTO docs (lang, n, path, hash, data) VALUES (?, ?, ?, ?, ?)")
             let termStatement = try db.makeStatement(sql: "INSERT INTO terms (lang, term, postings) VALUES (?, ?, ?)")
-            let errorStatement = try db.makeStatement(sql: "INSERT INTO errors (lang, length, hash, doc) VALUES (?, ?, ?, ?)")
+            let errorStatement = try db.makeStatement(sql: "INSERT INTO errors (lang, length, hash, doc, kind) VALUES (?, ?, ?, ?, ?)")
+            let vocabStatement = try db.makeStatement(sql: "INSERT INTO vocab (lang, len, term) VALUES (?, ?, ?)")
             let facetStatement = try db.makeStatement(sql: "INSERT INTO facets (lang, facet, value, doc) VALUES (?, ?, ?, ?)")
             let signatureStatement = try db.makeStatement(sql: "INSERT INTO signatures (lang, doc, text, regex) VALUES (?, ?, ?, ?)")
             for (i, index) in indexes.enumerated() {
                 let lang = index.lang
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["lang:\(i)", lang])
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["count:\(lang)", String(index.documents.count)])
+                let synonyms = String(decoding: try encoder.encode(index.synonymGroups), as: UTF8.self)
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["synonyms:\(lang)", synonyms])
                 for (n, d) in index.documents.enumerated() {
                     try docStatement.execute(arguments: [lang, n, d.path, d.contentHash, try encoder.encode(d)])
                     for facet in [Facet.kind, .platform, .tool, .tag] {
@@ -97,12 +104,13 @@ public final class SearchStore: @unchecked Sendable {
                 }
                 for (term, postings) in index.terms {
                     try termStatement.execute(arguments: [lang, term, PostingCodec.encode(postings)])
+                    if Vocabulary.isCandidate(term) { try vocabStatement.execute(arguments: [lang, term.utf16.count, term]) }
                 }
                 for s in Signature.all(index.documents, lang: lang) {
                     try signatureStatement.execute(arguments: [lang, s.doc, s.text, s.isRegex])
                 }
                 for e in index.errors {
-                    try errorStatement.execute(arguments: [lang, e.length, Int64(e.hash), e.doc])
+                    try errorStatement.execute(arguments: [lang, e.length, Int64(e.hash), e.doc, e.kind.rawValue])
                 }
             }
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('fingerprint', ?)", arguments: [fingerprint])
@@ -145,10 +153,25 @@ public final class StoreReader: IndexReader {
 
     public func errorSignatures() throws -> [ErrorSignatureKey] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT length, hash, doc FROM errors WHERE lang = ?", arguments: [lang]).map {
-                ErrorSignatureKey(length: $0["length"], hash: UInt32(truncatingIfNeeded: $0["hash"] as Int64), doc: $0["doc"])
+            try Row.fetchAll(db, sql: "SELECT length, hash, doc, kind FROM errors WHERE lang = ?", arguments: [lang]).map {
+                ErrorSignatureKey(length: $0["length"], hash: UInt32(truncatingIfNeeded: $0["hash"] as Int64), doc: $0["doc"],
+                                  kind: ErrorSignatureKey.Kind(rawValue: $0["kind"]) ?? .generic)
             }
         }
+    }
+
+    public func vocabulary(length: Int) throws -> [String] {
+        try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT term FROM vocab WHERE lang = ? AND len = ?", arguments: [lang, length])
+        }
+    }
+
+    public func synonyms() throws -> [SynonymGroup] {
+        let text = try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: ["synonyms:" + lang])
+        }
+        guard let text else { return [] }
+        return (try? JSONDecoder().decode([SynonymGroup].self, from: Data(text.utf8))) ?? []
     }
 
     public func documents(facet: Facet, value: String) throws -> Set<Int> {

@@ -25,13 +25,11 @@ public enum Searcher {
         let chosen = langs.isEmpty ? readers : readers.filter { langs.contains($0.lang) }
         let parsed = ParsedQuery(query.text, prefix: query.prefix)
         for reader in chosen {
-            let hits = try Ranker.rank(query, in: reader)
+            let hits = try Ranker.rank(parsed, filters: query.filters, in: reader)
             if hits.isEmpty && langs.isEmpty { continue }
-            var expanded = Set(parsed.terms)
-            if let p = parsed.prefixTerm { expanded.formUnion(try Ranker.expansions(of: p, in: reader)) }
             return try hits.prefix(query.limit).map { hit in
                 let doc = try reader.document(hit.doc)
-                return SearchResult(document: doc, hit: hit, snippet: Snippet.make(doc, terms: expanded))
+                return SearchResult(document: doc, hit: hit, snippet: Snippet.make(doc, terms: Set(parsed.terms + hit.terms)))
             }
         }
         return []

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// A query loads meta.js, the shards holding its terms, and the documents it shows.
 public enum SiteIndex {
-    public static let version = 1
+    public static let version = 2
     /// Encoded postings per shard, roughly (a term's postings are never split).
     public static let shardTarget = 24 * 1024
     /// Characters of body and code text shipped per document for snippets.
@@ -23,8 +23,22 @@ public enum SiteIndex {
         public var shards: [String]
         /// facet → value → encoded document list.
         public var facets: [String: [String: String]]
-        /// [length, hash, doc] per literal error text.
+        /// [length, hash, doc, kind] per literal error text (ErrorSignatureKey.Kind).
         public var errors: [[Int]]
+        /// Every language of the site, the default first.
+        public var langs: [String]?
+        /// Word lengths (UTF-16 units) that have a `v<length>.js` vocabulary file for typo candidates.
+        public var vocab: [Int]?
+        /// This language's synonym groups.
+        public var synonyms: [SynonymGroup]?
+    }
+
+    /// Indexed words of one length that typo candidates may come from (`Vocabulary.isCandidate`).
+    public struct Vocab: Codable, Sendable {
+        public var type = "vocab"
+        public var lang: String
+        public var n: Int
+        public var terms: [String]
     }
 
     public struct Shard: Codable, Sendable {
@@ -112,8 +126,15 @@ public enum SiteIndex {
             }
             if !members.isEmpty { facets[facet.rawValue] = members.mapValues(PostingCodec.encodeDocs) }
         }
+        var byLength: [Int: [String]] = [:]
+        for term in index.sortedTerms where Vocabulary.isCandidate(term) { byLength[term.utf16.count, default: []].append(term) }
+        for (length, terms) in byLength.sorted(by: { $0.key < $1.key }) {
+            out.append((base + "v\(length).js", try wrap(Vocab(lang: index.lang, n: length, terms: terms))))
+        }
         let meta = Meta(lang: index.lang, count: index.documents.count, shards: shards, facets: facets,
-                        errors: index.errors.map { [$0.length, Int($0.hash), $0.doc] })
+                        errors: index.errors.map { [$0.length, Int($0.hash), $0.doc, $0.kind.rawValue] },
+                        langs: index.languages, vocab: byLength.keys.sorted(),
+                        synonyms: index.synonymGroups.isEmpty ? nil : index.synonymGroups)
         out.append((base + "meta.js", try wrap(meta)))
         let signatures = Signature.all(index.documents, lang: index.lang).map { [String($0.doc), $0.text, $0.isRegex ? "regex" : "text"] }
         out.append((base + "signatures.js", try wrap(Signatures(lang: index.lang, items: signatures))))
@@ -214,9 +235,21 @@ public final class ShardReader: IndexReader {
 
     public func errorSignatures() throws -> [ErrorSignatureKey] {
         meta.errors.compactMap { e in
-            e.count == 3 ? ErrorSignatureKey(length: e[0], hash: UInt32(truncatingIfNeeded: e[1]), doc: e[2]) : nil
+            e.count == 4 ? ErrorSignatureKey(length: e[0], hash: UInt32(truncatingIfNeeded: e[1]), doc: e[2],
+                                             kind: ErrorSignatureKey.Kind(rawValue: e[3]) ?? .generic) : nil
         }
     }
+
+    public func vocabulary(length: Int) throws -> [String] {
+        guard meta.vocab?.contains(length) == true else { return [] }
+        guard let data = FileManager.default.contents(atPath: base + "v\(length).js") else {
+            throw SearchError.corrupt("missing \(base)v\(length).js")
+        }
+        bytesRead += data.count
+        return try SiteIndex.unwrap(data, as: SiteIndex.Vocab.self).terms
+    }
+
+    public func synonyms() throws -> [SynonymGroup] { meta.synonyms ?? [] }
 
     public func signatures() throws -> [Signature] {
         guard let data = FileManager.default.contents(atPath: base + "signatures.js") else { return [] }

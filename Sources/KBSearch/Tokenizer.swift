@@ -19,8 +19,11 @@ public enum Tokenizer {
         public var isCJK: Bool
     }
 
-    /// Words longer than this (hashes, base64 blobs) are not terms.
+    /// Words longer than this (hashes, base64 blobs) are not terms, unless they hold `_`.
     public static let maxWordLength = 40
+    /// A longer word with `_` (a metric name such as `otelcol_exporter_enqueue_failed_metric_points`)
+    /// is a term up to this length; its parts count as words of their own.
+    public static let maxIdentifierLength = 100
 
     public static func normalize(_ text: String) -> String {
         // NFKC leaves ASCII as it is; Foundation's conversion is the slow part of indexing.
@@ -44,7 +47,7 @@ public enum Tokenizer {
                 guard start >= 0 else { return }
                 defer { start = -1; hasUnderscore = false }
                 let length = end - start
-                guard length <= maxWordLength else { return }
+                guard length <= maxWordLength || (hasUnderscore && length <= maxIdentifierLength) else { return }
                 var bytes = [UInt8](repeating: 0, count: length)
                 for i in 0..<length {
                     let b = buf[start + i]
@@ -54,7 +57,7 @@ public enum Tokenizer {
                 if hasUnderscore {
                     var partStart = 0
                     for i in 0...length where i == length || bytes[i] == 0x5F {
-                        if i > partStart, i - partStart != length {
+                        if i > partStart, i - partStart != length, i - partStart <= maxWordLength {
                             out.append(Token(term: String(decoding: bytes[partStart..<i], as: UTF8.self),
                                              start: start + partStart, end: start + i, isCJK: false))
                         }
@@ -134,14 +137,15 @@ public enum Tokenizer {
             let raw = String(word)
             word.removeAll(keepingCapacity: true)
             let length = raw.unicodeScalars.count
-            guard length <= maxWordLength else { return }
+            let hasUnderscore = raw.unicodeScalars.contains("_")
+            guard length <= maxWordLength || (hasUnderscore && length <= maxIdentifierLength) else { return }
             let term = fold(raw)
             out.append(Token(term: term, start: wordStart, end: offset, isCJK: false))
-            if term.contains("_") {
+            if hasUnderscore {
                 var partStart = wordStart
                 for part in raw.split(separator: "_", omittingEmptySubsequences: false) {
                     let len = part.utf16.count
-                    if !part.isEmpty, part.count != raw.count {
+                    if !part.isEmpty, part.count != raw.count, part.unicodeScalars.count <= maxWordLength {
                         out.append(Token(term: fold(String(part)), start: partStart, end: partStart + len, isCJK: false))
                     }
                     partStart += len + 1

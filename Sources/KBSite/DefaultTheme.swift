@@ -889,7 +889,7 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
 
   // ---- Tokenizer (docs/search.md §Tokenizer; Swift: Sources/KBSearch/Tokenizer.swift) ----
 
-  var MAX_WORD = 40;
+  var MAX_WORD = 40, MAX_IDENTIFIER = 100;
   var WORD_RE = /[\p{L}\p{M}\p{N}_]/u;
 
   function isCJK(c) {
@@ -917,13 +917,14 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
     function flushWord(end) {
       if (!word) { return; }
       var raw = word; word = "";
-      if (codePoints(raw) > MAX_WORD) { return; }
+      var n = codePoints(raw), underscore = raw.indexOf("_") >= 0;
+      if (n > MAX_WORD && !(underscore && n <= MAX_IDENTIFIER)) { return; }
       var term = fold(raw);
       out.push({ term: term, start: wordStart, end: end, cjk: false });
-      if (term.indexOf("_") >= 0) {
+      if (underscore) {
         var parts = raw.split("_"), at = wordStart;
         for (var p = 0; p < parts.length; p++) {
-          if (parts[p] && parts[p] !== raw) { out.push({ term: fold(parts[p]), start: at, end: at + parts[p].length, cjk: false }); }
+          if (parts[p] && parts[p] !== raw && codePoints(parts[p]) <= MAX_WORD) { out.push({ term: fold(parts[p]), start: at, end: at + parts[p].length, cjk: false }); }
           at += parts[p].length + 1;
         }
       }
@@ -965,14 +966,99 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
     return h >>> 0;
   }
 
-  function parseQuery(text, prefix) {
-    var norm = normalize(text), toks = tokensOf(norm, "query");
-    var seq = toks.map(function (t) { return t.term; }), seen = {}, terms = [];
-    seq.forEach(function (t) { if (!seen["$" + t]) { seen["$" + t] = true; terms.push(t); } });
-    var last = toks[toks.length - 1], prefixTerm = null;
-    if (prefix && last && !last.cjk && last.end === norm.length && codePoints(last.term) >= 3) { prefixTerm = last.term; }
-    return { sequence: seq, terms: terms, prefixTerm: prefixTerm };
+  // ---- Query (docs/search.md §Query; Swift: Sources/KBSearch/QueryParser.swift) ----
+
+  var NOISE = [
+    /(?<![A-Za-z0-9_])PS(?: [A-Za-z]:\\[^<>|"\r\n]*)?>/g,
+    /(?<![A-Za-z0-9_])[A-Za-z]:\\(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*\\)*(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*)?>/g,
+    /[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+(?::[^ \t\r\n$#]*[$#]| [^ \t\r\n%]+ %)/g,
+    /(?<![0-9])[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?/g,
+    /(?<![A-Za-z0-9_:])[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?![A-Za-z0-9_])/g,
+    /(?<![A-Za-z0-9_])(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4}/g,
+    /(?<![^ \t\r\n])[+-][0-9]{4}(?![A-Za-z0-9_])/g,
+    /(?<![A-Za-z0-9_])[IWEF][0-9]{4} [^\]\r\n]{0,80}\]/g,
+    /"(?:level|ts|time|timestamp|caller|msg|logger|stacktrace)":/g,
+    /(?<![A-Za-z0-9_])(?:level|ts|time|caller|msg|logger)=/g,
+    /[A-Za-z0-9_./-]+\.go:[0-9]+/g,
+    /(?<![A-Za-z0-9_])At line:[0-9]+ char:[0-9]+/g
+  ];
+  function removeNoise(text) { for (var i = 0; i < NOISE.length; i++) { text = text.replace(NOISE[i], " "); } return text; }
+
+  var STOP = {};
+  ("a an the is are was were be been am i me my you your we our it its this that these those to of in on at by for with from into " +
+   "and or but so if then than do does did how what which who why when where can could should would will just still also there here some " +
+   "very please has have had as about t s don won doesn isn didn m ve ll re d").split(" ").forEach(function (w) { STOP["$" + w] = true; });
+  var STOP_CHARS = "的了吗呢吧啊么我你它嘛呀";
+  var STOP_BIGRAMS = {};
+  "为什 一直 总是 还是 已经 可以 这个 那个 哪个 一个 请问 时候 但是 然后 为何 是不 不是".split(" ").forEach(function (w) { STOP_BIGRAMS["$" + w] = true; });
+  function isStop(t) {
+    if (t.cjk) {
+      if (STOP_BIGRAMS["$" + t.term]) { return true; }
+      for (var i = 0; i < t.term.length; i++) { if (STOP_CHARS.indexOf(t.term.charAt(i)) >= 0) { return true; } }
+      return false;
+    }
+    return !!STOP["$" + t.term] || (t.term.length === 1 && t.term.charCodeAt(0) < 0x80);
   }
+  function isStopTerm(term) { return isStop({ term: term, cjk: isCJK(term.codePointAt(0)) }); }
+  var QUOTED = "\u0001q", PAIRS = { 0x27: 0x27, 0x22: 0x22, 0x60: 0x60, 0x201C: 0x201D, 0x2018: 0x2019 };
+  function shapeOf(toks, text) {
+    return toks.map(function (t) {
+      if (t.cjk || t.start <= 0) { return t.term; }
+      var close = PAIRS[text.charCodeAt(t.start - 1)];
+      if (t.end < text.length && close !== undefined && text.charCodeAt(t.end) === close) { return QUOTED; }
+      if (t.start >= 2 && text.charCodeAt(t.start - 2) === 0x3A && text.charCodeAt(t.start - 1) === 0x20 &&
+          (t.end === text.length || text.charCodeAt(t.end) === 0x3A)) { return QUOTED; }
+      return t.term;
+    });
+  }
+
+  function parseQuery(text, prefix) {
+    var norm = normalize(text), cleaned = removeNoise(norm), toks = tokensOf(cleaned, "query");
+    var seq = toks.map(function (t) { return t.term; }), seen = {}, terms = [];
+    toks.forEach(function (t) { if (!isStop(t) && !seen["$" + t.term]) { seen["$" + t.term] = true; terms.push(t.term); } });
+    // A query of stop words only ranks by them all the same.
+    if (!terms.length) { toks.forEach(function (t) { if (!seen["$" + t.term]) { seen["$" + t.term] = true; terms.push(t.term); } }); }
+    var last = toks[toks.length - 1], prefixTerm = null;
+    if (prefix && last && !last.cjk && last.end === cleaned.length && codePoints(last.term) >= 3 && seen["$" + last.term]) { prefixTerm = last.term; }
+    return { sequence: seq, shape: shapeOf(toks, cleaned), terms: terms, prefixTerm: prefixTerm, cleaned: cleaned };
+  }
+
+  // ---- Typos (docs/search.md §Typos; Swift: Sources/KBSearch/Vocabulary.swift) ----
+
+  function isCandidate(term) {
+    if (term.length < 4) { return false; }
+    var digits = 0;
+    for (var i = 0; i < term.length; i++) {
+      var u = term.charCodeAt(i);
+      if (u >= 0x1100) { return false; }
+      if (u >= 0x30 && u <= 0x39) { digits++; }
+    }
+    return digits * 3 < term.length;
+  }
+  function maxDistance(term) { return term.length >= 8 ? 2 : 1; }
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) { return limit + 1; }
+    var m = a.length, n = b.length, j;
+    if (m === 0) { return n; }
+    var prev2 = new Array(n + 1).fill(0), prev = [], cur = new Array(n + 1).fill(0);
+    for (j = 0; j <= n; j++) { prev.push(j); }
+    for (var i = 1; i <= m; i++) {
+      cur[0] = i;
+      var rowMin = cur[0];
+      for (j = 1; j <= n; j++) {
+        var cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) { v = Math.min(v, prev2[j - 2] + 1); }
+        cur[j] = v;
+        if (v < rowMin) { rowMin = v; }
+      }
+      if (rowMin > limit) { return limit + 1; }
+      var t = prev2; prev2 = prev; prev = cur; cur = t;
+    }
+    return prev[n];
+  }
+  api.distance = function (a, b, limit) { return distance(a, b, limit); };
+
 
   // ---- Index files ----
 
@@ -998,7 +1084,7 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
   var script = document.currentScript;
   var root = (script && script.getAttribute("data-kb-root")) || "";
   var pageLang = (script && script.getAttribute("data-kb-lang")) || document.documentElement.lang || "en";
-  var data = { meta: {}, shard: {}, doc: {} };
+  var data = { meta: {}, shard: {}, doc: {}, vocab: {} };
   var loading = {};
   api.loaded = function () { return Object.keys(loading); };
 
@@ -1009,6 +1095,8 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
       var map = new Map();
       for (var i = 0; i < o.terms.length; i++) { map.set(o.terms[i], o.postings[i]); }
       data.shard[o.lang + "/" + o.n] = map;
+    } else if (o.type === "vocab") {
+      data.vocab[o.lang + "/" + o.n] = o.terms;
     } else if (o.type === "doc") {
       // One-letter keys on disk (SiteIndex.Doc).
       data.doc[o.l + "/" + o.n] = { lang: o.l, n: o.n, id: o.i, title: o.h, url: o.u, kind: o.k, summary: o.s || "", text: o.x || "",
@@ -1070,42 +1158,161 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
 
   // ---- Ranking (docs/search.md §Ranking; Swift: Sources/KBSearch/Ranker.swift) ----
 
-  function rank(lang, m, q, filters) {
-    var matched = new Map(), score = new Map(), order = [];
-    q.terms.forEach(function (term) {
-      var best = new Map(), p = postings(lang, m, term), i;
-      for (i = 0; i < p.length; i += 2) { best.set(p[i], p[i + 1]); }
-      if (term === q.prefixTerm) {
-        expansions(lang, m, term).forEach(function (other) {
-          var e = postings(lang, m, other);
-          for (var j = 0; j < e.length; j += 2) {
-            var half = Math.floor(e[j + 1] / 2);
-            if ((best.get(e[j]) || 0) < half) { best.set(e[j], half); }
-          }
-        });
-      }
-      best.forEach(function (impact, doc) {
-        if (doc >= m.count) { return; }
-        if (!matched.has(doc)) { matched.set(doc, 0); score.set(doc, 0); order.push(doc); }
-        matched.set(doc, matched.get(doc) + 1);
-        score.set(doc, score.get(doc) + impact);
-      });
-    });
-    var tiers = new Map(), seq = q.sequence;
-    if (m.errors.length) {
-      var windows = {}, whole = signatureHash(seq, 0, seq.length);
-      m.errors.forEach(function (e) {
-        var len = e[0];
-        if (len <= 0 || len > seq.length || windows[len]) { return; }
-        var set = new Set();
-        for (var s = 0; s + len <= seq.length; s++) { set.add(signatureHash(seq, s, s + len)); }
-        windows[len] = set;
-      });
-      m.errors.forEach(function (e) {
-        var tier = (e[0] === seq.length && e[1] === whole) ? 2 : (windows[e[0]] && windows[e[0]].has(e[1]) ? 1 : 0);
-        if (tier > (tiers.get(e[2]) || 0)) { tiers.set(e[2], tier); }
+  var EXACT = 4, PREFIX = 2, ONE_EDIT = 2, TWO_EDITS = 1, SYNONYM = 3, BANDS = 10, FULL_STRENGTH = 4;
+  function informativeness(n, df) { return df > 0 ? Math.round(100 * Math.log(1 + n / df)) : 0; }
+  function utf16Less(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
+
+  // Typo candidates of `term` from the loaded vocabulary files: nearest distance only, UTF-16 order, at most 8.
+  function corrections(lang, m, term) {
+    var k = maxDistance(term), found = [], best = k + 1;
+    for (var len = Math.max(4, term.length - k); len <= term.length + k; len++) {
+      (data.vocab[lang + "/" + len] || []).forEach(function (w) {
+        if (w === term) { return; }
+        var d = distance(term, w, k);
+        if (d <= k) { found.push([w, d]); if (d < best) { best = d; } }
       });
     }
+    return found.filter(function (c) { return c[1] === best; }).sort(function (x, y) { return utf16Less(x[0], y[0]); }).slice(0, 8);
+  }
+
+  // Vocabulary files that the unknown terms of `q` need (their shards must be loaded already).
+  function vocabNeeded(lang, m, q) {
+    var out = [];
+    q.terms.forEach(function (t) {
+      if (t === q.prefixTerm && expansions(lang, m, t).length) { return; }
+      if (!isCandidate(t) || postings(lang, m, t).length) { return; }
+      var k = maxDistance(t);
+      for (var len = Math.max(4, t.length - k); len <= t.length + k; len++) {
+        if ((m.vocab || []).indexOf(len) >= 0 && out.indexOf(len) < 0) { out.push(len); }
+      }
+    });
+    return out;
+  }
+
+  function slots(lang, m, q) {
+    var out = [];
+    q.terms.forEach(function (term) {
+      var alts = [[term, EXACT]], expanded = false;
+      if (term === q.prefixTerm) {
+        var more = expansions(lang, m, term);
+        more.forEach(function (t) { alts.push([t, PREFIX]); });
+        expanded = more.length > 0;
+      }
+      if (!expanded && isCandidate(term) && !postings(lang, m, term).length) {
+        corrections(lang, m, term).forEach(function (c) { alts.push([c[0], c[1] === 1 ? ONE_EDIT : TWO_EDITS]); });
+      }
+      out.push({ term: term, alternatives: alts });
+    });
+    var seq = q.sequence;
+    (m.synonyms || []).forEach(function (g) {
+      var pairs = g.targets && g.targets.length
+        ? g.phrases.map(function (p) { return [p, g.targets]; })
+        : g.phrases.map(function (p) { return [p, g.phrases.filter(function (o) { return o.join(" ") !== p.join(" "); })]; });
+      pairs.forEach(function (pair) {
+        var from = pair[0];
+        if (!from.length || from.length > seq.length) { return; }
+        var found = false;
+        for (var s = 0; s + from.length <= seq.length && !found; s++) {
+          var same = true;
+          for (var j = 0; j < from.length; j++) { if (seq[s + j] !== from[j]) { same = false; break; } }
+          found = same;
+        }
+        if (!found) { return; }
+        var held = out.filter(function (slot) { return from.indexOf(slot.term) >= 0; }), lastTerm = from[from.length - 1];
+        if (!held.length) { held = [{ term: lastTerm, alternatives: [[lastTerm, EXACT]] }]; out.push(held[0]); }
+        pair[1].forEach(function (target) {
+          var phrase = target.filter(function (t) { return !isStopTerm(t); }).join(" ");
+          if (!phrase) { return; }
+          held.forEach(function (slot) {
+            if (!slot.alternatives.some(function (a) { return a[0] === phrase; })) { slot.alternatives.push([phrase, SYNONYM]); }
+          });
+        });
+      });
+    });
+    return out;
+  }
+
+  // Postings of a term, or of a phrase (terms joined by spaces): documents holding every term,
+  // with the mean of their impacts.
+  function phrasePostings(lang, m, phrase) {
+    var terms = phrase.split(" ");
+    if (terms.length < 2) { return postings(lang, m, phrase); }
+    var sums = null;
+    for (var i = 0; i < terms.length; i++) {
+      var p = postings(lang, m, terms[i]), next = new Map();
+      for (var j = 0; j < p.length; j += 2) {
+        if (sums === null) { next.set(p[j], p[j + 1]); }
+        else if (sums.has(p[j])) { next.set(p[j], sums.get(p[j]) + p[j + 1]); }
+      }
+      sums = next;
+      if (!sums.size) { return []; }
+    }
+    var docs = Array.from(sums.keys()).sort(function (x, y) { return x - y; }), out = [];
+    docs.forEach(function (d) { out.push(d, Math.floor(sums.get(d) / terms.length)); });
+    return out;
+  }
+
+  function tiersOf(m, q) {
+    var tiers = new Map();
+    if (!m.errors.length) { return tiers; }
+    function windows(seq) {
+      var w = {};
+      m.errors.forEach(function (e) {
+        var len = e[0];
+        if (len <= 0 || len > seq.length || w[len]) { return; }
+        var set = new Set();
+        for (var s = 0; s + len <= seq.length; s++) { set.add(signatureHash(seq, s, s + len)); }
+        w[len] = set;
+      });
+      return w;
+    }
+    var seq = q.sequence, plain = windows(seq), shaped = windows(q.shape), whole = signatureHash(seq, 0, seq.length);
+    var contradicted = new Set(), named = new Set();
+    m.errors.forEach(function (e) {
+      var kind = e[3];
+      if (kind === 2) { if (shaped[e[0]] && shaped[e[0]].has(e[1])) { contradicted.add(e[2]); } return; }
+      var tier = 0;
+      if (e[0] === seq.length && e[1] === whole) { tier = 2; }
+      else if (kind !== 0 && plain[e[0]] && plain[e[0]].has(e[1])) { tier = 1; }
+      if (tier > 0 && kind === 3) { named.add(e[2]); }
+      if (tier > (tiers.get(e[2]) || 0)) { tiers.set(e[2], tier); }
+    });
+    contradicted.forEach(function (doc) { if (!named.has(doc) && (tiers.get(doc) || 0) < 2) { tiers.set(doc, -1); } });
+    return tiers;
+  }
+
+  function rank(lang, m, q, filters) {
+    var coverage = new Map(), score = new Map(), matchedTerms = new Map(), order = [], total = 0;
+    if (!q.sequence.length) { return []; }
+    slots(lang, m, q).forEach(function (slot) {
+      var best = new Map(), slotTotal = 0;
+      slot.alternatives.forEach(function (alt) {
+        var p = phrasePostings(lang, m, alt[0]);
+        if (!p.length) { return; }
+        var info = informativeness(m.count, p.length / 2), full = 8 * FULL_STRENGTH * info;
+        if (Math.floor(info * alt[1] / 4) > slotTotal) { slotTotal = Math.floor(info * alt[1] / 4); }
+        for (var i = 0; i < p.length; i += 2) {
+          if (p[i] >= m.count) { continue; }
+          var impact = Math.floor(p[i + 1] * alt[1] / 4), old = best.get(p[i]);
+          var cover = Math.floor(Math.floor(Math.floor(Math.min(100 * p[i + 1], full) * info / Math.max(full, 1)) * alt[1]) / 4);
+          if (old) {
+            if (impact > old.impact) { old.impact = impact; old.term = alt[0]; }
+            if (cover > old.cover) { old.cover = cover; }
+          } else { best.set(p[i], { impact: impact, cover: cover, term: alt[0] }); }
+        }
+      });
+      total += slotTotal;
+      best.forEach(function (b, doc) {
+        if (!coverage.has(doc)) { coverage.set(doc, 0); score.set(doc, 0); matchedTerms.set(doc, []); order.push(doc); }
+        coverage.set(doc, coverage.get(doc) + b.cover);
+        score.set(doc, score.get(doc) + b.impact);
+        matchedTerms.get(doc).push(b.term);
+      });
+    });
+    var tiers = tiersOf(m, q);
+    tiers.forEach(function (tier, doc) {
+      if (tier > 0 && doc < m.count && !coverage.has(doc)) { coverage.set(doc, 0); score.set(doc, 0); matchedTerms.set(doc, []); order.push(doc); }
+    });
     var allowed = null;
     Object.keys(filters || {}).forEach(function (facet) {
       var values = filters[facet];
@@ -1121,29 +1328,73 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
     var hits = [];
     order.forEach(function (doc) {
       if (allowed && !allowed.has(doc)) { return; }
-      hits.push({ doc: doc, tier: tiers.get(doc) || 0, matched: matched.get(doc), score: score.get(doc) });
+      var c = coverage.get(doc);
+      hits.push({ doc: doc, tier: tiers.get(doc) || 0, coverage: c, total: total, band: total > 0 ? Math.floor(c * BANDS / total) : 0,
+                  score: score.get(doc), terms: matchedTerms.get(doc) });
     });
     hits.sort(function (x, y) {
-      return (y.tier - x.tier) || (y.matched - x.matched) || (y.score - x.score) || (x.doc - y.doc);
+      return (y.tier - x.tier) || (y.band - x.band) || (y.score - x.score) || (x.doc - y.doc);
     });
     return hits;
   }
 
-  // Ranked hits for `text` in `lang`'s index: loads meta, then only the shards the terms need.
-  api.search = function (text, options) {
-    options = options || {};
-    var lang = options.lang || pageLang, prefix = options.prefix !== false;
-    var q = parseQuery(text, prefix);
-    if (!q.terms.length) { return Promise.resolve({ query: q, hits: [], lang: lang }); }
+  // The languages to try for a query, like `kb search`: the first CJK language of the site for a
+  // query with Han, Kana or Hangul, else the default (first) one; the others after it.
+  function languageOrder(text, langs) {
+    if (!langs.length) { return []; }
+    var preferred = langs[0];
+    if (hasCJK(text)) {
+      for (var i = 0; i < langs.length; i++) { if (/^(zh|ja|ko)/.test(langs[i])) { preferred = langs[i]; break; } }
+    }
+    return [preferred].concat(langs.filter(function (l) { return l !== preferred; }));
+  }
+
+  // Ranked hits for `q` in one language: loads meta, the shards its terms need, and the
+  // vocabulary files its unknown words need (only those).
+  function searchIn(lang, q, filters) {
     return meta(lang).then(function (m) {
       var need = q.terms.map(function (t) { return shardFor(m, t); });
       if (q.prefixTerm) { need = need.concat(prefixShards(m, q.prefixTerm)); }
       return shards(lang, m, need).then(function () {
-        var hits = rank(lang, m, q, options.filters || {});
+        return Promise.all(vocabNeeded(lang, m, q).map(function (len) { return load("search/" + lang + "/v" + len + ".js"); }));
+      }).then(function () {
+        // Typo candidates and synonyms may live in other shards.
+        var more = [];
+        slots(lang, m, q).forEach(function (s) {
+          s.alternatives.forEach(function (a) { a[0].split(" ").forEach(function (t) { more.push(shardFor(m, t)); }); });
+        });
+        return shards(lang, m, more);
+      }).then(function () {
+        var hits = rank(lang, m, q, filters);
         var terms = q.terms.slice();
-        if (q.prefixTerm) { terms = terms.concat(expansions(lang, m, q.prefixTerm)); }
+        hits.slice(0, 20).forEach(function (h) { h.terms.forEach(function (t) { if (terms.indexOf(t) < 0) { terms.push(t); } }); });
         return { query: q, hits: hits, lang: lang, meta: m, highlight: terms };
       });
+    });
+  }
+
+  // Ranked hits for `text`: in options.lang, else in the query's language (as `kb search` picks
+  // it), trying the site's other languages when that finds nothing.
+  api.search = function (text, options) {
+    options = options || {};
+    var prefix = options.prefix !== false, filters = options.filters || {};
+    var q = parseQuery(text, prefix);
+    if (options.lang) {
+      if (!q.sequence.length) { return Promise.resolve({ query: q, hits: [], lang: options.lang }); }
+      return searchIn(options.lang, q, filters);
+    }
+    return meta(pageLang).then(function (m) {
+      var order = languageOrder(text, (m && m.langs) || [pageLang]);
+      if (!q.sequence.length) { return { query: q, hits: [], lang: order[0], langs: order }; }
+      function next(i, first) {
+        if (i >= order.length) { return first; }
+        return searchIn(order[i], q, filters).then(function (r) {
+          r.langs = order;
+          if (r.hits.length) { return r; }
+          return next(i + 1, first || r);
+        });
+      }
+      return next(0, null);
     });
   };
 
@@ -1216,14 +1467,16 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
   // ---- Interface ----
 
   var STRINGS = {
-    en: { results: "results", result: "result", none: "No results for", searching: "Searching…", empty: "Type a few words or paste an error message.",
+    en: { results: "results", result: "result", none: "No results for", inLang: "Results in", other: "Search in", searching: "Searching…", empty: "Type a few words or paste an error message.",
           failed: "The search index could not be loaded.", all: "See all results", more: "More results", kind: "Kind", platform: "Platform", tool: "Tool", tag: "Tag",
           k: { symptom: "Symptom", cause: "Cause", fix: "Fix", concept: "Concept", runbook: "Runbook", reference: "Reference" } },
-    zh: { results: "条结果", result: "条结果", none: "没有找到结果：", searching: "正在搜索…", empty: "输入几个词，或粘贴报错信息。",
+    zh: { results: "条结果", result: "条结果", none: "没有找到结果：", inLang: "结果语言：", other: "改为搜索", searching: "正在搜索…", empty: "输入几个词，或粘贴报错信息。",
           failed: "无法加载搜索索引。", all: "查看全部结果", more: "更多结果", kind: "类型", platform: "平台", tool: "工具", tag: "标签",
           k: { symptom: "症状", cause: "原因", fix: "修复", concept: "概念", runbook: "运维手册", reference: "参考" } }
   };
   var T = STRINGS[pageLang] || STRINGS.en;
+  var LANG_NAMES = { en: "English", zh: "中文", ja: "日本語", ko: "한국어" };
+  function langName(l) { return LANG_NAMES[l] || l; }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -1317,13 +1570,33 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
     var facetBox = page.querySelector("#kb-search-facets");
     var input = page.querySelector("input[name=q]");
     if (input) { input.value = text; }
-    var filters = {};
+    var filters = {}, forced = params.get("lang") || "";
     ["kind", "platform", "tool", "tag"].forEach(function (f) { var v = params.getAll(f); if (v.length) { filters[f] = v; } });
+    // Which language the results are in, and a link that searches the other one.
+    function languageNote(r) {
+      var old = page.querySelector(".kb-search-lang");
+      if (old) { old.parentNode.removeChild(old); }
+      var langs = r.langs || (r.meta && r.meta.langs) || [];
+      if (langs.length < 2 && r.lang === pageLang) { return; }
+      var note = el("p", "kb-search-lang");
+      note.setAttribute("data-kb-results-lang", r.lang);
+      note.appendChild(document.createTextNode(T.inLang + " " + langName(r.lang) + ". "));
+      langs.filter(function (l) { return l !== r.lang; }).forEach(function (l) {
+        var a = el("a", "kb-search-other", T.other + " " + langName(l));
+        var next = new URLSearchParams(window.location.search);
+        next.set("lang", l);
+        a.href = "?" + next.toString();
+        a.setAttribute("data-kb-lang", l);
+        note.appendChild(a);
+        note.appendChild(document.createTextNode(" "));
+      });
+      status.parentNode.insertBefore(note, status.nextSibling);
+    }
     function show() {
       if (!text.trim()) { status.textContent = T.empty; list.textContent = ""; return; }
       status.textContent = T.searching;
       var started = performance.now();
-      api.search(text, { filters: filters }).then(function (r) {
+      api.search(text, { filters: filters, lang: forced || undefined }).then(function (r) {
         var top = r.hits.slice(0, PAGE);
         return Promise.all(top.map(function (h) { return api.doc(r.lang, h.doc); })).then(function (docs) {
           list.textContent = "";
@@ -1333,6 +1606,8 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
           page.setAttribute("data-kb-query-ms", String(Math.round(performance.now() - started)));
           page.setAttribute("data-kb-ready-ms", String(Math.round(performance.now())));
           page.setAttribute("data-kb-loaded", Object.keys(loading).join(" "));
+          page.setAttribute("data-kb-results-lang", r.lang);
+          languageNote(r);
           page.setAttribute("data-kb-state", "done");
           facets(r);
         });
@@ -1356,6 +1631,7 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
     }
     function facets(r) {
       facetBox.textContent = "";
+      if (!r.meta) { return; }
       var unfiltered = rank(r.lang, r.meta, r.query, {});
       var inHits = new Set(unfiltered.map(function (h) { return h.doc; }));
       ["kind", "platform", "tool", "tag"].forEach(function (f) {

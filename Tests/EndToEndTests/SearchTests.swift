@@ -81,13 +81,14 @@ import Testing
 
     /// Runs queries in Chromium through the site's own search.js and returns what the page computed.
     /// Each job: {"q", "lang", "top"?: n, "expect"?: id (returns whether it is among all hits)}.
-    static func browser(_ site: String, jobs: [[String: Any]], vectors: Bool = false) throws -> [String: Any] {
-        let data = try JSONSerialization.data(withJSONObject: ["jobs": jobs, "vectors": vectors ? vectorCases() : []])
+    static func browser(_ site: String, jobs: [[String: Any]], vectors: Bool = false, pageLang: String = "en") throws -> [String: Any] {
+        let data = try JSONSerialization.data(withJSONObject: ["jobs": jobs, "vectors": vectors ? vectorCases() : [],
+                                                               "queries": vectors ? queryVectorCases() : []])
         try TestSupport.write("window.harnessInput = " + String(decoding: data, as: UTF8.self) + ";\n", to: site + "/harness-input.js")
         try TestSupport.write(harnessScript, to: site + "/harness.js")
         try TestSupport.write("""
             <!doctype html><html><head><meta charset="utf-8"></head><body><pre id="out">pending</pre>
-            <script src="assets/search.js" data-kb-root="" data-kb-lang="en"></script>
+            <script src="assets/search.js" data-kb-root="" data-kb-lang="\(pageLang)"></script>
             <script src="harness-input.js"></script><script src="harness.js"></script></body></html>
             """, to: site + "/harness.html")
         defer { for f in ["harness.html", "harness.js", "harness-input.js"] { TestSupport.remove(site + "/" + f) } }
@@ -99,6 +100,12 @@ import Testing
         return try #require(object, "harness output: \(json.prefix(300))")
     }
 
+    static func queryVectorCases() -> [[String: Any]] {
+        let data = FileManager.default.contents(atPath: TestSupport.packageRoot + "/Tests/KBSearchTests/query-vectors.json") ?? Data()
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        return (object?["cases"] as? [[String: Any]]) ?? []
+    }
+
     static func vectorCases() -> [[String: Any]] {
         let data = FileManager.default.contents(atPath: TestSupport.packageRoot + "/Tests/KBSearchTests/tokenizer-vectors.json") ?? Data()
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
@@ -107,22 +114,26 @@ import Testing
 
     static let harnessScript = #"""
     (function () {
-      var input = window.harnessInput, api = window.kbSearch, out = { jobs: [], vectors: [] };
+      var input = window.harnessInput, api = window.kbSearch, out = { jobs: [], vectors: [], queries: [] };
       input.vectors.forEach(function (c) {
         out.vectors.push(api.tokens(c.input, c.mode).map(function (t) { return [t.term, t.start, t.end]; }));
+      });
+      input.queries.forEach(function (c) {
+        var q = api.parseQuery(c.input, true);
+        out.queries.push({ sequence: q.sequence, shape: q.shape, terms: q.terms, prefix: q.prefixTerm || "" });
       });
       var ids = {};
       function idOf(lang, n) { return api.doc(lang, n).then(function (d) { return d.id; }); }
       function run(i) {
         if (i >= input.jobs.length) { document.getElementById("out").textContent = JSON.stringify(out); return; }
         var job = input.jobs[i];
-        api.search(job.q, { lang: job.lang }).then(function (r) {
+        api.search(job.q, { lang: job.lang || undefined }).then(function (r) {
           var top = r.hits.slice(0, job.top || 5);
-          return Promise.all(top.map(function (h) { return idOf(job.lang, h.doc); })).then(function (topIDs) {
-            var res = { q: job.q, lang: job.lang, top: topIDs, count: r.hits.length };
+          return Promise.all(top.map(function (h) { return idOf(r.lang, h.doc); })).then(function (topIDs) {
+            var res = { q: job.q, lang: r.lang, top: topIDs, count: r.hits.length };
             if (!job.expect) { return res; }
             // Is the expected page anywhere among the hits?
-            return Promise.all(r.hits.map(function (h) { return idOf(job.lang, h.doc); })).then(function (all) {
+            return Promise.all(r.hits.map(function (h) { return idOf(r.lang, h.doc); })).then(function (all) {
               res.found = all.indexOf(job.expect) >= 0;
               return res;
             });
@@ -147,6 +158,81 @@ import Testing
             let a = expected.map { "\($0)" }, g = tokens.map { "\($0)" }
             #expect(a == g, "\(c["name"] ?? "")")
         }
+        // Query parsing (paste noise, stop words, names, prefix): the same vectors as the Swift test.
+        let queries = Self.queryVectorCases()
+        let parsed = try #require(result["queries"] as? [[String: Any]])
+        #expect(parsed.count == queries.count && queries.count >= 20)
+        for (c, q) in zip(queries, parsed) {
+            let e = (c["expected"] as? [String: Any]) ?? [:]
+            for key in ["sequence", "shape", "terms"] {
+                #expect((q[key] as? [String]) == (e[key] as? [String]), "\(c["name"] ?? "") \(key)")
+            }
+            #expect((q["prefix"] as? String) == (e["prefix"] as? String), "\(c["name"] ?? "") prefix")
+        }
+    }
+
+    /// The relevance set of bench/queries.tsv: on the English and on the Chinese search page,
+    /// without saying the language, the browser's top five equal `kb search`'s for every query.
+    @Test func browserTopFiveEqualsKBSearchOnTheRelevanceSet() throws {
+        let b = try Self.built.get()
+        let rows = TestSupport.read(TestSupport.packageRoot + "/bench/queries.tsv").split(separator: "\n").dropFirst()
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false) }.filter { $0.count == 4 }
+        #expect(rows.count >= 120)
+        var expected: [[String]] = []
+        for r in rows { expected.append(try Self.search(["--limit", "5", "--", String(r[0])], cwd: b.kb).map(\.id)) }
+        #expect(expected.filter { !$0.isEmpty }.count == rows.count, "every query of the set finds something")
+        let jobs: [[String: Any]] = rows.map { ["q": String($0[0]), "lang": "", "top": 5] }
+        for page in ["en", "zh"] {
+            let got = try #require(try Self.browser(b.site, jobs: jobs, pageLang: page)["jobs"] as? [[String: Any]])
+            #expect(got.count == jobs.count)
+            var differ: [String] = []
+            for (i, r) in got.enumerated() where (r["top"] as? [String]) ?? [] != expected[i] { differ.append(String(rows[i][0].prefix(60))) }
+            #expect(differ.isEmpty, "\(page) page: \(differ.count) differ, e.g. \(differ.prefix(5))")
+        }
+    }
+
+    /// `--json` explains each rank and is sorted by the documented key; `--explain` says the same in words.
+    @Test func jsonAndExplainShowTheRankingKey() throws {
+        let b = try Self.built.get()
+        let r = try TestSupport.kb(["search", "--json", "--limit", "8", "C:\\Users\\me>go version 'go' is not recognized as an internal or external command,"], cwd: b.kb)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["order"] as? String == "level, band, score")
+        let results = try #require(object["results"] as? [[String: Any]])
+        #expect(results.first?["id"] as? String == "go-command-not-found")
+        #expect(results.first?["level"] as? String == "contains-error")
+        #expect((results.first?["terms"] as? [String])?.contains("recognized") == true)
+        let levels = ["other-name": -1, "terms": 0, "contains-error": 1, "error": 2]
+        let keys = results.map { (levels[$0["level"] as? String ?? ""] ?? -9, Int((($0["coverage"] as? Double) ?? 0) * 10 + 1e-9), $0["score"] as? Double ?? 0) }
+        for (a, c) in zip(keys, keys.dropFirst()) {
+            #expect(a.0 > c.0 || (a.0 == c.0 && (a.1 > c.1 || (a.1 == c.1 && a.2 >= c.2))), "sorted by level, band, score: \(keys)")
+        }
+        let text = try TestSupport.kb(["search", "--explain", "--limit", "2", "cheksum mismatch"], cwd: b.kb)
+        #expect(text.stdout.hasPrefix("checksum-mismatch  "))
+        #expect(text.stdout.contains("level terms · coverage 1.00 (band 10)"), "\(text.stdout)")
+        #expect(text.stdout.contains("terms: checksum, mismatch"), "the typo's candidate is named")
+        // kb match prints the same result shape.
+        let m = try MatchTests.match("bash: go: command not found\n", kb: b.kb)
+        #expect(m.first?.id == "go-command-not-found")
+    }
+
+    /// A Chinese query on the English search page answers in Chinese like `kb search`, says so,
+    /// and offers the English results.
+    @Test func searchPageSearchesTheQuerysLanguageAndOffersTheOther() throws {
+        let b = try Self.built.get()
+        let q = "杀毒软件 拦截 gopls"
+        let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let dom = try BrowserTests.dom(b.site + "/search.html?q=" + encoded)
+        let ids = dom.matches(of: /data-kb-id="([^"]+)"/).map { String($0.1) }
+        let cli = try Self.search(["--limit", "20", q], cwd: b.kb)
+        #expect(cli.first?.lang == "zh")
+        #expect(ids == cli.map(\.id))
+        #expect(dom.contains("data-kb-results-lang=\"zh\""))
+        #expect(dom.contains("class=\"kb-search-other\"") && dom.contains("data-kb-lang=\"en\""), "offers the English results")
+        // Following the offer searches English.
+        let en = try BrowserTests.dom(b.site + "/search.html?q=" + encoded + "&lang=en")
+        #expect(en.contains("data-kb-results-lang=\"en\""))
+        let enIDs = en.matches(of: /data-kb-id="([^"]+)"/).map { String($0.1) }
+        #expect(enIDs == (try Self.search(["--lang", "en", "--limit", "20", q], cwd: b.kb)).map(\.id))
     }
 
     @Test func everySymptomIsTheTopResultForItsOwnErrorTexts() throws {
@@ -422,6 +508,32 @@ extension Character {
                 #expect(results.first?.matched?.isEmpty == false, "signature lines for \(want)")
             }
         }
+    }
+
+    /// Runbooks carry their components' own log lines: an etcd journal and `kubectl describe node`
+    /// put the runbook first with a clear margin (#1's score at least 1.5 × #2's, or alone).
+    @Test func componentLogsFindTheirRunbook() throws {
+        let b = try SearchTests.built.get()
+        let etcd = """
+            Nov 30 08:12:44 master-1 etcd[812]: {"level":"warn","ts":"2026-11-30T08:12:44.917Z","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"1.532s","expected-duration":"1s"}
+            Nov 30 08:12:45 master-1 etcd[812]: {"level":"warn","ts":"2026-11-30T08:12:45.023Z","caller":"etcdserver/util.go:170","msg":"apply request took too long","took":"1.2s","expected-duration":"100ms"}
+            """
+        let node = """
+            Conditions:
+              Type                 Status    LastHeartbeatTime                 LastTransitionTime                Reason              Message
+              MemoryPressure       Unknown   Mon, 30 Nov 2026 08:02:11 +0000   Mon, 30 Nov 2026 08:03:40 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
+              Ready                Unknown   Mon, 30 Nov 2026 08:02:11 +0000   Mon, 30 Nov 2026 08:03:40 +0000   NodeStatusUnknown   Kubelet stopped posting node status.
+            Taints:             node.kubernetes.io/unreachable:NoExecute
+            """
+        for (log, want) in [(etcd, "etcd-slow-disk"), (node, "edge-node-not-ready")] {
+            let results = try Self.match(log, kb: b.kb)
+            #expect(results.first?.id == want, "\(results.map(\.id))")
+            #expect(results.first?.matched?.isEmpty == false)
+            if results.count > 1 { #expect(results[0].score >= 1.5 * results[1].score, "\(results.map { ($0.id, $0.score) })") }
+        }
+        // A JSON log line's quoted message still matches its error text.
+        let queue = #"{"level":"error","msg":"Exporting failed. Dropping data.","error": "sending queue is full","dropped_items":1024}"#
+        #expect(try Self.match(queue, kb: b.kb).first?.id == "otel-collector-exporter-queue-full")
     }
 
     @Test func tlsFailureFromARealGoClientIsX509() throws {

@@ -24,6 +24,7 @@ import KBCore
         case .languageFolders: return "{pages.zh: {lang: zh, of: pages}}"
         case .scalarPerLanguage: return "{en: Ops KB, zh: 运维知识库}"
         case .platformCommands: return "{linux: [ionice], macos: [launchctl]}"
+        case .synonyms: return "{en: [[antivirus, AV], {from: [qiniu], to: [goproxy.cn]}]}"
         }
     }
 

@@ -1,6 +1,8 @@
 import Foundation
 import KBTesting
 import Testing
+import KBContent
+import KBCore
 @testable import KBSearch
 
 /// The shared vectors: search.js must produce exactly these too (EndToEndTests/SearchTests).
@@ -242,5 +244,198 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
         var m = LogMatcher(signatures: [])
         let r = m.scan(text: "starting\nloading config\nerror: something odd happened\nbye")
         #expect(r.informative == ["error: something odd happened"])
+    }
+}
+
+// MARK: Search v2: query parsing, coverage, decisive error texts, typos, synonyms
+
+struct QueryVectorFile: Codable {
+    struct Expected: Codable, Equatable {
+        var sequence: [String]
+        var shape: [String]
+        var terms: [String]
+        var prefix: String
+    }
+    struct Case: Codable {
+        var name: String
+        var input: String
+        var expected: Expected
+    }
+    var about: String
+    var cases: [Case]
+}
+
+func queryVectorPath() -> String { TestSupport.packageRoot + "/Tests/KBSearchTests/query-vectors.json" }
+
+func parsedVector(_ input: String) -> QueryVectorFile.Expected {
+    let q = ParsedQuery(input, prefix: true)
+    return .init(sequence: q.sequence, shape: q.shape, terms: q.terms, prefix: q.prefixTerm ?? "")
+}
+
+@Suite struct QueryParserTests {
+    @Test func sharedQueryVectors() throws {
+        let data = try #require(FileManager.default.contents(atPath: queryVectorPath()))
+        var file = try JSONDecoder().decode(QueryVectorFile.self, from: data)
+        #expect(file.cases.count >= 20)
+        if ProcessInfo.processInfo.environment["KB_RECORD"] == "1" {
+            for i in file.cases.indices { file.cases[i].expected = parsedVector(file.cases[i].input) }
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
+            try enc.encode(file).write(to: URL(fileURLWithPath: queryVectorPath()))
+            Issue.record("recorded \(queryVectorPath()); review the diff")
+            return
+        }
+        for c in file.cases {
+            #expect(parsedVector(c.input) == c.expected, "\(c.name)")
+        }
+    }
+
+    @Test func promptsTimestampsAndLogKeysAreDropped() {
+        #expect(ParsedQuery(#"C:\Users\alice>go version"#, prefix: false).terms == ["go", "version"])
+        #expect(ParsedQuery(#"PS C:\Users\alice> go build"#, prefix: false).terms == ["go", "build"])
+        #expect(ParsedQuery("alice@dev:~/src/app$ go build", prefix: false).terms == ["go", "build"])
+        #expect(ParsedQuery("2024-05-01T10:00:00.123Z apply request took too long", prefix: false).terms
+                == ["apply", "request", "took", "too", "long"])
+        #expect(ParsedQuery(#"{"level":"warn","msg":"apply request took too long"}"#, prefix: false).terms
+                == ["warn", "apply", "request", "took", "too", "long"])
+        // A Windows path that is not a prompt keeps its words (it may be the point of the error).
+        #expect(ParsedQuery(#"open C:\Program Files\Go\bin\gopls.exe: Access is denied."#, prefix: false).terms.contains("program"))
+    }
+
+    @Test func stopWordsDoNotRankButStayInTheSequence() {
+        let q = ParsedQuery("how do I fix the go path", prefix: false)
+        #expect(q.terms == ["fix", "go", "path"])
+        #expect(q.sequence == ["how", "do", "i", "fix", "the", "go", "path"])
+        let zh = ParsedQuery("新开的终端", prefix: false)
+        #expect(!zh.terms.contains("开的") && !zh.terms.contains("的终"))
+        #expect(zh.terms.contains("终端"))
+    }
+
+    @Test func longIdentifiersAreSearchable() {
+        let terms = Tokenizer.terms("otelcol_exporter_enqueue_failed_metric_points", mode: .index)
+        #expect(terms.first == "otelcol_exporter_enqueue_failed_metric_points")
+        #expect(terms.contains("enqueue") && terms.contains("points"))
+        #expect(Tokenizer.terms(String(repeating: "ab", count: 30), mode: .index).isEmpty, "a long word without _ is still dropped")
+    }
+}
+
+@Suite struct RankingV2Tests {
+    @Test func informativeTermsOutweighCommonOnes() throws {
+        // "common" and "words" are on every page; "gopls" on one. Two common words found must not
+        // beat the one rare word.
+        let idx = index([
+            doc("a", title: "common words", body: "common words everywhere"),
+            doc("b", title: "gopls", body: "common"),
+            doc("c", title: "common words again", body: "words"),
+            doc("d", title: "other common words", body: "text"),
+        ])
+        #expect(try top("gopls common words", idx).first == "b")
+    }
+
+    @Test func aPassingMentionCountsLessThanATitle() throws {
+        let idx = index([
+            doc("body", title: "unrelated", body: String(repeating: "filler text ", count: 40) + "cache corrupted clear"),
+            doc("title", title: "The module cache is corrupted", body: "go clean -modcache"),
+            doc("x", title: "something else", body: "nothing"),
+        ])
+        #expect(try top("clear the corrupted module cache", idx).first == "title")
+    }
+
+    static let errorIdx = index([
+        doc("go-command-not-found", title: "'go' is not recognized", kind: "symptom",
+            errors: ["'go' is not recognized as an internal or external command,", "operable program or batch file.",
+                     "bash: go: command not found"],
+            body: "The shell cannot find go."),
+        doc("go-bin-not-on-path", title: "Tools folder missing from PATH", kind: "cause",
+            body: "gopls and dlv are not recognized (operable program or batch file) when the tools folder is missing; command not found"),
+        doc("other", title: "unrelated", body: "a batch file"),
+    ])
+
+    @Test func aGenericTailDoesNotDecideAndAnotherNameContradicts() throws {
+        func kind(_ text: String) -> ErrorSignatureKey.Kind? {
+            let terms = ErrorText.parse(text).terms
+            return Self.errorIdx.errors.first { $0.kind != .shape && $0.hash == Tokenizer.signatureHash(terms[...]) }?.kind
+        }
+        #expect(kind("'go' is not recognized as an internal or external command,") == .quoted, "it names the command")
+        #expect(kind("operable program or batch file.") == .generic, "no decisive token: its words are on another page")
+        #expect(kind("bash: go: command not found") == .quoted, "a name between colons")
+        let gopls = "'gopls' is not recognized as an internal or external command, operable program or batch file."
+        let hits = try Ranker.rank(SearchQuery(text: gopls), in: Self.errorIdx)
+        #expect(Self.errorIdx.documents[hits[0].doc].id == "go-bin-not-on-path")
+        #expect(hits.first { Self.errorIdx.documents[$0.doc].id == "go-command-not-found" }?.tier == -1)
+        let go = try Ranker.rank(SearchQuery(text: "C:\\Users\\me>go version " + gopls.replacingOccurrences(of: "gopls", with: "go")), in: Self.errorIdx)
+        #expect(Self.errorIdx.documents[go[0].doc].id == "go-command-not-found")
+        #expect(go[0].tier == 1 && go[0].level == "contains-error")
+        // A name between colons is a name too.
+        let bash = try Ranker.rank(SearchQuery(text: "$ dlv version bash: dlv: command not found"), in: Self.errorIdx)
+        #expect(Self.errorIdx.documents[bash[0].doc].id == "go-bin-not-on-path")
+        // The generic tail alone is the whole query: it still finds its page.
+        #expect(try top("operable program or batch file.", Self.errorIdx).first == "go-command-not-found")
+    }
+
+    @Test func typosGetCandidatesBelowExactMatches() throws {
+        let idx = index([
+            doc("sum", title: "checksum mismatch", body: "verifying module"),
+            doc("defrag", title: "defragment the database", body: "compaction"),
+        ])
+        #expect(try top("cheksum", idx).first == "sum", "one edit (a letter missing)")
+        #expect(try top("defragmnet", idx).first == "defrag", "a transposition")
+        #expect(try top("defragmnte", idx).first == "defrag", "two edits in a long word")
+        #expect(try top("compaction", idx) == ["defrag"], "a word the index has is not corrected")
+        #expect(try top("cheks", idx, prefix: false).isEmpty, "a short word gets one edit only")
+        // Correct queries pay nothing: no candidates are looked up for known words.
+        let slots = try Ranker.slots(ParsedQuery("checksum mismatch", prefix: false), in: idx)
+        #expect(slots.allSatisfy { $0.alternatives.count == 1 })
+        #expect(Vocabulary.distance(Array("ab".utf16), Array("ba".utf16), limit: 2) == 1)
+        #expect(Vocabulary.distance(Array("kitten".utf16), Array("sitting".utf16), limit: 2) == 3)
+        #expect(!Vocabulary.isCandidate("x509") && !Vocabulary.isCandidate("b001") && Vocabulary.isCandidate("go111moduel"))
+    }
+
+    @Test func synonymsExpandTwoWayAndOneWay() throws {
+        let docs = [
+            doc("av", title: "antivirus blocks the build", body: "scanner"),
+            doc("mirror", title: "goproxy.cn is a module mirror", body: "proxy"),
+            doc("qiniu", title: "qiniu company history", body: "cloud"),
+        ]
+        let idx = LanguageIndex(lang: "en", documents: docs, terms: docs.map(DocumentTerms.init), synonyms: [
+            SynonymGroup(texts: ["antivirus", "AV", "anti-virus"]),
+            SynonymGroup(texts: ["qiniu"], to: ["goproxy.cn"]),
+        ])
+        #expect(try top("AV", idx) == ["av"])
+        #expect(try top("anti-virus", idx).first == "av")
+        #expect(try top("qiniu", idx).first == "qiniu", "the word itself ranks above its synonym")
+        #expect(try top("qiniu", idx).contains("mirror"))
+        #expect(!(try top("goproxy.cn", idx).contains("qiniu")), "one-way: the target does not bring the source")
+    }
+}
+
+@Suite struct SynonymConfigTests {
+    @Test func parsesGroupsAndReportsPositionedErrors() throws {
+        let ok = try KBConfig.parse("""
+            synonyms:
+              en:
+                - [antivirus, AV]
+                - {from: [qiniu], to: [goproxy.cn]}
+              zh: [[杀毒软件, 杀软]]
+            """, path: "kb.yml")
+        #expect(ok.synonyms["en"]?.count == 2)
+        #expect(ok.synonyms["en"]?[1].to == ["goproxy.cn"])
+        #expect(ok.synonyms["zh"]?.first?.phrases == ["杀毒软件", "杀软"])
+        func failure(_ text: String) -> String {
+            do { _ = try KBConfig.parse(text, path: "kb.yml"); return "" } catch { return error.diagnostics.map(\.description).joined(separator: "\n") }
+        }
+        #expect(failure("synonyms: [a, b]").contains("kb.yml:1:11: error: 'synonyms' maps a language to groups"))
+        #expect(failure("synonyms:\n  en:\n    - [only]\n").contains("kb.yml:3:7: error: a synonym group needs at least two"))
+        #expect(failure("synonyms:\n  en:\n    - {from: [a], too: [b]}\n").contains("kb.yml:3:19: error: unknown key 'too'"))
+        #expect(failure("synonyms:\n  fr:\n    - [a, b]\n").contains("kb.yml:2:3: error: 'synonyms' names language 'fr'"))
+        #expect(failure("synonyms:\n  en:\n    - [a, '']\n").contains("kb.yml:3:11: error: each synonym must be a non-empty"))
+    }
+}
+
+@Suite struct LogNormalizerV2Tests {
+    @Test func quotedMessagesKeepTheirWords() {
+        let terms = LogNormalizer.terms(#"{"level":"error","error": "sending queue is full"}"#)
+        #expect(terms.contains("sending") && terms.contains("queue") && terms.contains("full"))
+        #expect(LogNormalizer.terms("'gopls' is not recognized") == LogNormalizer.terms("'go' is not recognized"))
     }
 }

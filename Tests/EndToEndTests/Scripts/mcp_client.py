@@ -78,7 +78,8 @@ async def kb_mode(session, goenv):
     expect(r.is_error is not True and data["query"] == "go is not recognized", "search answers", text_of(r))
     ids = [x["id"] for x in data["results"]]
     expect("go-command-not-found" in ids and len(ids) <= 3, "search finds go-command-not-found within the limit", str(ids))
-    expect(set(data["results"][0]) == {"id", "lang", "title", "kind", "score", "url"}, "search results have kb search --json's fields")
+    expect({"id", "lang", "title", "kind", "score", "url", "level"} <= set(data["results"][0]) <= {"id", "lang", "title", "kind", "score", "url", "level", "coverage", "terms", "matched"},
+           "search results have kb search --json's fields", json.dumps(data["results"][0]))
     r = await call(session, "search", {"query": "找不到 go 命令", "lang": "zh", "kind": ["symptom"]})
     data = data_of(r)
     expect(data["results"] and all(x["lang"] == "zh" and x["kind"] == "symptom" for x in data["results"]),

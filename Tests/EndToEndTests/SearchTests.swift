@@ -30,13 +30,14 @@ import Testing
         var errors: [String]
     }
 
-    /// Every symptom article with its literal error texts, read from the front matter.
-    static func symptoms() -> [Symptom] {
+    /// Every symptom article with its literal error texts, read from the front matter
+    /// (`anyKind`: every article that lists error texts — runbooks and causes too).
+    static func symptoms(anyKind: Bool = false) -> [Symptom] {
         var out: [Symptom] = []
         let root = TestSupport.packageRoot + "/Content"
         for rel in ((try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? []).sorted() where rel.hasSuffix(".md") {
             let text = TestSupport.read(root + "/" + rel)
-            guard text.contains("\nkind: symptom\n") else { continue }
+            guard text.contains("\nkind: symptom\n") || (anyKind && text.contains("\nerrors:\n")) else { continue }
             let name = (rel as NSString).lastPathComponent
             let lang = name.hasSuffix(".zh.md") ? "zh" : "en"
             let id = String(name.dropLast(lang == "zh" ? 6 : 3))
@@ -235,9 +236,11 @@ import Testing
         #expect(enIDs == (try Self.search(["--lang", "en", "--limit", "20", q], cwd: b.kb)).map(\.id))
     }
 
-    @Test func everySymptomIsTheTopResultForItsOwnErrorTexts() throws {
+    /// Symptoms, and runbooks and causes that carry their components' own log lines.
+    @Test func everyArticleIsTheTopResultForItsOwnErrorTexts() throws {
         let b = try Self.built.get()
-        let symptoms = Self.symptoms()
+        let symptoms = Self.symptoms(anyKind: true)
+        #expect(symptoms.contains { $0.id == "otel-collector-exporter-queue-full" && !$0.errors.isEmpty })
         #expect(symptoms.filter { $0.lang == "zh" }.count >= 12)
         var jobs: [[String: Any]] = []
         for s in symptoms {

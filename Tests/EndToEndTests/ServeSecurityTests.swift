@@ -33,6 +33,26 @@ import Testing
         return (status, text)
     }
 
+    /// Seconds until the server closes a connection that sent half a request head and then nothing.
+    static func secondsUntilClosed(_ port: Int, sending partial: String) throws -> Double {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var tv = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let start = Date()
+        _ = partial.withCString { send(fd, $0, strlen($0), 0) }
+        var buf = [UInt8](repeating: 0, count: 1024)
+        while recv(fd, &buf, buf.count, 0) > 0 {}
+        return Date().timeIntervalSince(start)
+    }
+
     static func get(_ port: Int, _ path: String, host: String = "127.0.0.1") throws -> (status: Int, text: String) {
         try raw(port, "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
     }
@@ -83,6 +103,9 @@ import Testing
         #expect(try Self.post(port, type: "application/x-www-form-urlencoded", auth: "Bearer s3cret", body: payload).status == 415)
         #expect(try Self.post(port, type: "application/json", body: payload).status == 401)
         #expect(try Self.post(port, type: "application/json", auth: "Bearer wrong!", body: payload).status == 401)
+        // A client that never finishes its request head is disconnected (it was kept > 75 s).
+        let held = try Self.secondsUntilClosed(port, sending: "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        #expect(held < 30, "an unfinished request head kept the connection open \(held) s")
         let ok = try Self.post(port, type: "application/json", auth: "Bearer s3cret", body: payload)
         #expect(ok.status == 200 || ok.status == 400, "\(ok.text)")
         #expect(ok.status != 401 && ok.status != 415)

@@ -60,6 +60,27 @@ public struct DoctorScripts: Sendable {
         }))
     }
 
+    /// Sets `kb_needs` to the components of `needs` that are not on this machine, with the same
+    /// rules as `kb doctor` (KB_PROVIDE, a variable that points at it, or its client with its
+    /// configuration file).
+    static func shNeeds(_ needs: [String]) -> String {
+        var s = "kb_needs=\"\"\n"
+        for name in needs {
+            let d = Components.detection(name)
+            var tests = ["case \",${KB_PROVIDE:-},\" in *\(shQuote("," + name + ","))*) true ;; *) false ;; esac"]
+            tests += d.environment.map { "[ -n \"${\($0):-}\" ]" }
+            if !d.executables.isEmpty {
+                let clients = d.executables.map { "command -v \(shQuote($0)) >/dev/null 2>&1" }.joined(separator: " || ")
+                let files = d.files.map { f in
+                    f.hasPrefix("~/") ? "[ -e \"$HOME\"/\(shQuote(String(f.dropFirst(2)))) ]" : "[ -e \(shQuote(f)) ]"
+                }.joined(separator: " || ")
+                tests.append(files.isEmpty ? "{ \(clients); }" : "{ { \(clients); } && { \(files); }; }")
+            }
+            s += "if ! { \(tests.joined(separator: " || ")); }; then kb_needs=\"$kb_needs \(name)\"; fi\n"
+        }
+        return s
+    }
+
     static func shQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
     static func psQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
 
@@ -88,7 +109,7 @@ public struct DoctorScripts: Sendable {
         case "$(uname -s)" in Darwin) kb_os=macos ;; *) kb_os=linux ;; esac
         kb_tmp=$(mktemp -d "${TMPDIR:-/tmp}/kb-doctor.XXXXXX") || exit 2
         trap 'rm -rf "$kb_tmp"' EXIT
-        kb_problems=0; kb_ok=0; kb_unknown=0; kb_n=0
+        kb_problems=0; kb_ok=0; kb_unknown=0; kb_na=0; kb_n=0; kb_needs=""
         kb_json_results=""
         kb_timeout() { if command -v timeout >/dev/null 2>&1; then timeout -k 1 "$@"; else shift; "$@"; fi; }
         kb_json_string() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | tr -d '\n\r\t'; }
@@ -97,6 +118,15 @@ public struct DoctorScripts: Sendable {
           kb_id=$1; kb_article=$2; kb_shell=$3; kb_secs=$4; kb_oslist=$5
           kb_n=$((kb_n + 1))
           case " $kb_oslist " in *" $kb_os "*) ;; *) return 1 ;; esac
+          # A check whose component is not on this machine is not applicable (as in kb doctor).
+          if [ -n "$kb_needs" ]; then
+            kb_na=$((kb_na + 1))
+            if [ "$format" = json ]; then
+              [ -n "$kb_json_results" ] && kb_json_results="$kb_json_results,"
+              kb_json_results="$kb_json_results{\"id\":\"$(kb_json_string "$kb_id")\",\"article\":\"$(kb_json_string "$kb_article")\",\"status\":\"not-applicable\",\"message\":\"not applicable here: needs $(kb_json_string "$kb_needs")\"}"
+            fi
+            return 1
+          fi
           if ! command -v "$kb_shell" >/dev/null 2>&1; then
             kb_status=unknown; kb_msg="could not check: no $kb_shell on PATH"
           else
@@ -129,6 +159,7 @@ public struct DoctorScripts: Sendable {
             s += "\n# \(Self.commentText(id)) — \(Self.commentText(graph.articles[e.check.article].displayPath))\n"
             s += "cat > \"$kb_tmp/check\" <<'\(d)'\n\(b.code)\(b.code.hasSuffix("\n") ? "" : "\n")\(d)\n"
             let secs = max(1, Int(b.timeout.rounded(.up)))
+            s += Self.shNeeds(b.needs)
             s += "if kb_run \(Self.shQuote(id)) \(Self.shQuote(e.finding.article)) \(shellName) \(secs) \(Self.shQuote(e.os.joined(separator: " "))) && [ \"$format\" = text ]; then\n"
             let report = Self.report(e.finding) + "\n"
             let rd = Self.delimiter(report, base: "KB_REPORT_\(n)")
@@ -137,10 +168,12 @@ public struct DoctorScripts: Sendable {
         s += #"""
 
         if [ "$format" = json ]; then
-          printf '{"summary":{"checks":%d,"ok":%d,"problems":%d,"unknown":%d},"results":[%s]}\n' \
-            $((kb_ok + kb_problems + kb_unknown)) "$kb_ok" "$kb_problems" "$kb_unknown" "$kb_json_results"
+          printf '{"summary":{"checks":%d,"ok":%d,"problems":%d,"unknown":%d,"notApplicable":%d},"results":[%s]}\n' \
+            $((kb_ok + kb_problems + kb_unknown + kb_na)) "$kb_ok" "$kb_problems" "$kb_unknown" "$kb_na" "$kb_json_results"
         else
-          printf '\n%d problem(s), %d ok, %d could not check\n' "$kb_problems" "$kb_ok" "$kb_unknown"
+          printf '\n%d problem(s), %d ok, %d could not check' "$kb_problems" "$kb_ok" "$kb_unknown"
+          [ "$kb_na" -gt 0 ] && printf ', %d not applicable here' "$kb_na"
+          printf '\n'
         fi
         [ "$kb_problems" -eq 0 ]
 

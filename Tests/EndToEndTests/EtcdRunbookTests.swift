@@ -102,3 +102,46 @@ import Testing
         #expect(text.stdout.contains("not applicable here (they need etcd)"), "\(text.stdout)")
     }
 }
+
+/// doctor.sh (no kb installed) gives the same verdicts as `kb doctor` for checks that need a component.
+@Suite struct DoctorScriptNeedsTests {
+    @Test func doctorShAgreesWithKbDoctorOnMissingAndProvidedComponents() throws {
+        let dir = try TestSupport.tempDirectory("kb-needs")
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("""
+        ---
+        title: Widget
+        kind: cause
+        summary: The widget is down.
+        ---
+
+        ```sh check id=widget-up needs=widget-service-xyz os=linux
+        exit 1
+        ```
+
+        ```sh check id=plain-ok os=linux
+        exit 0
+        ```
+
+        ```sh fix id=widget-restart for=widget-up os=linux
+        echo restart
+        ```
+        """, to: dir + "/Content/widget.md")
+        #expect(try TestSupport.kb(["build"], cwd: dir, timeout: 60).status == 0)
+        let sh = try #require(TestSupport.which("sh"))
+        for provide in ["", "widget-service-xyz"] {
+            let env = ["KB_PROVIDE": provide]
+            let kb = try TestSupport.kb(["doctor", "--format", "json"], cwd: dir, environment: env, timeout: 60)
+            let script = try TestSupport.run(sh, [dir + "/Site/doctor.sh", "--json"], cwd: dir, environment: env, timeout: 60)
+            func statuses(_ json: String) throws -> [String: String] {
+                let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+                let results = doc?["results"] as? [[String: Any]] ?? []
+                return Dictionary(results.map { ($0["id"] as? String ?? "", $0["status"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+            }
+            let a = try statuses(kb.stdout), b = try statuses(script.stdout)
+            #expect(a == b, "KB_PROVIDE=\(provide): kb doctor \(a) vs doctor.sh \(b)")
+            #expect(a["widget-up"] == (provide.isEmpty ? "not-applicable" : "problem"), "\(a)")
+            #expect(a["plain-ok"] == "ok")
+        }
+    }
+}

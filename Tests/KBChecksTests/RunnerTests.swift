@@ -89,8 +89,12 @@ func processAlive(_ pid: Int32) -> Bool {
     }
 
     @Test func noDescriptorOfKBReachesTheBlock() throws {
-        let fd = open("/etc/hostname", O_RDONLY) // deliberately without O_CLOEXEC
+        // Deliberately without O_CLOEXEC, and far above the descriptor `ls` opens for itself.
+        let opened = open("/etc/hostname", O_RDONLY)
+        let fd = fcntl(opened, F_DUPFD, 100)
+        close(opened)
         defer { close(fd) }
+        #expect(fd >= 100)
         let r = try Spawn.run("/bin/sh", ["-c", "ls /proc/self/fd"], environment: ["PATH": "/usr/bin:/bin"], timeout: 10)
         let fds = r.stdout.split(separator: "\n").compactMap { Int($0) }.sorted()
         // 0, 1, 2 and the one `ls` opens to list the folder.

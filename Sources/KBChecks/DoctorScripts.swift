@@ -55,9 +55,7 @@ public struct DoctorScripts: Sendable {
     /// Text for a `#` comment line in either script: control characters (a newline would end the
     /// comment and start a command) and Unicode line separators become spaces.
     static func commentText(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map {
-            $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 ? " " : $0
-        }))
+        String(String.UnicodeScalarView(s.unicodeScalars.map { TerminalText.isHostile($0) ? " " : $0 }))
     }
 
     /// Sets `kb_needs` to the components of `needs` that are not on this machine, with the same

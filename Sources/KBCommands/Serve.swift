@@ -87,8 +87,10 @@ extension KB {
             }
             let token = webhookToken ?? ProcessInfo.processInfo.environment["KB_WEBHOOK_TOKEN"]
             Self.addAlertmanagerRoutes(to: router, state: state, token: token)
-            router.get("/") { request, _ in Self.file(request.uri.path, site: site) }
-            router.get("**") { request, _ in Self.file(request.uri.path, site: site) }
+            // The site's real path, once: requests resolve against it without a realpath of their own root.
+            let siteRoot = OutputPolicy.realPath(site)
+            router.get("/") { request, _ in Self.file(request.uri.path, site: site, root: siteRoot) }
+            router.get("**") { request, _ in Self.file(request.uri.path, site: site, root: siteRoot) }
 
             let host = self.host, port = self.port
             let app = Application(
@@ -162,7 +164,7 @@ extension KB {
         /// A file of the site; `.html` pages get the reload script. Paths cannot leave the site:
         /// no `..`, no hidden names, no control bytes (NUL included: 400), no symbolic link that
         /// resolves outside the site.
-        static func file(_ rawPath: String, site: String) -> Response {
+        static func file(_ rawPath: String, site: String, root: String) -> Response {
             guard let decoded = rawPath.removingPercentEncoding,
                   !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
                 return response(.badRequest, type: "text/plain; charset=utf-8", Data("bad path\n".utf8))
@@ -174,7 +176,6 @@ extension KB {
             var path = site + "/" + parts.joined(separator: "/")
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { path += "/index.html" }
-            let root = OutputPolicy.realPath(site)
             let real = OutputPolicy.realPath(path)
             guard real.hasPrefix(root + "/"), let data = FileManager.default.contents(atPath: real) else { return notFound(site: site) }
             let ext = (path as NSString).pathExtension.lowercased()

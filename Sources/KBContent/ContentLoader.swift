@@ -34,11 +34,8 @@ public struct ContentLoader: Sendable {
         let at = SourceLocation(path: Project.displayPath(full), line: 1, column: 1)
         // Control characters (a newline ends a line of a generated script) and bidirectional
         // overrides (they make a name read as another one: "Trojan Source").
-        func hostile(_ v: UInt32) -> Bool {
-            v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
-        }
-        if entry.relativePath.unicodeScalars.contains(where: { hostile($0.value) }) {
-            let shown = entry.relativePath.unicodeScalars.map { hostile($0.value) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        if entry.relativePath.unicodeScalars.contains(where: TerminalText.isHostile) {
+            let shown = TerminalText.escape(entry.relativePath)
             diagnostics.append(.error("file name has a control or bidirectional-override character (\(shown)); rename it", rule: "bad-file-name",
                                       at: SourceLocation(path: Project.displayPath(root) + "/" + shown, line: 1, column: 1)))
             return false

@@ -62,7 +62,13 @@ private final class Slots<R>: @unchecked Sendable {
 
     func set(_ i: Int, _ value: R) { buffer[i] = value }
 
-    func take() -> [R] { buffer.map { $0! } }
+    /// The results, moved out: the slots let go of them at once, not when the last worker
+    /// thread (which still holds this object for a moment after signalling) is released.
+    func take() -> [R] {
+        let results = buffer.map { $0! }
+        for i in buffer.indices { buffer[i] = nil }
+        return results
+    }
 
     // Deinitialize before freeing: the slots own their results (pages, articles, documents).
     deinit {

@@ -27,11 +27,20 @@ public enum URLPolicy {
 /// are printed as visible escapes, so remote text cannot move the cursor, erase lines, retitle
 /// the window or forge hyperlinks (OSC 8).
 public enum TerminalText {
+    /// C0 and C1 controls, DEL, Unicode line separators and bidirectional overrides: the scalars
+    /// that can end a line of a script, drive a terminal, or make text read as other text.
+    /// One definition for file names, generated scripts and remote text.
+    public static func isHostile(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        return v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029
+            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+    }
+
     public static func escape(_ s: String) -> String {
         var out = ""
         out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
         for c in s.unicodeScalars {
-            if c.value < 0x20 || c.value == 0x7F || (0x80...0x9F).contains(c.value) || c.value == 0x2028 || c.value == 0x2029 {
+            if isHostile(c) {
                 out += "\\u{" + String(c.value, radix: 16) + "}"
             } else {
                 out.unicodeScalars.append(c)

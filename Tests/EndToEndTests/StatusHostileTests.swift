@@ -76,14 +76,16 @@ import Testing
     }
 
     @Test func anEndlessAnswerStopsAtTheCap() throws {
-        let (r, seconds) = try status(against: "endless", timeout: 30)
+        // Without the cap the read would go on until the 30 s deadline or the test's 60 s kill.
+        let (r, _) = try status(against: "endless", timeout: 30)
         #expect(r.stderr.contains("larger than 32 MiB"), "\(r.stderr)")
-        #expect(seconds < 40)
     }
 
     @Test func aTricklingAnswerEndsAtTheTimeout() throws {
+        // The fake server needs ~50 s to finish its 1 byte/s answer: well under that means the
+        // 2 s deadline held (with room for a busy machine).
         let (_, seconds) = try status(against: "trickle", timeout: 2)
-        #expect(seconds < 15, "--timeout 2 took \(seconds) s")
+        #expect(seconds < 30, "--timeout 2 took \(seconds) s")
     }
 
     @Test func remoteTextCannotDriveTheTerminal() throws {

@@ -8,12 +8,8 @@ import KBTesting
 import Testing
 @testable import KBChecks
 
-func processAlive(_ pid: Int32) -> Bool {
-    // kill(pid, 0) succeeds for zombies too: look at the state in /proc.
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
-    let state = stat.split(separator: ")").last?.split(separator: " ").first
-    return state != "Z" && state != "X"
-}
+/// Running (not exited, not a zombie): Spawn's own test of the same.
+func processAlive(_ pid: Int32) -> Bool { !Spawn.isGone(pid) }
 
 @Suite struct SpawnTests {
     @Test func keepsTheExitStatusAndBothStreams() throws {

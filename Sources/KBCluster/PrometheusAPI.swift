@@ -174,7 +174,9 @@ final class CappedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendabl
         config.timeoutIntervalForRequest = deadline
         config.timeoutIntervalForResource = deadline
         let session = URLSession(configuration: config, delegate: download, delegateQueue: nil)
-        defer { session.invalidateAndCancel() }
+        // Torn down off this task: on Linux, cancelling waits for the session's work queue, which
+        // an endless answer keeps busy until the server stops sending.
+        defer { DispatchQueue.global().async { session.invalidateAndCancel() } }
         return await withCheckedContinuation { continuation in
             download.lock.lock()
             download.continuation = continuation
@@ -207,13 +209,15 @@ final class CappedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendabl
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive chunk: Data) {
         lock.lock()
+        if failure != nil { lock.unlock(); return }
         data.append(chunk)
         let over = data.count > cap
         if over { data = Data() }
         lock.unlock()
         if over {
             fail(.tooLarge)
-            dataTask.cancel()
+            // Not here: cancel() waits for the work queue, which waits for this delegate queue.
+            DispatchQueue.global().async { dataTask.cancel() }
         }
     }
 

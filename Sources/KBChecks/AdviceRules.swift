@@ -4,13 +4,17 @@ import KBCore
 
 /// Lint for dangerous advice in any code block: commands that "fix" a toolchain by breaking the
 /// machine (truncating PATH, turning off antivirus, disabling checksum verification…). A `fix`
-/// that must show one marks itself `effect=destructive`; the site then shows a warning.
+/// that must show one marks itself `effect=destructive`; the site then shows a warning. An
+/// `example` whose own `output` shows the tool refusing the command (the rule's `refusal`)
+/// demonstrates the refusal, not the advice, so the rule leaves it alone.
 public struct AdviceRule: Sendable {
     public var id: String
     public var reason: String
     /// The article that explains the danger and the safe alternative.
     public var article: String
     public var pattern: String
+    /// What the tool prints when it rejects the command, if it does.
+    public var refusal: String? = nil
 
     public static let all: [AdviceRule] = [
         AdviceRule(id: "setx-path",
@@ -32,7 +36,8 @@ public struct AdviceRule: Sendable {
         AdviceRule(id: "go-insecure-flag",
                    reason: "-insecure fetches modules over plain HTTP or without certificate checks (and is gone from modern Go); trust the proxy's CA instead",
                    article: "tls-interception-proxy",
-                   pattern: #"(?i)(\bgo\s+(get|install|mod\s+download)\b[^\n]*\s-insecure\b|\bGOFLAGS\s*=\s*["']?[^\n"']*-insecure\b)"#),
+                   pattern: #"(?i)(\bgo\s+(get|install|mod\s+download)\b[^\n]*\s-insecure\b|\bGOFLAGS\s*=\s*["']?[^\n"']*-insecure\b)"#,
+                   refusal: "-insecure flag is no longer supported"),
         AdviceRule(id: "goinsecure-wildcard",
                    reason: "GOINSECURE=* turns off TLS verification for every module path; name the one host if you must",
                    article: "tls-interception-proxy",
@@ -53,11 +58,14 @@ public struct AdviceRule: Sendable {
         let compiled = rules.compactMap { rule in (try? NSRegularExpression(pattern: rule.pattern)).map { (rule, $0) } }
         for block in article.blocks where block.role != .output {
             if block.role == .fix, block.effect == .destructive { continue }
+            let shown = block.role == .example && block.id != nil
+                ? article.blocks.filter { $0.role == .output && $0.forID?.id == block.id }.map(\.code) : []
             let lines = block.code.split(separator: "\n", omittingEmptySubsequences: false)
             for (n, line) in lines.enumerated() {
                 let text = String(line)
                 let ns = text as NSString
                 for (rule, regex) in compiled {
+                    if let refusal = rule.refusal, shown.contains(where: { $0.contains(refusal) }) { continue }
                     guard let m = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { continue }
                     let column = (ns.substring(to: m.range.location) as String).count + 1
                     let loc = SourceLocation(path: block.location.path, line: block.location.line + 1 + n, column: column)

@@ -53,6 +53,16 @@ func article(_ body: String) -> Article {
         #expect(AdviceRule.lint(plainFix).first?.location == SourceLocation(path: "a.md", line: 9, column: 1))
     }
 
+    @Test func anExampleWhoseOutputShowsGoRejectingInsecureIsNotAdvice() {
+        let refused = article("```sh example id=e\ngo get -insecure example.com/m\n```\n\n```text output for=e\ngo: -insecure flag is no longer supported; use GOINSECURE instead\n```\n")
+        #expect(AdviceRule.lint(refused).isEmpty)
+        // Another block's output proves nothing about this one, and a check is never exempt.
+        let elsewhere = article("```sh example id=e\ngo get -insecure example.com/m\n```\n\n```text output for=e\nok\n```\n\n```sh example id=f\ntrue\n```\n\n```text output for=f\ngo: -insecure flag is no longer supported; use GOINSECURE instead\n```\n")
+        #expect(AdviceRule.lint(elsewhere).map(\.rule) == ["advice/go-insecure-flag"])
+        let check = article("```sh check id=c\ngo get -insecure example.com/m\n```\n\n```text output for=c\ngo: -insecure flag is no longer supported; use GOINSECURE instead\n```\n")
+        #expect(AdviceRule.lint(check).map(\.rule) == ["advice/go-insecure-flag"])
+    }
+
     @Test func everyRuleExplainsItselfWithAnArticleOfTheKB() {
         for rule in AdviceRule.all {
             #expect(!rule.reason.isEmpty)

@@ -245,7 +245,7 @@ import Testing
         var jobs: [[String: Any]] = []
         for s in symptoms {
             for e in s.errors {
-                let cli = try Self.search(["--lang", s.lang, "--limit", "3", e], cwd: b.kb)
+                let cli = try Self.search(["--lang", s.lang, "--limit", "3", "--", e], cwd: b.kb)
                 #expect(cli.first?.id == s.id, "kb search --lang \(s.lang) '\(e)' → \(cli.map(\.id))")
                 jobs.append(["q": e, "lang": s.lang, "top": 1, "want": s.id])
             }

@@ -72,60 +72,13 @@ public enum SearchIndexing {
         return h.hex
     }
 
-    /// One index per language of the site, documents in graph order.
-    public static func build(graph: KnowledgeGraph, contentDirectory: String, previous: [String: SearchDocument]) -> [LanguageIndex] {
-        let layout = SiteLayout(config: graph.config)
-        let parser = ArticleParser(config: graph.config)
-        let languages = PageBuilder(graph: graph).languages
-        return languages.map { lang in
-            let members = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
-            let documents: [SearchDocument] = members.parallelMap { i in
-                let a = graph.articles[i]
-                let url = layout.articlePath(a)
-                if let old = previous[a.path], old.contentHash == a.contentHash, old.url == url, old.lang == a.lang { return old }
-                let bytes = (try? LocalFileSystem().read(contentDirectory + "/" + a.path)) ?? []
-                let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
-                return SearchDocument.make(article: a, document: parsed.document, url: url)
-            }
-            let started = Date()
-            let terms = documents.parallelMap { DocumentTerms($0) }
-            let tokenized = Date()
-            let synonyms = (graph.config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
-            let index = LanguageIndex(lang: lang, documents: documents, terms: terms, synonyms: synonyms, languages: languages)
-            if ProcessInfo.processInfo.environment["KB_SEARCH_TIMING"] != nil {
-                FileHandle.standardError.write(Data("search: \(lang) tokenize \(String(format: "%.3f", tokenized.timeIntervalSince(started))) s, impacts \(String(format: "%.3f", Date().timeIntervalSince(tokenized))) s\n".utf8))
-            }
-            return index
-        }
-    }
-
-    /// Writes the store; returns the indexes for the site.
-    /// The new indexes, and the documents ("lang/n") that are exactly as they were at the same
-    /// number: the site can reuse their files.
+    /// Refreshes the store from `graph` (SearchIndexer, with the site's addresses and languages).
     @discardableResult
-    public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String) throws -> (indexes: [LanguageIndex], unchanged: Set<String>) {
-        var t = Date()
-        func lap(_ what: String) {
-            if ProcessInfo.processInfo.environment["KB_SEARCH_TIMING"] != nil {
-                FileHandle.standardError.write(Data("search: \(what) \(String(format: "%.3f", Date().timeIntervalSince(t))) s\n".utf8))
-            }
-            t = Date()
-        }
-        let store = try SearchStore(path: storePath(project))
-        let placement = (try? store.previousPlacement()) ?? [:]
-        let previous = placement.mapValues(\.doc)
-        lap("previous")
-        let indexes = build(graph: graph, contentDirectory: project.contentDirectory, previous: previous)
-        lap("index")
-        try store.save(indexes, fingerprint: fingerprint)
-        lap("store")
-        var unchanged = Set<String>()
-        for index in indexes {
-            for (n, d) in index.documents.enumerated() {
-                if let old = placement[d.path], old.lang == index.lang, old.n == n, old.doc == d { unchanged.insert("\(index.lang)/\(n)") }
-            }
-        }
-        return (indexes, unchanged)
+    public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String, reuse: Bool = true) throws -> SearchIndexer.Output {
+        let layout = SiteLayout(config: graph.config)
+        return try SearchIndexer.update(graph: graph, contentDirectory: project.contentDirectory, storePath: storePath(project),
+                                        languages: PageBuilder(graph: graph).languages, fingerprint: fingerprint, reuse: reuse,
+                                        url: { layout.articlePath($0) })
     }
 
     /// The store for `kb search` inside a KB, rebuilt first when the content changed since.

@@ -303,22 +303,8 @@ public enum SiteBuilder {
             for f in files where f.hasSuffix(".js") { reused = reused && staged.reuse("search/" + f) }
             if reused { return }
         }
-        let (indexes, unchanged) = try SearchIndexing.update(graph: c.graph!, project: c.project, fingerprint: fp)
-        for index in indexes {
-            try FileManager.default.createDirectory(atPath: staged.path("search/\(index.lang)/d"), withIntermediateDirectories: true)
-            for file in try SiteIndex.files(for: index, documents: false) { try staged.write(file.0, file.1) }
-            // A document's file is reused when the document and its number did not change.
-            let lang = index.lang
-            let results: [Error?] = Array(index.documents.indices).parallelMap { n in
-                do {
-                    if unchanged.contains("\(lang)/\(n)"), staged.reuse(SiteIndex.documentPath(lang: lang, n)) { return nil }
-                    let file = try SiteIndex.documentFile(index, n)
-                    try staged.write(file.0, file.1)
-                    return nil
-                } catch { return error }
-            }
-            if let e = results.compactMap({ $0 }).first { throw e }
-        }
+        let output = try SearchIndexing.update(graph: c.graph!, project: c.project, fingerprint: fp, reuse: !c.options.force)
+        try SearchIndexer.writeSite(output, into: staged, previousSite: c.outputDirectory)
     }
 
     static func commit(_ c: inout BuildContext) throws {

@@ -64,6 +64,12 @@ public struct DocumentTerms: Sendable, Codable, Hashable {
     /// Query-mode terms of each literal error text.
     public var errorTerms: [[String]]
 
+    init(counts: [[String: Int]], lengths: [Int], errorTerms: [[String]]) {
+        self.counts = counts
+        self.lengths = lengths
+        self.errorTerms = errorTerms
+    }
+
     public init(_ doc: SearchDocument) {
         counts = []
         lengths = []

@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
+import KBCore
 
 /// The SQLite search index `kb search` and `kb match` read (`.build-kb/search.sqlite`): documents,
 /// each term's encoded postings, error signatures and facets, per language.
 public final class SearchStore: @unchecked Sendable {
     /// Bump when the tokenizer, the weights or the tables change: the index is then rebuilt.
-    public static let formatVersion = "kb-search-6"
+    public static let formatVersion = "kb-search-7.\(StoreCodec.version)"
 
     let queue: DatabaseQueue
 
@@ -21,10 +22,15 @@ public final class SearchStore: @unchecked Sendable {
         queue = try DatabaseQueue(path: path, configuration: config)
         guard !readOnly else { return }
         try queue.write { db in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            if tables.contains("meta"), try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'") != Self.formatVersion {
+                // An older format's tables may lack columns: start over.
+                for t in tables { try db.execute(sql: "DROP TABLE \(t)") }
+            }
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS docs (lang TEXT NOT NULL, n INTEGER NOT NULL, path TEXT NOT NULL,
-                    hash TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (lang, n));
+                    hash TEXT NOT NULL, data BLOB NOT NULL, terms BLOB NOT NULL, site TEXT NOT NULL, PRIMARY KEY (lang, n));
                 CREATE TABLE IF NOT EXISTS terms (lang TEXT NOT NULL, term TEXT NOT NULL, postings TEXT NOT NULL,
                     PRIMARY KEY (lang, term)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS errors (lang TEXT NOT NULL, length INTEGER NOT NULL, hash INTEGER NOT NULL,
@@ -36,12 +42,9 @@ public final class SearchStore: @unchecked Sendable {
                 CREATE TABLE IF NOT EXISTS facets (lang TEXT NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL,
                     doc INTEGER NOT NULL);
                 CREATE INDEX IF NOT EXISTS facets_by_value ON facets (lang, facet, value);
+                CREATE INDEX IF NOT EXISTS facets_by_doc ON facets (lang, doc);
                 """)
-            let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'")
-            if stored != Self.formatVersion {
-                // An older format's tables may lack columns: start over.
-                try db.execute(sql: "DROP TABLE errors; CREATE TABLE errors (lang TEXT NOT NULL, length INTEGER NOT NULL, hash INTEGER NOT NULL, doc INTEGER NOT NULL, kind INTEGER NOT NULL); DELETE FROM vocab;")
-                try db.execute(sql: "DELETE FROM docs; DELETE FROM terms; DELETE FROM errors; DELETE FROM facets; DELETE FROM signatures; DELETE FROM meta;")
+            if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'") == nil {
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('format', ?)", arguments: [Self.formatVersion])
             }
         }
@@ -55,57 +58,102 @@ public final class SearchStore: @unchecked Sendable {
         try queue.read { db in try String.fetchAll(db, sql: "SELECT value FROM meta WHERE key LIKE 'lang:%' ORDER BY key") }
     }
 
-    /// Documents of the last index by source path, to reuse those whose content hash is unchanged.
-    public func previousDocuments() throws -> [String: SearchDocument] {
-        let decoder = JSONDecoder()
-        return try queue.read { db in
-            var out: [String: SearchDocument] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, data FROM docs") {
-                if let d = try? decoder.decode(SearchDocument.self, from: row["data"] as Data) { out[row["path"]] = d }
-            }
-            return out
-        }
+    /// A document as the store holds it: where it was, its term counts, and the hash of its site file.
+    public struct Stored: Sendable {
+        public var lang: String
+        public var n: Int
+        public var doc: SearchDocument
+        public var terms: DocumentTerms
+        public var site: String
     }
 
-    /// Where each source path's document was: language, number and the document itself.
-    public func previousPlacement() throws -> [String: (lang: String, n: Int, doc: SearchDocument)] {
-        let decoder = JSONDecoder()
-        return try queue.read { db in
-            var out: [String: (lang: String, n: Int, doc: SearchDocument)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, lang, n, data FROM docs") {
-                if let d = try? decoder.decode(SearchDocument.self, from: row["data"] as Data) { out[row["path"]] = (row["lang"], row["n"], d) }
+    /// The stored documents by source path, to reuse those whose source is unchanged.
+    public func stored() throws -> [String: Stored] {
+        let rows = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT lang, n, data, terms, site FROM docs").map {
+                ($0["lang"] as String, $0["n"] as Int, $0["data"] as Data, $0["terms"] as Data, $0["site"] as String)
             }
-            return out
         }
+        // Decoding is most of the time of a one-file rebuild's search step: on every core.
+        let decoded: [Stored?] = rows.parallelMap { row in
+            guard let doc = try? StoreCodec.decodeDocument(row.2), let terms = try? StoreCodec.decodeTerms(row.3) else { return nil }
+            return Stored(lang: row.0, n: row.1, doc: doc, terms: terms, site: row.4)
+        }
+        var out: [String: Stored] = [:]
+        for s in decoded { if let s { out[s.doc.path] = s } }
+        return out
     }
 
-    /// Replaces the whole index.
-    public func save(_ indexes: [LanguageIndex], fingerprint: String) throws {
-        let encoder = JSONEncoder()
+    /// Empties every table but the format.
+    public func clear() throws {
         try queue.write { db in
-            try db.execute(sql: "DELETE FROM docs; DELETE FROM terms; DELETE FROM errors; DELETE FROM facets; DELETE FROM signatures; DELETE FROM vocab; DELETE FROM meta WHERE key <> 'format';")
-            let docStatement = try db.makeStatement(sql: "INSERT INTO docs (lang, n, path, hash, data) VALUES (?, ?, ?, ?, ?)")
-            let termStatement = try db.makeStatement(sql: "INSERT INTO terms (lang, term, postings) VALUES (?, ?, ?)")
-            let errorStatement = try db.makeStatement(sql: "INSERT INTO errors (lang, length, hash, doc, kind) VALUES (?, ?, ?, ?, ?)")
-            let vocabStatement = try db.makeStatement(sql: "INSERT INTO vocab (lang, len, term) VALUES (?, ?, ?)")
+            for table in ["docs", "terms", "errors", "vocab", "signatures", "facets"] { try db.execute(sql: "DELETE FROM \(table)") }
+            try db.execute(sql: "DELETE FROM meta WHERE key <> 'format'")
+        }
+    }
+
+    /// Makes the store hold `indexes`, writing only the rows that differ from what it holds:
+    /// one changed article rewrites its document, the terms whose postings moved and the small
+    /// per-language tables. `terms` and `site` run beside each index's documents.
+    public func save(_ indexes: [LanguageIndex], terms: [[DocumentTerms]], site: [[String]], fingerprint: String) throws {
+        try queue.write { db in
+            let langs = indexes.map(\.lang)
+            let placeholders = langs.map { _ in "?" }.joined(separator: ",")
+            for table in ["docs", "terms", "errors", "vocab", "signatures", "facets"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE lang NOT IN (\(placeholders))", arguments: StatementArguments(langs))
+            }
+            try db.execute(sql: "DELETE FROM meta WHERE key <> 'format'")
+            let docStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO docs (lang, n, path, hash, data, terms, site) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let termStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO terms (lang, term, postings) VALUES (?, ?, ?)")
+            let dropTerm = try db.makeStatement(sql: "DELETE FROM terms WHERE lang = ? AND term = ?")
+            let vocabStatement = try db.makeStatement(sql: "INSERT OR IGNORE INTO vocab (lang, len, term) VALUES (?, ?, ?)")
+            let dropVocab = try db.makeStatement(sql: "DELETE FROM vocab WHERE lang = ? AND len = ? AND term = ?")
             let facetStatement = try db.makeStatement(sql: "INSERT INTO facets (lang, facet, value, doc) VALUES (?, ?, ?, ?)")
+            let dropFacets = try db.makeStatement(sql: "DELETE FROM facets WHERE lang = ? AND doc = ?")
+            let errorStatement = try db.makeStatement(sql: "INSERT INTO errors (lang, length, hash, doc, kind) VALUES (?, ?, ?, ?, ?)")
             let signatureStatement = try db.makeStatement(sql: "INSERT INTO signatures (lang, doc, text, regex) VALUES (?, ?, ?, ?)")
             for (i, index) in indexes.enumerated() {
                 let lang = index.lang
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["lang:\(i)", lang])
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["count:\(lang)", String(index.documents.count)])
-                let synonyms = String(decoding: try encoder.encode(index.synonymGroups), as: UTF8.self)
+                let synonyms = String(decoding: try JSONEncoder().encode(index.synonymGroups), as: UTF8.self)
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["synonyms:\(lang)", synonyms])
+
+                // Documents: a row is kept when it holds the same source, content and site file.
+                var held: [Int: (String, String, String)] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT n, path, hash, site FROM docs WHERE lang = ?", arguments: [lang]) {
+                    held[row["n"]] = (row["path"], row["hash"], row["site"])
+                }
                 for (n, d) in index.documents.enumerated() {
-                    try docStatement.execute(arguments: [lang, n, d.path, d.contentHash, try encoder.encode(d)])
+                    if let h = held[n], h == (d.path, d.contentHash, site[i][n]) { continue }
+                    try docStatement.execute(arguments: [lang, n, d.path, d.contentHash, StoreCodec.encode(d), StoreCodec.encode(terms[i][n]), site[i][n]])
+                    if held[n] != nil { try dropFacets.execute(arguments: [lang, n]) }
                     for facet in [Facet.kind, .platform, .tool, .tag] {
                         for v in Set(d.facetValues(facet)) { try facetStatement.execute(arguments: [lang, facet.rawValue, v, n]) }
                     }
                 }
-                for (term, postings) in index.terms {
-                    try termStatement.execute(arguments: [lang, term, PostingCodec.encode(postings)])
-                    if Vocabulary.isCandidate(term) { try vocabStatement.execute(arguments: [lang, term.utf16.count, term]) }
+                try db.execute(sql: "DELETE FROM docs WHERE lang = ? AND n >= ?", arguments: [lang, index.documents.count])
+                try db.execute(sql: "DELETE FROM facets WHERE lang = ? AND doc >= ?", arguments: [lang, index.documents.count])
+
+                // Terms: only those whose encoded postings differ; the vocabulary follows the terms.
+                var old: [String: String] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT term, postings FROM terms WHERE lang = ?", arguments: [lang]) {
+                    old[row["term"]] = row["postings"]
                 }
+                for (term, postings) in index.terms {
+                    let encoded = PostingCodec.encode(postings)
+                    let before = old.removeValue(forKey: term)
+                    guard before != encoded else { continue }
+                    try termStatement.execute(arguments: [lang, term, encoded])
+                    if before == nil, Vocabulary.isCandidate(term) { try vocabStatement.execute(arguments: [lang, term.utf16.count, term]) }
+                }
+                for term in old.keys {
+                    try dropTerm.execute(arguments: [lang, term])
+                    if Vocabulary.isCandidate(term) { try dropVocab.execute(arguments: [lang, term.utf16.count, term]) }
+                }
+
+                // Error texts and signatures are a few hundred rows: rewritten.
+                try db.execute(sql: "DELETE FROM errors WHERE lang = ?; DELETE FROM signatures WHERE lang = ?", arguments: [lang, lang])
                 for s in Signature.all(index.documents, lang: lang) {
                     try signatureStatement.execute(arguments: [lang, s.doc, s.text, s.isRegex])
                 }
@@ -187,7 +235,7 @@ public final class StoreReader: IndexReader {
             try Data.fetchOne(db, sql: "SELECT data FROM docs WHERE lang = ? AND n = ?", arguments: [lang, n])
         }
         guard let data else { throw SearchError.corrupt("no document \(n) in the \(lang) index") }
-        let d = try JSONDecoder().decode(SearchDocument.self, from: data)
+        let d = try StoreCodec.decodeDocument(data)
         docs[n] = d
         return d
     }
@@ -197,14 +245,6 @@ public final class StoreReader: IndexReader {
             try Row.fetchAll(db, sql: "SELECT doc, text, regex FROM signatures WHERE lang = ? ORDER BY rowid", arguments: [lang]).map {
                 Signature(lang: lang, doc: $0["doc"], text: $0["text"], isRegex: $0["regex"])
             }
-        }
-    }
-
-    /// Every value of a facet with its document count, for `--json` facets and completions.
-    public func facetValues(_ facet: Facet) throws -> [(String, Int)] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT value, COUNT(*) AS c FROM facets WHERE lang = ? AND facet = ? GROUP BY value ORDER BY value",
-                             arguments: [lang, facet.rawValue]).map { ($0["value"], $0["c"]) }
         }
     }
 }

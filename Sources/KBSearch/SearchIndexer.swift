@@ -1,0 +1,110 @@
+import Foundation
+import KBContent
+import KBCore
+
+/// The one owner of the search index: builds it from a resolved graph, refreshes the SQLite store
+/// `kb search` and `kb match` read, and writes the site's `.js` files.
+///
+/// Nothing is redone for what did not change: a document whose source, address and language are
+/// as stored is reused with its cached term counts (its Markdown is neither parsed nor tokenized
+/// again); the store rewrites only the rows that differ; and a site file is taken from the
+/// previous site only when that copy's own bytes are exactly the new ones. Impacts depend on
+/// corpus-wide counts, so they are recomputed from the term counts each time (milliseconds).
+public enum SearchIndexer {
+    /// What one refresh produced: per language, the index and each document's site file.
+    public struct Output: Sendable {
+        public var indexes: [LanguageIndex]
+        /// Beside `indexes[i].documents`: the hash of each document's site file, and its bytes
+        /// when they had to be made (nil: the document is as stored, its file's hash is known).
+        public var documentFiles: [[(hash: String, data: Data?)]]
+    }
+
+    /// Refreshes the store at `storePath` from `graph`; `url` gives an article's site address and
+    /// `languages` the site's languages, the default first. `reuse: false` (a forced build)
+    /// makes every document again and rewrites the whole store.
+    public static func update(graph: KnowledgeGraph, contentDirectory: String, storePath: String, languages: [String],
+                              fingerprint: String, reuse: Bool = true, url: @escaping @Sendable (Article) -> String) throws -> Output {
+        var timing = Timing()
+        let store = try SearchStore(path: storePath)
+        if !reuse { try store.clear() }
+        let stored = reuse ? ((try? store.stored()) ?? [:]) : [:]
+        timing.lap("stored")
+        let parser = ArticleParser(config: graph.config)
+        var output = Output(indexes: [], documentFiles: [])
+        var allTerms: [[DocumentTerms]] = [], allSite: [[String]] = []
+        for lang in languages {
+            let members = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
+            // Per document: itself, its term counts, and the stored copy when it is unchanged.
+            let made: [(SearchDocument, DocumentTerms, SearchStore.Stored?)] = members.parallelMap { i in
+                let a = graph.articles[i]
+                let address = url(a)
+                if let old = stored[a.path], old.doc.contentHash == a.contentHash, old.doc.url == address, old.doc.lang == a.lang {
+                    return (old.doc, old.terms, old)
+                }
+                let bytes = (try? LocalFileSystem().read(contentDirectory + "/" + a.path)) ?? []
+                let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
+                let doc = SearchDocument.make(article: a, document: parsed.document, url: address)
+                return (doc, DocumentTerms(doc), nil)
+            }
+            timing.lap("\(lang) documents (\(made.filter { $0.2 == nil }.count) of \(made.count) new)")
+            let synonyms = (graph.config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
+            let index = LanguageIndex(lang: lang, documents: made.map(\.0), terms: made.map(\.1), synonyms: synonyms, languages: languages)
+            timing.lap("\(lang) impacts")
+            // A document's site file is known by its stored hash when the document sits at the same
+            // number as before; otherwise it is made now.
+            let files: [(hash: String, data: Data?)] = Array(made.indices).parallelMap { n in
+                if let old = made[n].2, old.lang == lang, old.n == n { return (old.site, nil) }
+                let data = (try? SiteIndex.documentFile(index, n).1) ?? Data()
+                return (StableHash.of(bytes: data), data)
+            }
+            timing.lap("\(lang) document files")
+            output.indexes.append(index)
+            output.documentFiles.append(files)
+            allTerms.append(made.map(\.1))
+            allSite.append(files.map(\.hash))
+        }
+        try store.save(output.indexes, terms: allTerms, site: allSite, fingerprint: fingerprint)
+        timing.lap("store")
+        return output
+    }
+
+    /// Writes the site's search files into `staged`, taking a file from `previousSite` (the folder
+    /// being replaced) when its bytes are exactly the new file's, and writing it otherwise.
+    public static func writeSite(_ output: Output, into staged: StagedDirectory, previousSite: String) throws {
+        var timing = Timing()
+        let fs = LocalFileSystem()
+        for (i, index) in output.indexes.enumerated() {
+            try FileManager.default.createDirectory(atPath: staged.path("search/\(index.lang)/d"), withIntermediateDirectories: true)
+            for (path, data) in try SiteIndex.files(for: index, documents: false) {
+                if let old = try? fs.read(previousSite + "/" + path), old.count == data.count, Data(old) == data, staged.reuse(path) { continue }
+                try staged.write(path, data)
+            }
+            let files = output.documentFiles[i]
+            let failures: [Error?] = Array(index.documents.indices).parallelMap { n in
+                do {
+                    let path = SiteIndex.documentPath(lang: index.lang, n)
+                    let (hash, made) = files[n]
+                    if made == nil, let old = try? fs.read(previousSite + "/" + path), StableHash.of(bytes: old) == hash, staged.reuse(path) {
+                        return nil
+                    }
+                    try staged.write(path, made ?? SiteIndex.documentFile(index, n).1)
+                    return nil
+                } catch { return error }
+            }
+            if let e = failures.compactMap({ $0 }).first { throw e }
+            timing.lap("\(index.lang) site files")
+        }
+    }
+
+    /// Per-phase times on standard error when `KB_SEARCH_TIMING` is set.
+    struct Timing {
+        private var last = Date()
+        private let on = ProcessInfo.processInfo.environment["KB_SEARCH_TIMING"] != nil
+
+        mutating func lap(_ what: String) {
+            guard on else { return }
+            FileHandle.standardError.write(Data("search: \(what) \(String(format: "%.3f", Date().timeIntervalSince(last))) s\n".utf8))
+            last = Date()
+        }
+    }
+}

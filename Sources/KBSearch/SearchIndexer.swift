@@ -11,11 +11,11 @@ import KBCore
 /// previous site only when that copy's own bytes are exactly the new ones. Impacts depend on
 /// corpus-wide counts, so they are recomputed from the term counts each time (milliseconds).
 public enum SearchIndexer {
-    /// What one refresh produced: per language, the index and each document's site file.
+    /// What one refresh produced: per language, the index and its site document files.
     public struct Output: Sendable {
         public var indexes: [LanguageIndex]
-        /// Beside `indexes[i].documents`: the hash of each document's site file, and its bytes
-        /// when they had to be made (nil: the document is as stored, its file's hash is known).
+        /// Beside `indexes[i]`, per `d/<k>.js` file: the hash of its bytes, and the bytes when they
+        /// had to be made (nil: its sixteen documents are as stored, so its hash is known).
         public var documentFiles: [[(hash: String, data: Data?)]]
     }
 
@@ -28,42 +28,51 @@ public enum SearchIndexer {
         let store = try SearchStore(path: storePath)
         if !reuse { try store.clear() }
         let stored = reuse ? ((try? store.stored()) ?? [:]) : [:]
+        let storedFiles = reuse ? ((try? store.siteFiles()) ?? [:]) : [:]
         timing.lap("stored")
         let parser = ArticleParser(config: graph.config)
         var output = Output(indexes: [], documentFiles: [])
-        var allTerms: [[DocumentTerms]] = [], allSite: [[String]] = []
+        var allTerms: [[DocumentTerms]] = [], allDigests: [[String]] = []
         for lang in languages {
             let members = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
-            // Per document: itself, its term counts, and the stored copy when it is unchanged.
-            let made: [(SearchDocument, DocumentTerms, SearchStore.Stored?)] = members.parallelMap { i in
+            // Per document: itself, its term counts, its row digest, and whether it is the stored
+            // document at the same number.
+            let made: [(doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)] = Array(members.enumerated()).parallelMap { n, i in
                 let a = graph.articles[i]
                 let address = url(a)
                 if let old = stored[a.path], old.doc.contentHash == a.contentHash, old.doc.url == address, old.doc.lang == a.lang {
-                    return (old.doc, old.terms, old)
+                    return (old.doc, old.terms, old.digest, old.lang == lang && old.n == n)
                 }
                 let bytes = (try? LocalFileSystem().read(contentDirectory + "/" + a.path)) ?? []
                 let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
                 let doc = SearchDocument.make(article: a, document: parsed.document, url: address)
-                return (doc, DocumentTerms(doc), nil)
+                return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
             }
-            timing.lap("\(lang) documents (\(made.filter { $0.2 == nil }.count) of \(made.count) new)")
+            timing.lap("\(lang) documents (\(made.filter { !$0.sameSpot }.count) of \(made.count) new or moved)")
             let synonyms = (graph.config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
-            let index = LanguageIndex(lang: lang, documents: made.map(\.0), terms: made.map(\.1), synonyms: synonyms, languages: languages)
+            let index = LanguageIndex(lang: lang, documents: made.map(\.doc), terms: made.map(\.terms), synonyms: synonyms, languages: languages)
             timing.lap("\(lang) impacts")
-            // A document's site file is known by its stored hash when the document sits at the same
-            // number as before; otherwise it is made now.
-            let files: [(hash: String, data: Data?)] = Array(made.indices).parallelMap { n in
-                if let old = made[n].2, old.lang == lang, old.n == n { return (old.site, nil) }
-                let data = (try? SiteIndex.documentFile(index, n).1) ?? Data()
+            // A document file is known by its stored hash when its documents all sit where they sat
+            // and it holds as many as before; otherwise it is made now.
+            let before = storedFiles[lang]
+            let per = SiteIndex.documentsPerFile
+            let files: [(hash: String, data: Data?)] = Array(0..<SiteIndex.documentFileCount(made.count)).parallelMap { k in
+                let range = (k * per)..<min(made.count, (k + 1) * per)
+                if let hash = before?.hashes[k], range.allSatisfy({ made[$0].sameSpot }),
+                   range.count == per || before?.count == made.count {
+                    return (hash, nil)
+                }
+                let data = (try? SiteIndex.documentsFile(index, k).1) ?? Data()
                 return (StableHash.of(bytes: data), data)
             }
             timing.lap("\(lang) document files")
             output.indexes.append(index)
             output.documentFiles.append(files)
-            allTerms.append(made.map(\.1))
-            allSite.append(files.map(\.hash))
+            allTerms.append(made.map(\.terms))
+            allDigests.append(made.map(\.digest))
         }
-        try store.save(output.indexes, terms: allTerms, site: allSite, fingerprint: fingerprint)
+        try store.save(output.indexes, terms: allTerms, digests: allDigests, files: output.documentFiles.map { $0.map(\.hash) },
+                       fingerprint: fingerprint)
         timing.lap("store")
         return output
     }
@@ -80,14 +89,14 @@ public enum SearchIndexer {
                 try staged.write(path, data)
             }
             let files = output.documentFiles[i]
-            let failures: [Error?] = Array(index.documents.indices).parallelMap { n in
+            let failures: [Error?] = Array(files.indices).parallelMap { k in
                 do {
-                    let path = SiteIndex.documentPath(lang: index.lang, n)
-                    let (hash, made) = files[n]
+                    let path = SiteIndex.documentsPath(lang: index.lang, k)
+                    let (hash, made) = files[k]
                     if made == nil, let old = try? fs.read(previousSite + "/" + path), StableHash.of(bytes: old) == hash, staged.reuse(path) {
                         return nil
                     }
-                    try staged.write(path, made ?? SiteIndex.documentFile(index, n).1)
+                    try staged.write(path, made ?? SiteIndex.documentsFile(index, k).1)
                     return nil
                 } catch { return error }
             }

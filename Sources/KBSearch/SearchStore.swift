@@ -30,7 +30,8 @@ public final class SearchStore: @unchecked Sendable {
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS docs (lang TEXT NOT NULL, n INTEGER NOT NULL, path TEXT NOT NULL,
-                    hash TEXT NOT NULL, data BLOB NOT NULL, terms BLOB NOT NULL, site TEXT NOT NULL, PRIMARY KEY (lang, n));
+                    hash TEXT NOT NULL, digest TEXT NOT NULL, data BLOB NOT NULL, terms BLOB NOT NULL, PRIMARY KEY (lang, n));
+                CREATE TABLE IF NOT EXISTS files (lang TEXT NOT NULL, k INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (lang, k));
                 CREATE TABLE IF NOT EXISTS terms (lang TEXT NOT NULL, term TEXT NOT NULL, postings TEXT NOT NULL,
                     PRIMARY KEY (lang, term)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS errors (lang TEXT NOT NULL, length INTEGER NOT NULL, hash INTEGER NOT NULL,
@@ -58,52 +59,69 @@ public final class SearchStore: @unchecked Sendable {
         try queue.read { db in try String.fetchAll(db, sql: "SELECT value FROM meta WHERE key LIKE 'lang:%' ORDER BY key") }
     }
 
-    /// A document as the store holds it: where it was, its term counts, and the hash of its site file.
+    /// A document as the store holds it: where it was, its term counts and the digest of its row.
     public struct Stored: Sendable {
         public var lang: String
         public var n: Int
         public var doc: SearchDocument
         public var terms: DocumentTerms
-        public var site: String
+        public var digest: String
     }
 
     /// The stored documents by source path, to reuse those whose source is unchanged.
     public func stored() throws -> [String: Stored] {
         let rows = try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT lang, n, data, terms, site FROM docs").map {
-                ($0["lang"] as String, $0["n"] as Int, $0["data"] as Data, $0["terms"] as Data, $0["site"] as String)
+            try Row.fetchAll(db, sql: "SELECT lang, n, data, terms, digest FROM docs").map {
+                ($0["lang"] as String, $0["n"] as Int, $0["data"] as Data, $0["terms"] as Data, $0["digest"] as String)
             }
         }
         // Decoding is most of the time of a one-file rebuild's search step: on every core.
         let decoded: [Stored?] = rows.parallelMap { row in
             guard let doc = try? StoreCodec.decodeDocument(row.2), let terms = try? StoreCodec.decodeTerms(row.3) else { return nil }
-            return Stored(lang: row.0, n: row.1, doc: doc, terms: terms, site: row.4)
+            return Stored(lang: row.0, n: row.1, doc: doc, terms: terms, digest: row.4)
         }
         var out: [String: Stored] = [:]
         for s in decoded { if let s { out[s.doc.path] = s } }
         return out
     }
 
+    /// Per language, the document count and the hash of each site document file (`d/<k>.js`) the
+    /// store was last saved with.
+    public func siteFiles() throws -> [String: (count: Int, hashes: [Int: String])] {
+        try queue.read { db in
+            var out: [String: (count: Int, hashes: [Int: String])] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'count:%'") {
+                out[String((row["key"] as String).dropFirst("count:".count))] = (Int(row["value"] as String) ?? -1, [:])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT lang, k, hash FROM files") {
+                out[row["lang"], default: (-1, [:])].hashes[row["k"]] = row["hash"]
+            }
+            return out
+        }
+    }
+
     /// Empties every table but the format.
     public func clear() throws {
         try queue.write { db in
-            for table in ["docs", "terms", "errors", "vocab", "signatures", "facets"] { try db.execute(sql: "DELETE FROM \(table)") }
+            for table in ["docs", "terms", "errors", "vocab", "signatures", "facets", "files"] { try db.execute(sql: "DELETE FROM \(table)") }
             try db.execute(sql: "DELETE FROM meta WHERE key <> 'format'")
         }
     }
 
     /// Makes the store hold `indexes`, writing only the rows that differ from what it holds:
     /// one changed article rewrites its document, the terms whose postings moved and the small
-    /// per-language tables. `terms` and `site` run beside each index's documents.
-    public func save(_ indexes: [LanguageIndex], terms: [[DocumentTerms]], site: [[String]], fingerprint: String) throws {
+    /// per-language tables. `terms` and `digests` run beside each index's documents; `files` are
+    /// the hashes of each language's site document files.
+    public func save(_ indexes: [LanguageIndex], terms: [[DocumentTerms]], digests: [[String]], files: [[String]], fingerprint: String) throws {
         try queue.write { db in
             let langs = indexes.map(\.lang)
             let placeholders = langs.map { _ in "?" }.joined(separator: ",")
-            for table in ["docs", "terms", "errors", "vocab", "signatures", "facets"] {
+            for table in ["docs", "terms", "errors", "vocab", "signatures", "facets", "files"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE lang NOT IN (\(placeholders))", arguments: StatementArguments(langs))
             }
             try db.execute(sql: "DELETE FROM meta WHERE key <> 'format'")
-            let docStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO docs (lang, n, path, hash, data, terms, site) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let docStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO docs (lang, n, path, hash, digest, data, terms) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let fileStatement = try db.makeStatement(sql: "INSERT INTO files (lang, k, hash) VALUES (?, ?, ?)")
             let termStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO terms (lang, term, postings) VALUES (?, ?, ?)")
             let dropTerm = try db.makeStatement(sql: "DELETE FROM terms WHERE lang = ? AND term = ?")
             let vocabStatement = try db.makeStatement(sql: "INSERT OR IGNORE INTO vocab (lang, len, term) VALUES (?, ?, ?)")
@@ -119,19 +137,20 @@ public final class SearchStore: @unchecked Sendable {
                 let synonyms = String(decoding: try JSONEncoder().encode(index.synonymGroups), as: UTF8.self)
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["synonyms:\(lang)", synonyms])
 
-                // Documents: a row is kept when it holds the same source, content and site file.
-                var held: [Int: (String, String, String)] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT n, path, hash, site FROM docs WHERE lang = ?", arguments: [lang]) {
-                    held[row["n"]] = (row["path"], row["hash"], row["site"])
+                // Documents: a row is kept when it holds exactly the same document.
+                var held: [Int: String] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT n, digest FROM docs WHERE lang = ?", arguments: [lang]) {
+                    held[row["n"]] = row["digest"]
                 }
-                for (n, d) in index.documents.enumerated() {
-                    if let h = held[n], h == (d.path, d.contentHash, site[i][n]) { continue }
-                    try docStatement.execute(arguments: [lang, n, d.path, d.contentHash, StoreCodec.encode(d), StoreCodec.encode(terms[i][n]), site[i][n]])
+                for (n, d) in index.documents.enumerated() where held[n] != digests[i][n] {
+                    try docStatement.execute(arguments: [lang, n, d.path, d.contentHash, digests[i][n], StoreCodec.encode(d), StoreCodec.encode(terms[i][n])])
                     if held[n] != nil { try dropFacets.execute(arguments: [lang, n]) }
                     for facet in [Facet.kind, .platform, .tool, .tag] {
                         for v in Set(d.facetValues(facet)) { try facetStatement.execute(arguments: [lang, facet.rawValue, v, n]) }
                     }
                 }
+                try db.execute(sql: "DELETE FROM files WHERE lang = ?", arguments: [lang])
+                for (k, hash) in files[i].enumerated() { try fileStatement.execute(arguments: [lang, k, hash]) }
                 try db.execute(sql: "DELETE FROM docs WHERE lang = ? AND n >= ?", arguments: [lang, index.documents.count])
                 try db.execute(sql: "DELETE FROM facets WHERE lang = ? AND doc >= ?", arguments: [lang, index.documents.count])
 

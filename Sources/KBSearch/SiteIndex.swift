@@ -5,11 +5,15 @@ import Foundation
 ///
 ///     search/<lang>/meta.js       document count, shard boundaries, facets, error signatures
 ///     search/<lang>/t<k>.js       a run of terms (UTF-16 order) with their postings
-///     search/<lang>/d/<n>.js      one document: title, url, kind, summary, text for snippets
+///     search/<lang>/d/<k>.js      documents 16k…16k+15: title, url, kind, summary, text for snippets
 ///
-/// A query loads meta.js, the shards holding its terms, and the documents it shows.
+/// A query loads meta.js, the shards holding its terms, and the files of the documents it shows.
+/// Documents travel sixteen to a file: one file per page made the search index most of the files
+/// a build creates, and creating files is what a build spends its time on.
 public enum SiteIndex {
-    public static let version = 2
+    public static let version = 3
+    /// Documents per `d/<k>.js` file.
+    public static let documentsPerFile = 16
     /// Encoded postings per shard, roughly (a term's postings are never split).
     public static let shardTarget = 24 * 1024
     /// Characters of body and code text shipped per document for snippets.
@@ -31,6 +35,8 @@ public enum SiteIndex {
         public var vocab: [Int]?
         /// This language's synonym groups.
         public var synonyms: [SynonymGroup]?
+        /// Documents per `d/<k>.js` file.
+        public var per: Int?
     }
 
     /// Indexed words of one length that typo candidates may come from (`Vocabulary.isCandidate`).
@@ -58,13 +64,12 @@ public enum SiteIndex {
     }
 
     /// Empty lists are left out, the text does not repeat the summary it starts with, and keys are
-    /// one letter (there is one such file per page: 7,600 on the tldr corpus).
+    /// one letter (there is one per page: 7,600 on the tldr corpus).
     public struct Doc: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
-            case type, lang = "l", n, id = "i", title = "h", url = "u", kind = "k", summary = "s", text = "x"
+            case lang = "l", n, id = "i", title = "h", url = "u", kind = "k", summary = "s", text = "x"
             case platforms = "p", tools = "o", tags = "g"
         }
-        public var type = "doc"
         public var lang: String
         public var n: Int
         public var id: String
@@ -76,6 +81,14 @@ public enum SiteIndex {
         public var platforms: [String]?
         public var tools: [String]?
         public var tags: [String]?
+    }
+
+    /// One `d/<k>.js` file: documents `k × documentsPerFile` onwards.
+    public struct Docs: Codable, Sendable {
+        public var type = "docs"
+        public var lang: String
+        public var k: Int
+        public var d: [Doc]
     }
 
     static func wrap<T: Encodable>(_ value: T) throws -> Data {
@@ -134,36 +147,43 @@ public enum SiteIndex {
         let meta = Meta(lang: index.lang, count: index.documents.count, shards: shards, facets: facets,
                         errors: index.errors.map { [$0.length, Int($0.hash), $0.doc, $0.kind.rawValue] },
                         langs: index.languages, vocab: byLength.keys.sorted(),
-                        synonyms: index.synonymGroups.isEmpty ? nil : index.synonymGroups)
+                        synonyms: index.synonymGroups.isEmpty ? nil : index.synonymGroups, per: documentsPerFile)
         out.append((base + "meta.js", try wrap(meta)))
         let signatures = Signature.all(index.documents, lang: index.lang).map { [String($0.doc), $0.text, $0.isRegex ? "regex" : "text"] }
         out.append((base + "signatures.js", try wrap(Signatures(lang: index.lang, items: signatures))))
 
         if documents {
-            for n in index.documents.indices { out.append(try documentFile(index, n)) }
+            for k in 0..<documentFileCount(index.documents.count) { out.append(try documentsFile(index, k)) }
         }
         return out
     }
 
-    public static func documentPath(lang: String, _ n: Int) -> String { "search/\(lang)/d/\(n).js" }
+    /// How many `d/<k>.js` files hold `count` documents.
+    public static func documentFileCount(_ count: Int) -> Int { (count + documentsPerFile - 1) / documentsPerFile }
 
-    /// `search/<lang>/d/<n>.js`: what a result shows.
-    public static func documentFile(_ index: LanguageIndex, _ n: Int, textLimit: Int = SiteIndex.textLimit) throws -> (String, Data) {
-        let d = index.documents[n]
-        var text = d.body
-        if !d.summary.isEmpty, text.hasPrefix(d.summary) {
-            text = String(text.dropFirst(d.summary.count)).trimmingCharacters(in: .whitespacesAndNewlines)
+    public static func documentsPath(lang: String, _ k: Int) -> String { "search/\(lang)/d/\(k).js" }
+
+    /// `search/<lang>/d/<k>.js`: what results show, for sixteen documents.
+    public static func documentsFile(_ index: LanguageIndex, _ k: Int, textLimit: Int = SiteIndex.textLimit) throws -> (String, Data) {
+        let range = (k * documentsPerFile)..<min(index.documents.count, (k + 1) * documentsPerFile)
+        let docs = range.map { n in
+            let d = index.documents[n]
+            var text = d.body
+            if !d.summary.isEmpty, text.hasPrefix(d.summary) {
+                text = String(text.dropFirst(d.summary.count)).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let code = d.fields[Field.code.rawValue]
+            if !code.isEmpty { text += (text.isEmpty ? "" : "\n") + code }
+            if text.utf16.count > textLimit {
+                text = String(text.utf16.prefix(textLimit)) ?? String(text.prefix(textLimit / 2))
+            }
+            return Doc(lang: d.lang, n: n, id: d.id, title: d.title, url: d.url, kind: d.kind, summary: d.summary,
+                       text: text, platforms: d.platforms.isEmpty ? nil : d.platforms, tools: d.tools.isEmpty ? nil : d.tools,
+                       tags: d.tags.isEmpty ? nil : d.tags)
         }
-        let code = d.fields[Field.code.rawValue]
-        if !code.isEmpty { text += (text.isEmpty ? "" : "\n") + code }
-        if text.utf16.count > textLimit {
-            text = String(text.utf16.prefix(textLimit)) ?? String(text.prefix(textLimit / 2))
-        }
-        let doc = Doc(lang: d.lang, n: n, id: d.id, title: d.title, url: d.url, kind: d.kind, summary: d.summary,
-                      text: text, platforms: d.platforms.isEmpty ? nil : d.platforms, tools: d.tools.isEmpty ? nil : d.tools,
-                      tags: d.tags.isEmpty ? nil : d.tags)
-        return (documentPath(lang: index.lang, n), try wrap(doc))
+        return (documentsPath(lang: index.lang, k), try wrap(Docs(lang: index.lang, k: k, d: docs)))
     }
+
 }
 
 /// Reads a built site's index: `kb search --site DIR` on a machine with no Content/.
@@ -266,19 +286,21 @@ public final class ShardReader: IndexReader {
 
     public func document(_ n: Int) throws -> SearchDocument {
         if let d = docs[n] { return d }
-        guard let data = FileManager.default.contents(atPath: base + "d/\(n).js") else {
-            throw SearchError.corrupt("missing \(base)d/\(n).js")
+        let k = n / max(1, meta.per ?? 1)
+        guard let data = FileManager.default.contents(atPath: base + "d/\(k).js") else {
+            throw SearchError.corrupt("missing \(base)d/\(k).js")
         }
         bytesRead += data.count
-        let doc = try SiteIndex.unwrap(data, as: SiteIndex.Doc.self)
-        var fields = Array(repeating: "", count: Field.allCases.count)
-        fields[Field.body.rawValue] = doc.text
-        let canonical = String(doc.url.dropFirst(doc.url.hasPrefix(doc.lang + "/") ? doc.lang.count + 1 : 0).dropLast(".html".count))
-        let d = SearchDocument(id: doc.id, canonicalID: canonical, lang: doc.lang, url: doc.url, title: doc.title, kind: doc.kind,
-                               summary: doc.summary, platforms: doc.platforms ?? [], tools: doc.tools ?? [], tags: doc.tags ?? [],
-                               errors: [], patterns: [],
-                               fields: fields, path: doc.url, contentHash: "")
-        docs[n] = d
+        for doc in try SiteIndex.unwrap(data, as: SiteIndex.Docs.self).d {
+            var fields = Array(repeating: "", count: Field.allCases.count)
+            fields[Field.body.rawValue] = doc.text
+            let canonical = String(doc.url.dropFirst(doc.url.hasPrefix(doc.lang + "/") ? doc.lang.count + 1 : 0).dropLast(".html".count))
+            docs[doc.n] = SearchDocument(id: doc.id, canonicalID: canonical, lang: doc.lang, url: doc.url, title: doc.title, kind: doc.kind,
+                                         summary: doc.summary, platforms: doc.platforms ?? [], tools: doc.tools ?? [], tags: doc.tags ?? [],
+                                         errors: [], patterns: [],
+                                         fields: fields, path: doc.url, contentHash: "")
+        }
+        guard let d = docs[n] else { throw SearchError.corrupt("\(base)d/\(k).js does not hold document \(n)") }
         return d
     }
 }

@@ -217,10 +217,13 @@
       data.shard[o.lang + "/" + o.n] = map;
     } else if (o.type === "vocab") {
       data.vocab[o.lang + "/" + o.n] = o.terms;
-    } else if (o.type === "doc") {
-      // One-letter keys on disk (SiteIndex.Doc).
-      data.doc[o.l + "/" + o.n] = { lang: o.l, n: o.n, id: o.i, title: o.h, url: o.u, kind: o.k, summary: o.s || "", text: o.x || "",
-                                    platforms: o.p || [], tools: o.o || [], tags: o.g || [] };
+    } else if (o.type === "docs") {
+      // Sixteen documents a file, one-letter keys on disk (SiteIndex.Doc).
+      for (var j = 0; j < o.d.length; j++) {
+        var d = o.d[j];
+        data.doc[d.l + "/" + d.n] = { lang: d.l, n: d.n, id: d.i, title: d.h, url: d.u, kind: d.k, summary: d.s || "", text: d.x || "",
+                                      platforms: d.p || [], tools: d.o || [], tags: d.g || [] };
+      }
     }
   };
 
@@ -519,7 +522,8 @@
   };
 
   api.doc = function (lang, n) {
-    return load("search/" + lang + "/d/" + n + ".js").then(function () { return data.doc[lang + "/" + n]; });
+    var per = (data.meta[lang] && data.meta[lang].per) || 1;
+    return load("search/" + lang + "/d/" + Math.floor(n / per) + ".js").then(function () { return data.doc[lang + "/" + n]; });
   };
 
   // Top `limit` hits with their documents.

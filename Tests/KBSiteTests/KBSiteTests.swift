@@ -6,6 +6,17 @@ import Testing
 @testable import KBSite
 
 @Suite struct SiteLayoutTests {
+    /// The ASCII fast path encodes exactly as Foundation does, for every ASCII character alone and
+    /// in names, and leaves the rest to Foundation.
+    @Test func encodingFastPathAgreesWithFoundation() {
+        var samples = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+        samples += ["tar", "go-command-not-found", "a b", "x%y", "50%", "C:\\x", "path/to", "q?x", "h#a", "中文", "café", "a:b", "~_.-", ""]
+        for s in samples {
+            #expect(SiteLayout.encode(s) == (s.addingPercentEncoding(withAllowedCharacters: SiteLayout.pathAllowed) ?? s), "\(s.debugDescription)")
+            #expect(SiteLayout.encodeFragment(s) == (s.addingPercentEncoding(withAllowedCharacters: SiteLayout.pathAllowed) ?? s), "\(s.debugDescription)")
+        }
+    }
+
     @Test(arguments: [
         ("index.html", "go/a.html", nil as String?, "go/a.html"),
         ("go/a.html", "go/b.html", nil, "b.html"),

@@ -6,9 +6,10 @@ import KBCore
 /// each term's encoded postings, error signatures and facets, per language.
 public final class SearchStore: @unchecked Sendable {
     /// Bump when the tokenizer, the weights or the tables change: the index is then rebuilt.
-    public static let formatVersion = "kb-search-7.\(StoreCodec.version)"
+    public static let formatVersion = "kb-search-8.\(StoreCodec.version)"
 
     let queue: DatabaseQueue
+    static let documentColumns: Set<String> = ["lang", "n", "path", "hash", "digest", "data", "terms"]
 
     public init(path: String, readOnly: Bool = false) throws {
         var config = Configuration()
@@ -23,8 +24,11 @@ public final class SearchStore: @unchecked Sendable {
         guard !readOnly else { return }
         try queue.write { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-            if tables.contains("meta"), try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'") != Self.formatVersion {
-                // An older format's tables may lack columns: start over.
+            // Another format's tables (or a store whose tables are not this format's, whatever its
+            // label says) may lack columns: start over.
+            let columns = tables.contains("docs") ? Set(try Row.fetchAll(db, sql: "PRAGMA table_info(docs)").map { $0["name"] as String }) : []
+            if tables.contains("meta"), try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'format'") != Self.formatVersion
+                || (tables.contains("docs") && columns != Self.documentColumns) {
                 for t in tables { try db.execute(sql: "DROP TABLE \(t)") }
             }
             try db.execute(sql: """

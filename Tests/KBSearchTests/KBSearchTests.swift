@@ -111,6 +111,63 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
     }
 }
 
+@Suite struct StoreTests {
+    static func doc(_ id: String, _ body: String) -> SearchDocument {
+        var fields = Array(repeating: "", count: Field.allCases.count)
+        fields[Field.title.rawValue] = id
+        fields[Field.body.rawValue] = body
+        return SearchDocument(id: id, canonicalID: "s/" + id, lang: "en", url: "s/\(id).html", title: id, kind: "symptom",
+                              summary: "sum é", platforms: ["linux"], tools: ["go"], tags: [], errors: ["x: y"], patterns: ["a\\d+"],
+                              fields: fields, path: "s/\(id).md", contentHash: "h-" + id)
+    }
+
+    /// Documents and their term counts come back from the binary form exactly; a truncated blob is
+    /// an error, not a crash.
+    @Test func documentsAndTermCountsRoundTrip() throws {
+        let d = Self.doc("dns", "lookup 中文 timeout timeout")
+        #expect(try StoreCodec.decodeDocument(StoreCodec.encode(d)) == d)
+        let t = DocumentTerms(d)
+        #expect(try StoreCodec.decodeTerms(StoreCodec.encode(t)) == t)
+        let bytes = StoreCodec.encode(d)
+        #expect(throws: SearchError.self) { try StoreCodec.decodeDocument(bytes.prefix(bytes.count / 2)) }
+    }
+
+    /// Saved twice with one document changed, the store holds what a fresh save holds; a store
+    /// whose tables are not this format's is rebuilt even when its label says otherwise.
+    @Test func saveWritesWhatChangedAndDriftIsRebuilt() throws {
+        let dir = try TestSupport.tempDirectory("kb-store")
+        defer { TestSupport.remove(dir) }
+        func index(_ docs: [SearchDocument]) -> LanguageIndex {
+            LanguageIndex(lang: "en", documents: docs, terms: docs.map(DocumentTerms.init))
+        }
+        func save(_ store: SearchStore, _ docs: [SearchDocument]) throws {
+            let i = index(docs)
+            try store.save([i], terms: [docs.map(DocumentTerms.init)], digests: [docs.map { StableHash.of(bytes: StoreCodec.encode($0)) }],
+                           files: [["f"]], fingerprint: "fp")
+        }
+        let a = [Self.doc("one", "alpha beta"), Self.doc("two", "beta gamma")]
+        let b = [Self.doc("one", "alpha beta"), Self.doc("two", "gamma delta delta")]
+        let incremental = try SearchStore(path: dir + "/a.sqlite")
+        try save(incremental, a)
+        try save(incremental, b)
+        let fresh = try SearchStore(path: dir + "/b.sqlite")
+        try save(fresh, b)
+        for store in [incremental, fresh] {
+            let r = try store.reader(lang: "en")
+            #expect(try r.postings("beta").map(\.doc) == [0])
+            #expect(try r.postings("delta").map(\.doc) == [1])
+            #expect(try r.postings("alpha") == (try fresh.reader(lang: "en").postings("alpha")))
+            #expect(try r.vocabulary(length: 5).sorted() == ["alpha", "delta", "gamma"])
+            #expect(try store.stored()["s/two.md"]?.doc == b[1])
+        }
+        // The label is right but a column is missing: the store starts over instead of failing.
+        try incremental.queue.write { db in try db.execute(sql: "ALTER TABLE docs DROP COLUMN digest") }
+        let reopened = try SearchStore(path: dir + "/a.sqlite")
+        try save(reopened, a)
+        #expect(try reopened.stored().count == 2)
+    }
+}
+
 @Suite struct RankingTests {
     let idx = index([
         doc("mentions", title: "Proxy settings", body: "If the certificate is wrong, x509 errors appear."),

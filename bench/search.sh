@@ -187,7 +187,7 @@ printf '%-46s %9.2fs %9.2fs\n' "site build / index time (kb: whole build)" "$kb_
 printf '%-46s %9ss %10s\n' "kb build step 'search' alone (--force)" "$search_step" ""
 printf '%-46s %10s %10s\n' "index files" "$kb_files" "$pf_files"
 printf '%-46s %10s %10s\n' "index bytes on disk (total)" "$kb_total" "$pf_total"
-printf '%-46s %10s %10s\n' "  of which result documents (kb: 16 a file)" "$kb_docs" "$pf_frag"
+printf '%-46s %10s %10s\n' "  of which result documents (kb: 8 a file)" "$kb_docs" "$pf_frag"
 printf '%-46s %10s %10s\n' "index bytes, each file gzip -9 (kb)" "$kb_gz" "(already gz)"
 printf '%-46s %10s %10s\n' "  of which result documents, gzip" "$kb_docs_gz" ""
 printf '%-46s %9sms %10s\n' "kb search --site, median (max) of $(( ${#site_times[@]} ))" "$site_med" "($site_max)"

@@ -15,7 +15,7 @@ public enum SearchIndexer {
     public struct Output: Sendable {
         public var indexes: [LanguageIndex]
         /// Beside `indexes[i]`, per `d/<k>.js` file: the hash of its bytes, and the bytes when they
-        /// had to be made (nil: its sixteen documents are as stored, so its hash is known).
+        /// had to be made (nil: its documents are as stored, so its hash is known).
         public var documentFiles: [[(hash: String, data: Data?)]]
     }
 

@@ -5,15 +5,15 @@ import Foundation
 ///
 ///     search/<lang>/meta.js       document count, shard boundaries, facets, error signatures
 ///     search/<lang>/t<k>.js       a run of terms (UTF-16 order) with their postings
-///     search/<lang>/d/<k>.js      documents 16k…16k+15: title, url, kind, summary, text for snippets
+///     search/<lang>/d/<k>.js      documents 8k…8k+7: title, url, kind, summary, text for snippets
 ///
 /// A query loads meta.js, the shards holding its terms, and the files of the documents it shows.
-/// Documents travel sixteen to a file: one file per page made the search index most of the files
+/// Documents travel eight to a file: one file per page made the search index most of the files
 /// a build creates, and creating files is what a build spends its time on.
 public enum SiteIndex {
     public static let version = 3
     /// Documents per `d/<k>.js` file.
-    public static let documentsPerFile = 16
+    public static let documentsPerFile = 8
     /// Encoded postings per shard, roughly (a term's postings are never split).
     public static let shardTarget = 24 * 1024
     /// Characters of body and code text shipped per document for snippets.
@@ -163,7 +163,7 @@ public enum SiteIndex {
 
     public static func documentsPath(lang: String, _ k: Int) -> String { "search/\(lang)/d/\(k).js" }
 
-    /// `search/<lang>/d/<k>.js`: what results show, for sixteen documents.
+    /// `search/<lang>/d/<k>.js`: what results show, for eight documents.
     public static func documentsFile(_ index: LanguageIndex, _ k: Int, textLimit: Int = SiteIndex.textLimit) throws -> (String, Data) {
         let range = (k * documentsPerFile)..<min(index.documents.count, (k + 1) * documentsPerFile)
         let docs = range.map { n in

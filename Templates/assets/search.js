@@ -218,7 +218,7 @@
     } else if (o.type === "vocab") {
       data.vocab[o.lang + "/" + o.n] = o.terms;
     } else if (o.type === "docs") {
-      // Sixteen documents a file, one-letter keys on disk (SiteIndex.Doc).
+      // Eight documents a file, one-letter keys on disk (SiteIndex.Doc).
       for (var j = 0; j < o.d.length; j++) {
         var d = o.d[j];
         data.doc[d.l + "/" + d.n] = { lang: d.l, n: d.n, id: d.i, title: d.h, url: d.u, kind: d.k, summary: d.s || "", text: d.x || "",

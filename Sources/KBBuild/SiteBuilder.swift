@@ -40,7 +40,7 @@ public enum SiteBuilder {
             context.cache = try BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: parserKey(project))
         } catch {
             // A broken cache only costs speed.
-            context.diagnostics.append(.warning("build cache unavailable (\(error)); building everything", rule: "cache", at: nil))
+            context.diagnostics.append(.warning("build cache unavailable (\(error)); building everything", rule: .cache, at: nil))
         }
         for step in steps {
             let stepStart = Date()
@@ -52,7 +52,7 @@ public enum SiteBuilder {
             } catch let error as BuildFailure {
                 throw error
             } catch {
-                throw BuildFailure(step: step.name, diagnostics: context.diagnostics + [.error("\(error)", rule: "build", at: nil)])
+                throw BuildFailure(step: step.name, diagnostics: context.diagnostics + [.error("\(error)", rule: .build, at: nil)])
             }
             if context.upToDate { break }
         }
@@ -232,7 +232,7 @@ public enum SiteBuilder {
                 try FileManager.default.copyItem(atPath: source, toPath: target)
             } catch {
                 let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-                throw DiagnosticError(.error("cannot copy this file into the site: \(reason)", rule: "io",
+                throw DiagnosticError(.error("cannot copy this file into the site: \(reason)", rule: .io,
                                              at: SourceLocation(path: Project.displayPath(source), line: 1, column: 1)))
             }
             c.stats.assets += 1
@@ -269,7 +269,7 @@ public enum SiteBuilder {
         let pack = site + "/" + sourcesPack
         guard let data = FileManager.default.contents(atPath: pack),
               let doc = try? JSONDecoder().decode([String: [String: String]].self, from: data), let files = doc["files"] else {
-            throw DiagnosticError(.error("\(site) is not a site built by kb (no \(sourcesPack))", rule: "usage", at: nil))
+            throw DiagnosticError(.error("\(site) is not a site built by kb (no \(sourcesPack))", rule: .usage, at: nil))
         }
         let dir = NSTemporaryDirectory() + "kb-site-\(UUID().uuidString.prefix(12))"
         TemporaryFolders.removeAtExit(dir)

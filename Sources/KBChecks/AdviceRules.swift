@@ -16,6 +16,9 @@ public struct AdviceRule: Sendable {
     /// What the tool prints when it rejects the command, if it does.
     public var refusal: String? = nil
 
+    /// Its entry in the rule catalogue: `advice/<id>`.
+    public var rule: Rule { .advice(id, summary: reason) }
+
     public static let all: [AdviceRule] = [
         AdviceRule(id: "setx-path",
                    reason: "setx truncates values over 1024 characters, and setx PATH \"%PATH%;…\" copies the system PATH into the user PATH",
@@ -70,7 +73,7 @@ public struct AdviceRule: Sendable {
                     let column = (ns.substring(to: m.range.location) as String).count + 1
                     let loc = SourceLocation(path: block.location.path, line: block.location.line + 1 + n, column: column)
                     out.append(.error("dangerous advice: \(rule.reason) (see kb:\(rule.article)); a fix that must show this marks itself effect=destructive",
-                                      rule: "advice/\(rule.id)", at: loc))
+                                      rule: rule.rule, at: loc))
                 }
             }
         }

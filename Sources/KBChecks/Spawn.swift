@@ -59,7 +59,7 @@ public enum Spawn {
         let start = Date()
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0], inPipe: [Int32] = [0, 0]
         guard kb_pipe_cloexec(&outPipe) == 0, kb_pipe_cloexec(&errPipe) == 0, kb_pipe_cloexec(&inPipe) == 0 else {
-            throw DiagnosticError(.error("cannot create pipes: \(String(cString: strerror(errno)))", rule: "run", at: nil))
+            throw DiagnosticError(.error("cannot create pipes: \(String(cString: strerror(errno)))", rule: .run, at: nil))
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -117,7 +117,7 @@ public enum Spawn {
         close(inPipe[0])
         guard rc == 0 else {
             close(outPipe[0]); close(errPipe[0]); close(inPipe[1])
-            throw DiagnosticError(.error("cannot start \(executable): \(String(cString: strerror(rc)))", rule: "run", at: nil))
+            throw DiagnosticError(.error("cannot start \(executable): \(String(cString: strerror(rc)))", rule: .run, at: nil))
         }
         if let limits {
             // Set on the supervising shell right after it starts; the block and its children inherit them.

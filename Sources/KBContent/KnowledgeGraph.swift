@@ -115,7 +115,7 @@ public struct KnowledgeGraph: Sendable {
             let k = Self.key(a.lang, a.canonicalID)
             if let other = byKey[k] {
                 diagnostics.append(.error("duplicate article: \(articles[other].displayPath) has the same id '\(a.canonicalID)' and language '\(a.lang)'",
-                                          rule: "duplicate-id", at: a.location))
+                                          rule: .duplicateID, at: a.location))
             } else {
                 byKey[k] = i
             }
@@ -126,7 +126,7 @@ public struct KnowledgeGraph: Sendable {
                 let bk = Self.key(a.lang, id)
                 if let (oa, ob) = blocksByID[bk] {
                     diagnostics.append(.error("block id '\(id)' is already used at \(articles[oa].blocks[ob].location)",
-                                              rule: "duplicate-id", at: block.location))
+                                              rule: .duplicateID, at: block.location))
                 } else {
                     blocksByID[bk] = (i, b)
                 }
@@ -139,7 +139,7 @@ public struct KnowledgeGraph: Sendable {
             for i in explicit.dropFirst() {
                 let a = articles[i]
                 diagnostics.append(.error("duplicate id '\(a.shortID)': also declared in \(articles[explicit[0]].displayPath)",
-                                          rule: "duplicate-id", at: a.idLocation ?? a.location))
+                                          rule: .duplicateID, at: a.idLocation ?? a.location))
             }
         }
     }
@@ -156,10 +156,10 @@ public struct KnowledgeGraph: Sendable {
                         if !out.contains(t) { out.append(t) }
                     case .ambiguous(let candidates):
                         diagnostics.append(.error("ambiguous id '\(ref.id)' in \(field): use one of \(candidates.joined(separator: ", "))",
-                                                  rule: "ambiguous-reference", at: ref.location))
+                                                  rule: .ambiguousReference, at: ref.location))
                     case .missing(let suggestion):
                         let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
-                        diagnostics.append(.error("unknown id '\(ref.id)' in \(field)\(hint)", rule: "dangling-reference", at: ref.location))
+                        diagnostics.append(.error("unknown id '\(ref.id)' in \(field)\(hint)", rule: .danglingReference, at: ref.location))
                     }
                 }
                 return out

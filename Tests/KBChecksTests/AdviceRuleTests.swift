@@ -27,7 +27,7 @@ func article(_ body: String) -> Article {
     func flagsDangerousAdvice(language: String, line: String, rule: String) {
         let a = article("```\(language)\necho first\n\(line)\n```\n")
         let d = AdviceRule.lint(a)
-        #expect(d.map(\.rule) == ["advice/\(rule)"], "\(line)")
+        #expect(d.map(\.rule.id) == ["advice/\(rule)"], "\(line)")
         #expect(d.first?.location?.line == 6)
         #expect(d.first?.message.contains("kb:") == true)
     }
@@ -49,7 +49,7 @@ func article(_ body: String) -> Article {
         let fix = article("```sh check id=c\nexit 0\n```\n\n```sh fix id=f for=c effect=destructive\nchmod -R 777 /srv\n```\n")
         #expect(AdviceRule.lint(fix).isEmpty)
         let plainFix = article("```sh check id=c\nexit 0\n```\n\n```sh fix id=f for=c\nchmod -R 777 /srv\n```\n")
-        #expect(AdviceRule.lint(plainFix).map(\.rule) == ["advice/chmod-777"])
+        #expect(AdviceRule.lint(plainFix).map(\.rule.id) == ["advice/chmod-777"])
         #expect(AdviceRule.lint(plainFix).first?.location == SourceLocation(path: "a.md", line: 9, column: 1))
     }
 
@@ -58,9 +58,9 @@ func article(_ body: String) -> Article {
         #expect(AdviceRule.lint(refused).isEmpty)
         // Another block's output proves nothing about this one, and a check is never exempt.
         let elsewhere = article("```sh example id=e\ngo get -insecure example.com/m\n```\n\n```text output for=e\nok\n```\n\n```sh example id=f\ntrue\n```\n\n```text output for=f\ngo: -insecure flag is no longer supported; use GOINSECURE instead\n```\n")
-        #expect(AdviceRule.lint(elsewhere).map(\.rule) == ["advice/go-insecure-flag"])
+        #expect(AdviceRule.lint(elsewhere).map(\.rule.id) == ["advice/go-insecure-flag"])
         let check = article("```sh check id=c\ngo get -insecure example.com/m\n```\n\n```text output for=c\ngo: -insecure flag is no longer supported; use GOINSECURE instead\n```\n")
-        #expect(AdviceRule.lint(check).map(\.rule) == ["advice/go-insecure-flag"])
+        #expect(AdviceRule.lint(check).map(\.rule.id) == ["advice/go-insecure-flag"])
     }
 
     @Test func everyRuleExplainsItselfWithAnArticleOfTheKB() {

@@ -73,7 +73,7 @@ func graph(_ files: [String: String], config: KBConfig = KBConfig(), assets: Set
             "b.md": "---\ntitle: B\nrequires: [c]\n---\n",
             "c.md": "---\ntitle: C\nrequires: [a]\n---\n",
         ]).diagnostics
-        #expect(d.map(\.rule) == ["requires-cycle"])
+        #expect(d.map(\.rule.id) == ["requires-cycle"])
         #expect(d[0].message.contains("a → b → c → a"))
     }
 
@@ -84,7 +84,7 @@ func graph(_ files: [String: String], config: KBConfig = KBConfig(), assets: Set
             "r.md": "---\ntitle: R\nkind: runbook\n---\n",
             "x.md": "---\ntitle: X\nkind: symptom\ncauses: [s]\n---\n",
         ]).diagnostics
-        #expect(Set(d.map(\.rule)) == ["symptom-without-cause", "cause-without-check", "runbook-without-alert", "wrong-kind"])
+        #expect(Set(d.map(\.rule.id)) == ["symptom-without-cause", "cause-without-check", "runbook-without-alert", "wrong-kind"])
         #expect(d.allSatisfy { $0.severity == .warning })
     }
 

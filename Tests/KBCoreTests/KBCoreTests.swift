@@ -59,15 +59,15 @@ import Testing
 
 @Suite struct DiagnosticTests {
     @Test func printsPathLineColumnSeverityAndRule() {
-        let d = Diagnostic.error("unknown id 'x'", rule: "dangling-reference", at: SourceLocation(path: "a.md", line: 3, column: 9))
+        let d = Diagnostic.error("unknown id 'x'", rule: .danglingReference, at: SourceLocation(path: "a.md", line: 3, column: 9))
         #expect(d.description == "a.md:3:9: error: unknown id 'x' [dangling-reference]")
     }
 
     @Test func sortsByFileThenPosition() {
-        let a = Diagnostic.warning("w", rule: "r", at: SourceLocation(path: "b.md", line: 1, column: 1))
-        let b = Diagnostic.error("e", rule: "r", at: SourceLocation(path: "a.md", line: 9, column: 1))
-        let c = Diagnostic.error("e", rule: "r", at: SourceLocation(path: "a.md", line: 2, column: 5))
-        let n = Diagnostic.error("n", rule: "r", at: nil)
+        let a = Diagnostic.warning("w", rule: .io, at: SourceLocation(path: "b.md", line: 1, column: 1))
+        let b = Diagnostic.error("e", rule: .io, at: SourceLocation(path: "a.md", line: 9, column: 1))
+        let c = Diagnostic.error("e", rule: .io, at: SourceLocation(path: "a.md", line: 2, column: 5))
+        let n = Diagnostic.error("n", rule: .io, at: nil)
         #expect([a, n, b, c].sortedByLocation() == [c, b, a, n])
         #expect([a, b, c].errorCount == 2)
         #expect([a, b, c].warningCount == 1)
@@ -146,7 +146,7 @@ import Testing
         var diags: [Diagnostic] = []
         let files = try LocalFileSystem().walk(dir + "/root", diagnostics: &diags).map(\.relativePath)
         #expect(files == ["..md", "inside.md", "sub/a.md"])
-        #expect(diags.map(\.rule) == ["symlink-outside"])
+        #expect(diags.map(\.rule.id) == ["symlink-outside"])
         #expect(diags.first?.location?.path.hasSuffix("/root/leak.md") == true)
     }
 }

@@ -74,23 +74,14 @@ public enum SiteBuilder {
 
     /// Nothing changed since the last successful build into the same folder: stop here.
     static func fingerprint(_ c: inout BuildContext) throws {
-        var diags: [Diagnostic] = []
         let fs = LocalFileSystem()
         var h = StableHash()
         h.combine(version)
         h.combine(c.outputDirectory)
         h.combine(String(describing: c.project.config))
-        for entry in try fs.walk(c.project.contentDirectory, diagnostics: &diags) {
-            h.combine(entry.relativePath)
-            h.combine("\(entry.size):\(entry.modified)")
-        }
+        h.combine(ContentFingerprint.folder(c.project.contentDirectory, files: .all))
         let templates = c.project.root + "/Templates"
-        if fs.isDirectory(templates) {
-            for entry in try fs.walk(templates, diagnostics: &diags) {
-                h.combine(entry.relativePath)
-                h.combine("\(entry.size):\(entry.modified)")
-            }
-        }
+        if fs.isDirectory(templates) { h.combine(ContentFingerprint.folder(templates, files: .all)) }
         if let configPath = c.project.configPath, let bytes = try? fs.read(configPath) { h.combine(bytes: bytes) }
         c.fingerprint = h.hex
         guard !c.options.force, let cache = c.cache,

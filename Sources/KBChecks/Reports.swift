@@ -4,23 +4,7 @@ import KBCore
 /// Machine-readable reports for CI systems: JUnit XML, SARIF 2.1.0, GitHub workflow annotations,
 /// and the node_exporter textfile format.
 public enum Reports {
-    static func xml(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // XML 1.0 forbids most control characters.
-                if c.value < 0x20 && c != "\n" && c != "\t" && c != "\r" { continue }
-                out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func xml(_ s: String) -> String { HTML.escapeXML(s) }
 
     /// One JUnit test case per result; lint findings as a failed case each.
     public static func junit(suite: String, results: [CheckResult], diagnostics: [Diagnostic] = []) -> String {

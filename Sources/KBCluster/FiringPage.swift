@@ -1,4 +1,5 @@
 import Foundation
+import KBCore
 
 /// The live "firing now" page `kb serve` shows from Alertmanager's webhook deliveries.
 public enum FiringPage {
@@ -88,19 +89,5 @@ public enum FiringPage {
         return s + "</div>\n"
     }
 
-    static func esc(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func esc(_ s: String) -> String { HTML.escapeAttribute(s) }
 }

@@ -32,7 +32,7 @@ public struct AlertRules: Sendable {
     /// invalid; warnings (an alert with no runbook) come back with the text.
     public func render(graph: KnowledgeGraph, declared: [DeclaredRules] = [], source: String? = nil) throws(DiagnosticError) -> (text: String, diagnostics: [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        var groups: [Node] = [builtInGroup()]
+        var groups: [Node] = [builtInGroup(SiteLayout(config: graph.config))]
         var names: [String: SourceLocation?] = [Self.group: nil]
         let index = RunbookIndex(graph: graph)
         for file in declared {
@@ -53,7 +53,7 @@ public struct AlertRules: Sendable {
                                                         rule: .rulesRunbook, at: r.location))
                         }
                         if !r.hasRunbookURL {
-                            node = Self.adding(annotation: "runbook_url", value: baseURL + "alerts/" + RunbookIndex.alertFileName(alert) + ".html", to: node)
+                            node = Self.adding(annotation: "runbook_url", value: baseURL + index.alertPath(alert), to: node)
                         }
                     }
                     rules.append(node)
@@ -75,7 +75,9 @@ public struct AlertRules: Sendable {
 
     // MARK: kb's own rules
 
-    func builtInGroup() -> Node {
+    /// kb's alerts; their runbook URLs are the site's pages in its default language.
+    func builtInGroup(_ layout: SiteLayout) -> Node {
+        let lang = layout.config.defaultLanguage
         let stale = Int(staleAfter.seconds.rounded(.up))
         // A regex for the file name, inside a PromQL double-quoted string (which escapes `\` and `"`).
         let file = NSRegularExpression.escapedPattern(for: fileName).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
@@ -90,7 +92,7 @@ public struct AlertRules: Sendable {
                 ("description", Self.quoted("kb doctor on {{ $labels.instance }} found the problem that check {{ $labels.check }} detects "
                     + "(article {{ $labels.article }}, severity {{ $labels.severity }}) for at least \(failingFor.text). "
                     + "Read the runbook, fix, and the next kb doctor run clears it.")),
-                ("runbook_url", Self.quoted(baseURL + "{{ $labels.article }}.html")),
+                ("runbook_url", Self.quoted(baseURL + layout.articlePath(canonicalID: "{{ $labels.article }}", lang: lang))),
             ])),
         ]
         // Old results: the newest of kb's own timestamp and the file's mtime, per node.
@@ -111,7 +113,7 @@ public struct AlertRules: Sendable {
 
         """
         // Two rules, one alert: `reason` tells them apart (and keeps promtool's duplicate-rule lint quiet).
-        let staleURL = baseURL + "alerts/KBDiagnosticsStale.html"
+        let staleURL = baseURL + layout.alertPath("KBDiagnosticsStale", lang: lang)
         let staleRule: [(String, Node)] = [
             ("alert", Self.plain("KBDiagnosticsStale")),
             ("expr", Self.literal(age)),

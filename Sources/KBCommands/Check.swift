@@ -106,7 +106,8 @@ extension KB {
             // The KB's own theme overrides: a template that does not parse or includes itself fails here, not at build.
             var themeDiagnostics: [Diagnostic] = []
             do { _ = try Theme(overrides: content.project.root + "/Templates") } catch let e as DiagnosticError { themeDiagnostics = e.diagnostics }
-            var diagnostics = (graph.diagnostics + graph.articles.flatMap { AdviceRule.lint($0) + PlatformLint.lint($0, config: graph.config) } + blocks.lintDiagnostics
+            var diagnostics = (graph.diagnostics + AdviceRule.configDiagnostics(graph.config)
+                + graph.articles.flatMap { AdviceRule.lint($0, config: graph.config) + PlatformLint.lint($0, config: graph.config) } + blocks.lintDiagnostics
                 + declaredRules + themeDiagnostics).sortedByLocation()
             var results = blocks.results
 

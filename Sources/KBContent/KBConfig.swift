@@ -38,6 +38,9 @@ public struct KBConfig: Sendable, Hashable, Codable {
     public var navOrder: [String] = []
     /// Query-time synonyms: language → groups (docs/search.md §Synonyms).
     public var synonyms: [String: [SynonymSpec]] = [:]
+    /// `advice:` — the article that explains each dangerous-advice rule of `kb check`: rule name
+    /// (`setx-path` for `advice/setx-path`) → article id, where kb.yml says so.
+    public var advice: [String: Ref] = [:]
 
     /// One `synonyms:` group: a list is two-way (each phrase finds the others); `{from: […], to: […]}`
     /// is one-way (a query with a `from` phrase also finds the `to` phrases, not the reverse).
@@ -140,6 +143,20 @@ public struct KBConfig: Sendable, Hashable, Codable {
                 }
             case "synonyms":
                 config.synonyms = parseSynonyms(value, y, &diags)
+            case "advice":
+                guard case .mapping(let rules) = value else {
+                    diags.append(.error("'advice' maps a rule to the article that explains it, e.g. setx-path: path-truncated-by-setx",
+                                        rule: .config, at: y.location(value)))
+                    continue
+                }
+                for (k, v) in rules {
+                    guard let name = k.string, !name.isEmpty, let id = v.string, !id.isEmpty else {
+                        diags.append(.error("each 'advice' entry names a rule and an article id, e.g. setx-path: path-truncated-by-setx",
+                                            rule: .config, at: y.location(v)))
+                        continue
+                    }
+                    config.advice[name] = Ref(id: id, location: y.location(v))
+                }
             default:
                 let hint = Slug.closest(to: key, in: keys).map { "; did you mean '\($0)'?" } ?? ""
                 diags.append(.error("unknown setting '\(key)'\(hint)", rule: .config, at: y.location(keyNode)))

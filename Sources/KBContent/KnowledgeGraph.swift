@@ -183,5 +183,6 @@ public struct KnowledgeGraph: Sendable {
         checkBlocks()
         checkRequiresCycles()
         checkTranslations()
+        checkConfigReferences()
     }
 }

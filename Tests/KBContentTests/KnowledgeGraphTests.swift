@@ -43,6 +43,13 @@ func graph(_ files: [String: String], config: KBConfig = KBConfig(), assets: Set
         #expect(d.contains("go/sym.md:4:19: error: ambiguous id 'dup' in causes: use one of a/dup, b/dup [ambiguous-reference]"))
     }
 
+    @Test func kbYmlAdviceArticlesResolve() throws {
+        let config = try KBConfig.parse("advice:\n  chmod-777: fix-a\n  setx-path: fix-b\n", path: "kb.yml")
+        #expect(config.advice["chmod-777"]?.id == "fix-a")
+        let d = graph(kb, config: config).diagnostics.map(\.description)
+        #expect(d == ["kb.yml:3:14: error: unknown id 'fix-b' in advice.setx-path; did you mean 'fix-a'? [dangling-reference]"])
+    }
+
     @Test func duplicateExplicitIDs() {
         let d = graph(["a.md": "---\nid: same\ntitle: A\n---\n", "b.md": "---\nid: same\ntitle: B\n---\n"]).diagnostics
         #expect(d.map(\.description) == ["b.md:2:5: error: duplicate id 'same': also declared in a.md [duplicate-id]"])

@@ -1,5 +1,5 @@
 import Foundation
-import KBContent
+@testable import KBContent
 import KBCore
 import KBTesting
 import Testing

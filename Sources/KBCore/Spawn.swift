@@ -1,6 +1,5 @@
 import CKBSystem
 import Foundation
-import KBCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,7 +40,8 @@ public struct ResourceLimits: Sendable, Equatable {
 
 /// Runs a program in a session (and process group) of its own, under a small supervising shell,
 /// so a timeout kills everything it started; captures stdout and stderr up to a cap.
-/// (Foundation's Process keeps the child in our group.)
+/// (Foundation's Process keeps the child in our group.) kb's one process runner: checks, doctor,
+/// the linters, Graphviz and the tests' runs of the binary all start their programs here.
 ///
 /// What the run promises: no descriptor of kb's but stdin (/dev/null), stdout and stderr reaches
 /// the child (close-on-exec pipes and closefrom); every descendant — also those that called
@@ -226,7 +226,7 @@ extension Spawn {
     }
 
     /// Exited (a zombie waiting for its parent) or no longer there.
-    static func isGone(_ pid: Int32) -> Bool {
+    public static func isGone(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
         let state = stat.split(separator: ")").last?.split(separator: " ").first
         return state == "Z" || state == "X"

@@ -171,14 +171,8 @@ extension KnowledgeGraph {
     /// kb.yml's `advice:` names the articles that explain lint rules: each must exist.
     mutating func checkConfigReferences() {
         for (name, ref) in config.advice.sorted(by: { $0.key < $1.key }) {
-            switch resolve(ref.id, lang: config.defaultLanguage) {
-            case .found: break
-            case .ambiguous(let candidates):
-                diagnostics.append(.error("ambiguous id '\(ref.id)' in advice.\(name): use one of \(candidates.joined(separator: ", "))",
-                                          rule: .ambiguousReference, at: ref.location))
-            case .missing(let suggestion):
-                let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
-                diagnostics.append(.error("unknown id '\(ref.id)' in advice.\(name)\(hint)", rule: .danglingReference, at: ref.location))
+            if let problem = Self.unresolved(resolve(ref.id, lang: config.defaultLanguage), ref, in: "advice." + name) {
+                diagnostics.append(problem)
             }
         }
     }

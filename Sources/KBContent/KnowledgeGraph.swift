@@ -63,6 +63,19 @@ public struct KnowledgeGraph: Sendable {
 
     static func key(_ lang: String, _ id: String) -> String { lang + "\u{0}" + id }
 
+    /// The error for a reference (written in `field`) that names no article or several.
+    static func unresolved(_ resolution: Resolution, _ ref: Ref, in field: String) -> Diagnostic? {
+        switch resolution {
+        case .found: return nil
+        case .ambiguous(let candidates):
+            return .error("ambiguous id '\(ref.id)' in \(field): use one of \(candidates.joined(separator: ", "))",
+                          rule: .ambiguousReference, at: ref.location)
+        case .missing(let suggestion):
+            let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
+            return .error("unknown id '\(ref.id)' in \(field)\(hint)", rule: .danglingReference, at: ref.location)
+        }
+    }
+
     // MARK: lookup
 
     public func article(canonical id: String, lang: String) -> Int? { byKey[Self.key(lang, id)] }
@@ -151,15 +164,11 @@ public struct KnowledgeGraph: Sendable {
             func refs(_ list: [Ref], _ field: String) -> [Int] {
                 var out: [Int] = []
                 for ref in list {
-                    switch resolve(ref.id, from: a) {
-                    case .found(let t):
+                    let resolution = resolve(ref.id, from: a)
+                    if case .found(let t) = resolution {
                         if !out.contains(t) { out.append(t) }
-                    case .ambiguous(let candidates):
-                        diagnostics.append(.error("ambiguous id '\(ref.id)' in \(field): use one of \(candidates.joined(separator: ", "))",
-                                                  rule: .ambiguousReference, at: ref.location))
-                    case .missing(let suggestion):
-                        let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
-                        diagnostics.append(.error("unknown id '\(ref.id)' in \(field)\(hint)", rule: .danglingReference, at: ref.location))
+                    } else if let problem = Self.unresolved(resolution, ref, in: field) {
+                        diagnostics.append(problem)
                     }
                 }
                 return out

@@ -2,7 +2,6 @@ import Foundation
 import KBChecks
 import KBContent
 import KBCore
-import KBMarkdown
 import KBSearch
 import KBSite
 

@@ -125,7 +125,7 @@ extension Rule {
     public static let platformCommand = Rule("platform-command", .warning, "A block claims a platform where a command it runs does not exist.")
     public static let pwshParse = Rule("pwsh-parse", .error, "PowerShell's own parser rejects a block.")
     public static let notLinted = Rule("not-linted", .note, "A block no linter here could check (the reason is named).")
-    public static let run = Rule("run", .error, "A block could not be started.")
+    public static let run = Rule("run", .error, "A program (a block, a linter, Graphviz) could not be started.")
     public static let updated = Rule("updated", .note, "kb check --update rewrote this file's output blocks.")
     public static let shellcheckFamily = Rule("shellcheck/*", .warning, "A finding of shellcheck in an sh or bash block; its errors are errors in check, fix and example blocks.")
     public static let adviceFamily = Rule("advice/*", .error, "Dangerous advice in a code block; the rest of the id names the command.")

@@ -1,6 +1,5 @@
 import Foundation
 import KBCore
-import KBMarkdown
 
 /// Graphviz's `dot`, run as a process: DOT in, SVG out. Diagrams are drawn at build time so the
 /// site ships plain inline SVG and no JavaScript renderer.

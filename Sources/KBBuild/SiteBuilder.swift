@@ -2,7 +2,6 @@ import Foundation
 import KBChecks
 import KBContent
 import KBCore
-import KBMarkdown
 import KBSearch
 import KBSite
 
@@ -40,7 +39,7 @@ public enum SiteBuilder {
             context.cache = try BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: parserKey(project))
         } catch {
             // A broken cache only costs speed.
-            context.diagnostics.append(.warning("build cache unavailable (\(error)); building everything", rule: "cache", at: nil))
+            context.diagnostics.append(.warning("build cache unavailable (\(error)); building everything", rule: .cache, at: nil))
         }
         for step in steps {
             let stepStart = Date()
@@ -52,7 +51,7 @@ public enum SiteBuilder {
             } catch let error as BuildFailure {
                 throw error
             } catch {
-                throw BuildFailure(step: step.name, diagnostics: context.diagnostics + [.error("\(error)", rule: "build", at: nil)])
+                throw BuildFailure(step: step.name, diagnostics: context.diagnostics + [.error("\(error)", rule: .build, at: nil)])
             }
             if context.upToDate { break }
         }
@@ -74,23 +73,14 @@ public enum SiteBuilder {
 
     /// Nothing changed since the last successful build into the same folder: stop here.
     static func fingerprint(_ c: inout BuildContext) throws {
-        var diags: [Diagnostic] = []
         let fs = LocalFileSystem()
         var h = StableHash()
         h.combine(version)
         h.combine(c.outputDirectory)
         h.combine(String(describing: c.project.config))
-        for entry in try fs.walk(c.project.contentDirectory, diagnostics: &diags) {
-            h.combine(entry.relativePath)
-            h.combine("\(entry.size):\(entry.modified)")
-        }
+        h.combine(ContentFingerprint.folder(c.project.contentDirectory, files: .all))
         let templates = c.project.root + "/Templates"
-        if fs.isDirectory(templates) {
-            for entry in try fs.walk(templates, diagnostics: &diags) {
-                h.combine(entry.relativePath)
-                h.combine("\(entry.size):\(entry.modified)")
-            }
-        }
+        if fs.isDirectory(templates) { h.combine(ContentFingerprint.folder(templates, files: .all)) }
         if let configPath = c.project.configPath, let bytes = try? fs.read(configPath) { h.combine(bytes: bytes) }
         c.fingerprint = h.hex
         guard !c.options.force, let cache = c.cache,
@@ -232,7 +222,7 @@ public enum SiteBuilder {
                 try FileManager.default.copyItem(atPath: source, toPath: target)
             } catch {
                 let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-                throw DiagnosticError(.error("cannot copy this file into the site: \(reason)", rule: "io",
+                throw DiagnosticError(.error("cannot copy this file into the site: \(reason)", rule: .io,
                                              at: SourceLocation(path: Project.displayPath(source), line: 1, column: 1)))
             }
             c.stats.assets += 1
@@ -269,7 +259,7 @@ public enum SiteBuilder {
         let pack = site + "/" + sourcesPack
         guard let data = FileManager.default.contents(atPath: pack),
               let doc = try? JSONDecoder().decode([String: [String: String]].self, from: data), let files = doc["files"] else {
-            throw DiagnosticError(.error("\(site) is not a site built by kb (no \(sourcesPack))", rule: "usage", at: nil))
+            throw DiagnosticError(.error("\(site) is not a site built by kb (no \(sourcesPack))", rule: .usage, at: nil))
         }
         let dir = NSTemporaryDirectory() + "kb-site-\(UUID().uuidString.prefix(12))"
         TemporaryFolders.removeAtExit(dir)

@@ -28,8 +28,17 @@ public struct CheckEngine: Sendable {
         public var summary: Summary
         /// Why each skipped or unlinted block was passed over, by block location.
         public var lintDiagnostics: [Diagnostic]
-        /// Examples whose output drifted: (the output block, the new text) for `--update`.
-        public var drift: [(output: Block, actual: String)]
+        /// Examples whose output drifted, for `--update`.
+        public var drift: [Drift]
+    }
+
+    /// An example whose output is not what its output block says.
+    public struct Drift: Sendable {
+        /// The output block and the text it should now hold.
+        public var output: Block
+        public var actual: String
+        /// The example's (failed) result, an index into `Report.results`.
+        public var result: Int
     }
 
     /// Stands in for a `ci=skip` block in the lint batch: a language no linter takes.
@@ -100,7 +109,7 @@ public struct CheckEngine: Sendable {
         var summary = Summary()
         var results: [CheckResult] = []
         var lintDiags: [Diagnostic] = []
-        var drift: [(Block, String)] = []
+        var drift: [Drift] = []
         for (n, (result, verdict, d)) in outcomes.enumerated() {
             let job = jobsList[n]
             let block = graph.articles[job.article].blocks[job.block]
@@ -120,10 +129,10 @@ public struct CheckEngine: Sendable {
                 summary.lintWarnings += f.warningCount
             case .notLinted(let why):
                 summary.notLinted += 1
-                lintDiags.append(.note("not linted: \(why)", rule: "not-linted", at: block.location))
+                lintDiags.append(.note("not linted: \(why)", rule: .notLinted, at: block.location))
             case .notApplicable: break
             }
-            if let d { drift.append(d) }
+            if let d { drift.append(Drift(output: d.0, actual: d.1, result: results.count - 1)) }
         }
         return Report(results: results, summary: summary, lintDiagnostics: lintDiags, drift: drift)
     }

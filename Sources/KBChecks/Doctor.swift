@@ -167,9 +167,9 @@ public struct Doctor: Sendable {
         }
         let fixArticles = causeIndex.map { graph.fixes[$0].map { graph.articles[$0].shortID } } ?? []
         let shown = cause ?? a
-        let prefix = lang == graph.config.defaultLanguage ? "" : lang + "/"
+        let sitePath = SiteLayout(config: graph.config).articlePath(canonicalID: shown.canonicalID, lang: lang)
         return Finding(check: r.id, cause: cause?.shortID, causeTitle: cause?.title, fixes: steps, fixArticles: fixArticles,
-                       article: shown.canonicalID, sitePath: prefix + shown.canonicalID + ".html", show: "kb show \(shown.shortID)")
+                       article: shown.canonicalID, sitePath: sitePath, show: "kb show \(shown.shortID)")
     }
 
     /// Severity label per check id for the metrics: the article's `severity:`, else warning.

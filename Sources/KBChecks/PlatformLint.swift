@@ -44,7 +44,7 @@ public enum PlatformLint {
                     let column = (ns.substring(to: m.range(at: 1).location) as String).count + 1
                     let others = claimed.subtracting([platform]).sorted().joined(separator: ", ")
                     out.append(.warning("'\(word)' exists only on \(platform), but this block also claims \(others) (its os= or the \(block.language) default); add os=\(platform)",
-                                        rule: "platform-command", at: SourceLocation(path: block.location.path, line: block.location.line + 1 + n, column: column)))
+                                        rule: .platformCommand, at: SourceLocation(path: block.location.path, line: block.location.line + 1 + n, column: column)))
                 }
             }
         }

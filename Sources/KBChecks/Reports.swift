@@ -4,23 +4,7 @@ import KBCore
 /// Machine-readable reports for CI systems: JUnit XML, SARIF 2.1.0, GitHub workflow annotations,
 /// and the node_exporter textfile format.
 public enum Reports {
-    static func xml(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // XML 1.0 forbids most control characters.
-                if c.value < 0x20 && c != "\n" && c != "\t" && c != "\r" { continue }
-                out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func xml(_ s: String) -> String { HTML.escapeXML(s) }
 
     /// One JUnit test case per result; lint findings as a failed case each.
     public static func junit(suite: String, results: [CheckResult], diagnostics: [Diagnostic] = []) -> String {
@@ -44,7 +28,7 @@ public enum Reports {
         }
         for d in diagnostics where d.severity != .note {
             let loc = d.location
-            s += "    <testcase classname=\"lint\" name=\"\(xml(d.rule))\" file=\"\(xml(loc?.path ?? ""))\" line=\"\(loc?.line ?? 0)\">"
+            s += "    <testcase classname=\"lint\" name=\"\(xml(d.rule.id))\" file=\"\(xml(loc?.path ?? ""))\" line=\"\(loc?.line ?? 0)\">"
             if d.severity == .error {
                 s += "\n      <failure message=\"\(xml(d.message))\">\(xml(d.description))</failure>\n    </testcase>\n"
             } else {
@@ -69,10 +53,10 @@ public enum Reports {
             ])
         }
         for r in results where r.status == .failed || r.status == .problem {
-            add(rule: "kb/\(r.kind)-failed", level: "error", message: "\(r.id): \(r.message)", file: r.file, line: r.line, column: r.column)
+            add(rule: Rule.blockFailed(kind: r.kind).id, level: "error", message: "\(r.id): \(r.message)", file: r.file, line: r.line, column: r.column)
         }
         for d in diagnostics where d.severity != .note {
-            add(rule: d.rule, level: d.severity == .error ? "error" : "warning", message: d.message,
+            add(rule: d.rule.id, level: d.severity == .error ? "error" : "warning", message: d.message,
                 file: d.location?.path ?? "", line: d.location?.line ?? 1, column: d.location?.column ?? 1)
         }
         let doc: [String: Any] = [
@@ -100,7 +84,7 @@ public enum Reports {
         }
         for d in diagnostics where d.severity != .note {
             let loc = d.location
-            lines.append("::\(d.severity == .error ? "error" : "warning") file=\(prop(loc?.path ?? "")),line=\(loc?.line ?? 1),col=\(loc?.column ?? 1),title=\(prop(d.rule))::\(esc(d.message))")
+            lines.append("::\(d.severity == .error ? "error" : "warning") file=\(prop(loc?.path ?? "")),line=\(loc?.line ?? 1),col=\(loc?.column ?? 1),title=\(prop(d.rule.id))::\(esc(d.message))")
         }
         return lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
     }

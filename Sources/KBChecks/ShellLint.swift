@@ -85,7 +85,7 @@ public struct ShellLint: Sendable {
         let loc = SourceLocation(path: block.location.path, line: block.location.line + line, column: column)
         let message = "\(c["message"] as? String ?? "") (shellcheck \(code))"
         // Plain (role-less) code is documentation, never run: its findings are warnings.
-        return Diagnostic(level == "error" && block.role != nil ? .error : .warning, message, rule: "shellcheck/\(code)", at: loc)
+        return Diagnostic(level == "error" && block.role != nil ? .error : .warning, message, rule: .shellcheck(code), at: loc)
     }
 
     private func write(_ code: String, ext: String) throws -> String {
@@ -122,7 +122,7 @@ public struct ShellLint: Sendable {
         let diags: [Diagnostic] = out.stdout.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: ":", maxSplits: 2)
             guard parts.count == 3, let l = Int(parts[0]), let c = Int(parts[1]) else { return nil }
-            return .error("PowerShell does not parse this: \(parts[2])", rule: "pwsh-parse",
+            return .error("PowerShell does not parse this: \(parts[2])", rule: .pwshParse,
                           at: SourceLocation(path: block.location.path, line: block.location.line + l, column: c))
         }
         return .findings(diags)

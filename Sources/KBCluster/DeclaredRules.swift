@@ -41,15 +41,15 @@ public struct DeclaredRules {
             let shown = displayPrefix.isEmpty ? rel : displayPrefix + "/" + rel
             let at = SourceLocation(path: shown, line: 1, column: 1)
             guard let bytes = try? fs.read(contentDirectory + "/" + rel) else {
-                diagnostics.append(.error("cannot read the rule file", rule: "io", at: at))
+                diagnostics.append(.error("cannot read the rule file", rule: .io, at: at))
                 continue
             }
             guard bytes.count <= maxFileSize else {
-                diagnostics.append(.error("rule file is larger than 1 MiB", rule: "file-too-large", at: at))
+                diagnostics.append(.error("rule file is larger than 1 MiB", rule: .fileTooLarge, at: at))
                 continue
             }
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                diagnostics.append(.error("rule file is not UTF-8", rule: "encoding", at: at))
+                diagnostics.append(.error("rule file is not UTF-8", rule: .invalidUTF8, at: at))
                 continue
             }
             let (parsed, d) = parse(text, path: shown)
@@ -67,7 +67,7 @@ public struct DeclaredRules {
         func loc(_ n: Node?) -> SourceLocation {
             SourceLocation(path: path, line: n?.mark?.line ?? 1, column: n?.mark?.column ?? 1)
         }
-        func err(_ message: String, _ n: Node?) { diags.append(.error(message, rule: "rules", at: loc(n))) }
+        func err(_ message: String, _ n: Node?) { diags.append(.error(message, rule: .rules, at: loc(n))) }
         let root: Node?
         switch SafeYAML.compose(text, path: path) {
         case .success(let n): root = n

@@ -1,4 +1,6 @@
 import Foundation
+import KBContent
+import KBCore
 
 /// The live "firing now" page `kb serve` shows from Alertmanager's webhook deliveries.
 public enum FiringPage {
@@ -17,7 +19,7 @@ public enum FiringPage {
 
     /// A whole HTML page; every value is escaped. Links are site-absolute (`/…`): the page is served.
     public static func html(_ alerts: [AlertStatus], lastDelivery: Date?, now: Date = Date(), refreshSeconds: Int = 10,
-                            siteTitle: String = "kb") -> String {
+                            siteTitle: String = "kb", layout: SiteLayout = SiteLayout(config: KBConfig())) -> String {
         var s = """
         <!doctype html>
         <html lang="en">
@@ -72,7 +74,7 @@ public enum FiringPage {
             }
             s += "</ul>\n"
         }
-        s += "<p><a href=\"/\">Home</a> · <a href=\"/alerts/index.html\">All alert runbooks</a></p>\n"
+        s += "<p><a href=\"/\">Home</a> · <a href=\"/\(esc(layout.alertsIndexPath(layout.config.defaultLanguage)))\">All alert runbooks</a></p>\n"
         s += "</main>\n</body>\n</html>\n"
         return s
     }
@@ -88,19 +90,5 @@ public enum FiringPage {
         return s + "</div>\n"
     }
 
-    static func esc(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func esc(_ s: String) -> String { HTML.escapeAttribute(s) }
 }

@@ -120,28 +120,13 @@ public struct RunbookIndex: Sendable {
     }
 
     /// The site path of an article in its language, relative to the site root (`edge-cluster/etcd-slow-disk.html`).
-    public func sitePath(_ article: Int) -> String {
-        let a = graph.articles[article]
-        let prefix = a.lang == graph.config.defaultLanguage ? "" : a.lang + "/"
-        if a.isSectionIndex { return prefix + (a.canonicalID.isEmpty ? "" : a.canonicalID + "/") + "index.html" }
-        return prefix + a.canonicalID + ".html"
-    }
+    public func sitePath(_ article: Int) -> String { layout.articlePath(graph.articles[article]) }
 
     /// The site's stable runbook URL for an alert, relative to the site root (`alerts/KBCheckFailing.html`).
-    public func alertPath(_ alert: String) -> String {
-        let prefix = lang == graph.config.defaultLanguage ? "" : lang + "/"
-        return prefix + "alerts/" + Self.alertFileName(alert) + ".html"
-    }
+    public func alertPath(_ alert: String) -> String { layout.alertPath(alert, lang: lang) }
 
-    /// The site's file name for an alert (the same rule as the site's alert pages).
-    public static func alertFileName(_ alert: String) -> String {
-        var out = ""
-        for s in alert.unicodeScalars {
-            let ok = (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "_" || s == "-"
-            out.unicodeScalars.append(ok ? s : "-")
-        }
-        return out.isEmpty ? "_" : out
-    }
+    /// Where the site puts its pages.
+    public var layout: SiteLayout { SiteLayout(config: graph.config) }
 }
 
 extension KnowledgeGraph {

@@ -39,7 +39,7 @@ extension KB {
             var lines: [String] = []
             let warnings = diagnostics.filter { $0.severity == .warning }
             if !warnings.isEmpty {
-                let byRule = Dictionary(grouping: warnings, by: \.rule).map { ($0.key, $0.value.count) }
+                let byRule = Dictionary(grouping: warnings, by: \.rule.id).map { ($0.key, $0.value.count) }
                     .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
                 lines.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s"): "
                              + byRule.map { "\($0.1) \($0.0)" }.joined(separator: ", "))
@@ -78,7 +78,7 @@ extension KB {
                     let n = failure.diagnostics.errorCount
                     term.err("\(term.red("✗")) build failed in step '\(failure.step)' with \(n) error\(n == 1 ? "" : "s"); the previous site is untouched")
                 }
-                throw ExitCode(failure.diagnostics.contains { $0.rule == "usage" } ? ExitStatus.usage : ExitStatus.findings)
+                throw ExitCode(failure.diagnostics.contains { $0.rule == .usage } ? ExitStatus.usage : ExitStatus.findings)
             } catch let error as DiagnosticError {
                 term.report(error.diagnostics)
                 throw ExitCode(ExitStatus.usage)

@@ -48,6 +48,12 @@ extension KB {
         @Flag(name: .long, help: "Name every block that could not be linted, not only the first few per reason.")
         var verbose = false
 
+        @Flag(name: .long, help: "Print every rule kb reports (id, default severity, what it finds) and exit; with --json as JSON.")
+        var listRules = false
+
+        @Flag(name: .long, help: "With --list-rules: print docs/rules.md.")
+        var markdown = false
+
         struct Summary: Encodable {
             var articles: Int
             var errors: Int
@@ -74,10 +80,17 @@ extension KB {
         func validate() throws {
             if update && !run { throw ValidationError("--update needs --run") }
             if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+            if markdown && !listRules { throw ValidationError("--markdown needs --list-rules") }
         }
 
         func run() async throws {
             let term = global.terminal
+            if listRules {
+                if markdown { term.out(RuleListing.markdown(), terminator: "") }
+                else if global.json || format == .json { term.out(jsonString(RuleListing.document)) }
+                else { term.out(RuleListing.text(), terminator: "") }
+                return
+            }
             let content: LoadedContent, graph: KnowledgeGraph
             (content, graph) = try global.loadKB(terminal: term)
             var engine = CheckEngine()
@@ -93,19 +106,20 @@ extension KB {
             // The KB's own theme overrides: a template that does not parse or includes itself fails here, not at build.
             var themeDiagnostics: [Diagnostic] = []
             do { _ = try Theme(overrides: content.project.root + "/Templates") } catch let e as DiagnosticError { themeDiagnostics = e.diagnostics }
-            var diagnostics = (graph.diagnostics + graph.articles.flatMap { AdviceRule.lint($0) + PlatformLint.lint($0, config: graph.config) } + blocks.lintDiagnostics
+            var diagnostics = (graph.diagnostics + AdviceRule.configDiagnostics(graph.config)
+                + graph.articles.flatMap { AdviceRule.lint($0, config: graph.config) + PlatformLint.lint($0, config: graph.config) } + blocks.lintDiagnostics
                 + declaredRules + themeDiagnostics).sortedByLocation()
             var results = blocks.results
 
             if update, !blocks.drift.isEmpty {
                 let root = content.project.contentDirectory
                 let byDisplay = Dictionary(graph.articles.map { ($0.displayPath, root + "/" + $0.path) }, uniquingKeysWith: { a, _ in a })
-                let files = try OutputUpdater.apply(blocks.drift) { byDisplay[$0] ?? $0 }
-                for i in results.indices where results[i].status == .failed && results[i].message.hasPrefix("output differs") {
-                    results[i].status = .passed
-                    results[i].message = "output block updated"
+                let files = try OutputUpdater.apply(blocks.drift.map { ($0.output, $0.actual) }) { byDisplay[$0] ?? $0 }
+                for d in blocks.drift {
+                    results[d.result].status = .passed
+                    results[d.result].message = "output block updated"
                 }
-                diagnostics.append(contentsOf: files.map { .note("updated output blocks", rule: "updated", at: SourceLocation(path: $0, line: 1, column: 1)) })
+                diagnostics.append(contentsOf: files.map { .note("updated output blocks", rule: .updated, at: SourceLocation(path: $0, line: 1, column: 1)) })
             }
 
             let findings = diagnostics.filter { $0.severity != .note }
@@ -119,7 +133,7 @@ extension KB {
                                   errorTextsWindowsOnly: proof.windowsOnly, errorTextsUnproven: proof.unproven)
             let byPath = Dictionary(graph.articles.map { ($0.displayPath, $0.canonicalID) }, uniquingKeysWith: { a, _ in a })
             let lintResults = findings.map { d in
-                CheckResult(id: d.rule, article: d.location.flatMap { byPath[$0.path] } ?? "", kind: "lint",
+                CheckResult(id: d.rule.id, article: d.location.flatMap { byPath[$0.path] } ?? "", kind: "lint",
                             status: .failed, message: d.message, file: d.location?.path ?? "", line: d.location?.line ?? 0,
                             column: d.location?.column ?? 0, severity: d.severity.rawValue)
             }

@@ -128,16 +128,10 @@ extension KB {
 
         /// Sizes and times of every watched file: cheap enough to take a few times a second.
         static func fingerprint(_ roots: [String]) -> String {
-            let fs = LocalFileSystem()
             var h = StableHash()
             for root in roots {
-                var ignored: [Diagnostic] = []
-                if fs.isDirectory(root), let entries = try? fs.walk(root, diagnostics: &ignored) {
-                    for e in entries { h.combine(e.relativePath); h.combine("\(e.size):\(e.modified)") }
-                } else if let attrs = try? FileManager.default.attributesOfItem(atPath: root) {
-                    h.combine(root)
-                    h.combine("\(attrs[.size] ?? 0):\((attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
-                }
+                h.combine(root)
+                h.combine(LocalFileSystem().isDirectory(root) ? ContentFingerprint.folder(root, files: .all) : ContentFingerprint.file(root))
             }
             return h.hex
         }

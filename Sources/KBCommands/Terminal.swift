@@ -37,7 +37,7 @@ struct Terminal: Sendable {
         case .warning: sev = yellow("warning")
         case .note: sev = cyan("note")
         }
-        return "\(bold(loc))\(sev): \(d.message) \(dim("[\(d.rule)]"))"
+        return "\(bold(loc))\(sev): \(d.message) \(dim("[\(d.rule.id)]"))"
     }
 
     func report(_ diagnostics: [Diagnostic]) {

@@ -55,7 +55,7 @@ public struct ArticleParser: Sendable {
         let empty = MarkdownDocument(root: MarkdownNode(kind: .document))
         guard bytes.count <= Self.maxFileSize else {
             article.diagnostics.append(.error("file is larger than \(Self.maxFileSize / 1024 / 1024) MiB; split it",
-                                              rule: "file-too-large", at: article.location))
+                                              rule: .fileTooLarge, at: article.location))
             article.title = ident.slug
             return Parsed(article: article, document: empty)
         }
@@ -81,11 +81,11 @@ public struct ArticleParser: Sendable {
         let document = MarkdownParser.parse(body, lineOffset: bodyOffset)
         if let deep = document.tooDeep {
             article.diagnostics.append(.error("Markdown nested more than \(MarkdownParser.maxDepth) levels deep (lists, quotes or emphasis); flatten it",
-                                              rule: "nesting-too-deep", at: SourceLocation(path: displayPath, line: deep.line, column: deep.column)))
+                                              rule: .nestingTooDeep, at: SourceLocation(path: displayPath, line: deep.line, column: deep.column)))
         }
         if let wide = document.tooWide {
             article.diagnostics.append(.error("table wider than \(MarkdownParser.maxTableColumns) columns; split it",
-                                              rule: "table-too-wide", at: SourceLocation(path: displayPath, line: wide.line, column: wide.column)))
+                                              rule: .tableTooWide, at: SourceLocation(path: displayPath, line: wide.line, column: wide.column)))
         }
         let bodyLines = body.split(separator: "\n", omittingEmptySubsequences: false)
         readBody(document, lines: bodyLines, lineOffset: bodyOffset, into: &article)
@@ -96,11 +96,11 @@ public struct ArticleParser: Sendable {
             article.title = first.plainText.trimmingCharacters(in: .whitespaces)
             article.titleFromHeading = true
         } else if yaml != nil, !article.isSectionIndex, config.lenient {
-            article.diagnostics.append(.warning("no title: using the file name", rule: "missing-title", at: article.location))
+            article.diagnostics.append(.warning("no title: using the file name", rule: .missingTitle, at: article.location))
             article.title = article.navTitle ?? ident.slug
         } else if yaml != nil, !article.isSectionIndex {
             article.diagnostics.append(.error("no title: add 'title:' to the front matter or start the body with '# Title'",
-                                              rule: "missing-title", at: article.location))
+                                              rule: .missingTitle, at: article.location))
             article.title = ident.slug
         } else {
             article.title = ident.isIndex ? ident.slug : ident.slug
@@ -149,14 +149,14 @@ public struct ArticleParser: Sendable {
         }
         guard let root else { return nil }
         guard case .mapping(let map) = root else {
-            diags.append(.error("front matter must be a mapping of keys", rule: "front-matter-type", at: y.location(root)))
+            diags.append(.error("front matter must be a mapping of keys", rule: .frontMatterType, at: y.location(root)))
             return nil
         }
         var title: String?
         func refs(_ node: Node, _ key: String) -> [Ref] {
             y.strings(node, key, &diags).compactMap { (id, loc) in
                 if id.isEmpty || id.contains(" ") {
-                    diags.append(.error("'\(id)' is not an article id", rule: "bad-id", at: loc))
+                    diags.append(.error("'\(id)' is not an article id", rule: .badID, at: loc))
                     return nil
                 }
                 return Ref(id: id, location: loc)
@@ -168,7 +168,7 @@ public struct ArticleParser: Sendable {
             let names = E.allCases.map(\.rawValue)
             let hint = Slug.closest(to: s, in: names).map { "; did you mean '\($0)'?" } ?? ""
             diags.append(.error("'\(s)' is not a valid \(key)\(hint) (one of: \(names.joined(separator: ", ")))",
-                                rule: "front-matter-value", at: y.location(node)))
+                                rule: .frontMatterValue, at: y.location(node)))
             return nil
         }
         for (keyNode, value) in map {
@@ -182,7 +182,7 @@ public struct ArticleParser: Sendable {
                     article.hasExplicitID = true
                     article.idLocation = y.location(value)
                 } else {
-                    diags.append(.error("id '\(s)' must match [a-z0-9][a-z0-9-]*", rule: "bad-id", at: y.location(value)))
+                    diags.append(.error("id '\(s)' must match [a-z0-9][a-z0-9-]*", rule: .badID, at: y.location(value)))
                 }
             case "title": title = y.string(value, key, &diags)
             case "summary": if let s = y.string(value, key, &diags) { article.summary = s }
@@ -193,14 +193,14 @@ public struct ArticleParser: Sendable {
                 guard let s = y.string(value, key, &diags) else { continue }
                 if config.languageCodes.contains(s) { article.lang = s } else {
                     diags.append(.error("unknown language '\(s)' (configured: \(config.languageCodes.joined(separator: ", ")); add it under languages: in kb.yml)",
-                                        rule: "front-matter-value", at: y.location(value)))
+                                        rule: .frontMatterValue, at: y.location(value)))
                 }
             case "platforms":
                 for (s, loc) in y.strings(value, key, &diags) {
                     if let p = Platform(rawValue: s) { article.platforms.append(p) } else {
                         let hint = Slug.closest(to: s, in: Platform.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
                         diags.append(.error("'\(s)' is not a platform\(hint) (one of: windows, linux, macos, kubernetes)",
-                                            rule: "front-matter-value", at: loc))
+                                            rule: .frontMatterValue, at: loc))
                     }
                 }
             case "tools": article.tools = y.strings(value, key, &diags).map(\.0)
@@ -211,7 +211,7 @@ public struct ArticleParser: Sendable {
             case "alerts":
                 for (s, loc) in y.strings(value, key, &diags) {
                     if s.range(of: JSONSchemas.alertNamePattern, options: .regularExpression) != nil { article.alerts.append(s) } else {
-                        diags.append(.error("'\(s)' is not a Prometheus alert name", rule: "front-matter-value", at: loc))
+                        diags.append(.error("'\(s)' is not a Prometheus alert name", rule: .frontMatterValue, at: loc))
                     }
                 }
             case "causes": article.causes = refs(value, key)
@@ -221,22 +221,22 @@ public struct ArticleParser: Sendable {
             case "errors": readErrors(value, y: y, diags: &diags, into: &article)
             case "verified":
                 guard case .mapping(let m) = value else {
-                    diags.append(.error("'verified' must map software to a version, e.g. go: \"1.22.1\"", rule: "front-matter-type", at: y.location(value)))
+                    diags.append(.error("'verified' must map software to a version, e.g. go: \"1.22.1\"", rule: .frontMatterType, at: y.location(value)))
                     continue
                 }
                 article.verified = m.map { [$0.key.string ?? "", $0.value.string ?? ""] }
             case "updated":
                 guard let s = y.string(value, key, &diags) else { continue }
                 if s.range(of: JSONSchemas.datePattern, options: .regularExpression) != nil { article.updated = s } else {
-                    diags.append(.error("'updated' must be a date YYYY-MM-DD", rule: "front-matter-value", at: y.location(value)))
+                    diags.append(.error("'updated' must be a date YYYY-MM-DD", rule: .frontMatterValue, at: y.location(value)))
                 }
             default:
                 let hint = Slug.closest(to: key, in: Self.frontMatterKeys).map { "; did you mean '\($0)'?" } ?? ""
                 if config.lenient {
                     keep(key, value, into: &article)
-                    diags.append(.warning("unknown front-matter key '\(key)'\(hint); kept for templates", rule: "unknown-key", at: y.location(keyNode)))
+                    diags.append(.warning("unknown front-matter key '\(key)'\(hint); kept for templates", rule: .unknownKey, at: y.location(keyNode)))
                 } else {
-                    diags.append(.error("unknown front-matter key '\(key)'\(hint)", rule: "unknown-key", at: y.location(keyNode)))
+                    diags.append(.error("unknown front-matter key '\(key)'\(hint)", rule: .unknownKey, at: y.location(keyNode)))
                 }
             }
         }
@@ -245,7 +245,7 @@ public struct ArticleParser: Sendable {
 
     private func readErrors(_ node: Node, y: YAMLNodes, diags: inout [Diagnostic], into article: inout Article) {
         guard case .sequence(let seq) = node else {
-            diags.append(.error("'errors' must be a list of texts or {regex: …}", rule: "front-matter-type", at: y.location(node)))
+            diags.append(.error("'errors' must be a list of texts or {regex: …}", rule: .frontMatterType, at: y.location(node)))
             return
         }
         for item in seq {
@@ -253,14 +253,14 @@ public struct ArticleParser: Sendable {
             switch item {
             case .scalar(let s):
                 if s.string.trimmingCharacters(in: .whitespaces).isEmpty {
-                    diags.append(.error("empty error text", rule: "front-matter-value", at: loc))
+                    diags.append(.error("empty error text", rule: .frontMatterValue, at: loc))
                 } else {
                     article.errors.append(ErrorSignature(text: s.string, isRegex: false, location: loc))
                 }
             case .mapping(let m):
                 readErrorMapping(m, at: loc, y: y, diags: &diags, into: &article)
             default:
-                diags.append(.error("an error is a text, {text: …} or {regex: …}", rule: "front-matter-type", at: loc))
+                diags.append(.error("an error is a text, {text: …} or {regex: …}", rule: .frontMatterType, at: loc))
             }
         }
     }
@@ -274,7 +274,7 @@ public struct ArticleParser: Sendable {
             switch key {
             case "text", "regex":
                 guard text == nil, let s = value.string, !s.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    diags.append(.error("an error entry has one non-empty 'text' or 'regex'", rule: "front-matter-value", at: y.location(value)))
+                    diags.append(.error("an error entry has one non-empty 'text' or 'regex'", rule: .frontMatterValue, at: y.location(value)))
                     return
                 }
                 text = s
@@ -287,23 +287,23 @@ public struct ArticleParser: Sendable {
                 }
                 for n in names {
                     guard let p = n.string.flatMap(Platform.init(rawValue:)) else {
-                        diags.append(.error("unknown platform '\(n.string ?? "")' (windows, linux, macos, kubernetes)", rule: "front-matter-value", at: y.location(n)))
+                        diags.append(.error("unknown platform '\(n.string ?? "")' (windows, linux, macos, kubernetes)", rule: .frontMatterValue, at: y.location(n)))
                         return
                     }
                     platforms.append(p)
                 }
             default:
-                diags.append(.error("unknown key '\(key)' in an error entry (text, regex, os)", rule: "unknown-key", at: y.location(keyNode)))
+                diags.append(.error("unknown key '\(key)' in an error entry (text, regex, os)", rule: .unknownKey, at: y.location(keyNode)))
                 return
             }
         }
         guard let text else {
-            diags.append(.error("an error entry has one non-empty 'text' or 'regex'", rule: "front-matter-value", at: loc))
+            diags.append(.error("an error entry has one non-empty 'text' or 'regex'", rule: .frontMatterValue, at: loc))
             return
         }
         if isRegex {
             do { _ = try NSRegularExpression(pattern: text) } catch {
-                diags.append(.error("regex does not compile: \(text)", rule: "bad-regex", at: loc))
+                diags.append(.error("regex does not compile: \(text)", rule: .badRegex, at: loc))
                 return
             }
         }

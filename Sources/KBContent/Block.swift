@@ -93,7 +93,7 @@ public enum InfoString {
         } else if !rest[0].contains("=") {
             if let guess = Slug.closest(to: rest[0], in: BlockRole.allCases.map(\.rawValue)) {
                 diagnostics.append(.error("unknown block role '\(rest[0])'; did you mean '\(guess)'?",
-                                          rule: "block-role", at: at(rest[0])))
+                                          rule: .blockRole, at: at(rest[0])))
             }
             return block // another tool's info string: plain code
         } else {
@@ -105,7 +105,7 @@ public enum InfoString {
         for word in rest {
             guard let eq = word.firstIndex(of: "=") else {
                 if block.role == nil, foreign { continue } // another tool's attribute (`linenums`, `{.class}`): plain code
-                diagnostics.append(.error("expected key=value, found '\(word)'", rule: "block-attribute", at: at(word)))
+                diagnostics.append(.error("expected key=value, found '\(word)'", rule: .blockAttribute, at: at(word)))
                 continue
             }
             let key = String(word[..<eq]), value = String(word[word.index(after: eq)...])
@@ -114,18 +114,18 @@ public enum InfoString {
             guard keys.contains(key) else {
                 if block.role == nil, foreign { continue } // only kb's role words give a block kb semantics
                 let hint = Slug.closest(to: key, in: keys).map { "; did you mean '\($0)'?" } ?? ""
-                diagnostics.append(.error("unknown block attribute '\(key)'\(hint)", rule: "block-attribute", at: loc))
+                diagnostics.append(.error("unknown block attribute '\(key)'\(hint)", rule: .blockAttribute, at: loc))
                 continue
             }
             if !seen.insert(key).inserted {
-                diagnostics.append(.error("attribute '\(key)' given twice", rule: "block-attribute", at: loc))
+                diagnostics.append(.error("attribute '\(key)' given twice", rule: .blockAttribute, at: loc))
             }
             if value.isEmpty {
-                diagnostics.append(.error("attribute '\(key)' has no value", rule: "block-attribute", at: loc))
+                diagnostics.append(.error("attribute '\(key)' has no value", rule: .blockAttribute, at: loc))
                 continue
             }
             func bad(_ expected: String) {
-                diagnostics.append(.error("bad value '\(value)' for '\(key)': expected \(expected)", rule: "block-attribute", at: loc))
+                diagnostics.append(.error("bad value '\(value)' for '\(key)': expected \(expected)", rule: .blockAttribute, at: loc))
             }
             switch key {
             case "id":
@@ -169,20 +169,20 @@ public enum InfoString {
         switch block.role {
         case .check?, .fix?, .example?:
             if block.id == nil, !seen.contains("id") {
-                diagnostics.append(.error("a \(block.role!.rawValue) block needs id=…", rule: "block-attribute", at: fenceLoc))
+                diagnostics.append(.error("a \(block.role!.rawValue) block needs id=…", rule: .blockAttribute, at: fenceLoc))
             }
             if !Block.shellLanguages.contains(language) {
                 diagnostics.append(.error("a \(block.role!.rawValue) block must be in a shell language (sh, bash, zsh, powershell, pwsh, cmd), not '\(language)'",
-                                          rule: "block-attribute", at: fenceLoc))
+                                          rule: .blockAttribute, at: fenceLoc))
             }
         case .output?:
             if block.forID == nil {
-                diagnostics.append(.error("an output block needs for=<example id>", rule: "block-attribute", at: fenceLoc))
+                diagnostics.append(.error("an output block needs for=<example id>", rule: .blockAttribute, at: fenceLoc))
             }
         case nil: break
         }
         if block.role == .check, block.effect != .read {
-            diagnostics.append(.error("a check must be read-only (effect=read)", rule: "block-attribute", at: fenceLoc))
+            diagnostics.append(.error("a check must be read-only (effect=read)", rule: .blockAttribute, at: fenceLoc))
         }
         return block
     }
@@ -197,7 +197,7 @@ public enum InfoString {
     static func diagramLimits(language: String, code: String, location: SourceLocation) -> [Diagnostic] {
         guard diagramLanguages.contains(language) else { return [] }
         if code.utf8.count > maxDiagramBytes {
-            return [.error("diagram larger than \(maxDiagramBytes / 1024) KiB; split it", rule: "diagram-too-large", at: location)]
+            return [.error("diagram larger than \(maxDiagramBytes / 1024) KiB; split it", rule: .diagramTooLarge, at: location)]
         }
         var statements = 0
         var bytes = code.utf8.makeIterator()
@@ -209,7 +209,7 @@ public enum InfoString {
         }
         if statements > maxDiagramStatements {
             return [.error("diagram has about \(statements) statements (at most \(maxDiagramStatements)); split it",
-                           rule: "diagram-too-large", at: location)]
+                           rule: .diagramTooLarge, at: location)]
         }
         var out: [Diagnostic] = []
         for (n, line) in code.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -227,7 +227,7 @@ public enum InfoString {
                         at.line += 1 + n
                         at.column = 1
                         out.append(.error("diagram link '\(target)' has a scheme kb does not allow (http, https, mailto or relative only)",
-                                          rule: "unsafe-url", at: at))
+                                          rule: .unsafeURL, at: at))
                     }
                 }
             }

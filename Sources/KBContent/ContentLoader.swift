@@ -36,19 +36,19 @@ public struct ContentLoader: Sendable {
         // overrides (they make a name read as another one: "Trojan Source").
         if entry.relativePath.unicodeScalars.contains(where: TerminalText.isHostile) {
             let shown = TerminalText.escape(entry.relativePath)
-            diagnostics.append(.error("file name has a control or bidirectional-override character (\(shown)); rename it", rule: "bad-file-name",
+            diagnostics.append(.error("file name has a control or bidirectional-override character (\(shown)); rename it", rule: .badFileName,
                                       at: SourceLocation(path: Project.displayPath(root) + "/" + shown, line: 1, column: 1)))
             return false
         }
         if let long = entry.relativePath.split(separator: "/").first(where: { $0.utf8.count > maxNameBytes }) {
             diagnostics.append(.error("name '\(long.prefix(40))…' is \(long.utf8.count) bytes long (at most \(maxNameBytes)); shorten it",
-                                      rule: "bad-file-name", at: at))
+                                      rule: .badFileName, at: at))
             return false
         }
         guard fs is LocalFileSystem else { return true }
         let fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
-            diagnostics.append(.error("cannot read this file: \(String(cString: strerror(errno)))", rule: "io", at: at))
+            diagnostics.append(.error("cannot read this file: \(String(cString: strerror(errno)))", rule: .io, at: at))
             return false
         }
         close(fd)
@@ -74,7 +74,7 @@ public struct ContentLoader: Sendable {
             if let hit = cache?.article(for: entry) { return (hit.relocated(to: display), false) }
             guard let bytes = try? fs.read(full) else {
                 var a = parser.parse(bytes: [], path: entry.relativePath, displayPath: display).article
-                a.diagnostics.append(.error("cannot read file", rule: "io", at: a.location))
+                a.diagnostics.append(.error("cannot read file", rule: .io, at: a.location))
                 return (a, true)
             }
             if let hit = cache?.article(path: entry.relativePath, contentHash: StableHash.of(bytes: bytes)) {

@@ -40,6 +40,8 @@ public enum JSONSchemas {
         case platformCommands
         /// Language → synonym groups: a list of phrases (two-way) or `{from: […], to: […]}` (one-way).
         case synonyms
+        /// A map of name to an article id.
+        case articleMap
     }
 
     public struct Field: Sendable {
@@ -88,6 +90,7 @@ public enum JSONSchemas {
         Field(key: "strict", shape: .boolean, help: "Completeness rules: symptoms need error texts, causes a check and a fix, articles a source."),
         Field(key: "platform_commands", shape: .platformCommands, help: "Commands that exist only on one platform, for the platform lint: linux: [ionice]."),
         Field(key: "synonyms", shape: .synonyms, help: "Query-time synonyms per language: [antivirus, AV] (two-way) or {from: [qiniu], to: [goproxy.cn]} (one-way)."),
+        Field(key: "advice", shape: .articleMap, help: "The article that explains each dangerous-advice rule of kb check: setx-path: path-truncated-by-setx."),
         Field(key: "compat", shape: .oneOf(CompatMode.allCases.map(\.rawValue)), help: "The generator the content was written for; detected when absent."),
     ]
 
@@ -155,6 +158,7 @@ public enum JSONSchemas {
             let group: [String: Any] = ["anyOf": [phrases, ["type": "object", "required": ["from", "to"],
                                                               "properties": ["from": phrases, "to": phrases], "additionalProperties": false]]]
             return ["type": "object", "additionalProperties": ["type": "array", "items": group]]
+        case .articleMap: return ["type": "object", "additionalProperties": ["type": "string"]]
         case .platformCommands:
             let commands: [String: Any] = ["type": "array", "items": ["type": "string"]]
             return ["type": "object", "properties": ["windows": commands, "linux": commands, "macos": commands], "additionalProperties": false]

@@ -38,6 +38,9 @@ public struct KBConfig: Sendable, Hashable, Codable {
     public var navOrder: [String] = []
     /// Query-time synonyms: language → groups (docs/search.md §Synonyms).
     public var synonyms: [String: [SynonymSpec]] = [:]
+    /// `advice:` — the article that explains each dangerous-advice rule of `kb check`: rule name
+    /// (`setx-path` for `advice/setx-path`) → article id, where kb.yml says so.
+    public var advice: [String: Ref] = [:]
 
     /// One `synonyms:` group: a list is two-way (each phrase finds the others); `{from: […], to: […]}`
     /// is one-way (a query with a `from` phrase also finds the `to` phrases, not the reverse).
@@ -78,7 +81,7 @@ public struct KBConfig: Sendable, Hashable, Codable {
         guard let node else { return config }
         let y = YAMLNodes(path: path, lineOffset: 0)
         guard case .mapping(let map) = node else {
-            throw DiagnosticError(.error("kb.yml must be a mapping of settings", rule: "config", at: y.location(node)))
+            throw DiagnosticError(.error("kb.yml must be a mapping of settings", rule: .config, at: y.location(node)))
         }
         for (keyNode, value) in map {
             let key = keyNode.string ?? ""
@@ -87,7 +90,7 @@ public struct KBConfig: Sendable, Hashable, Codable {
                 if case .mapping(let byLang) = value {
                     for (k, v) in byLang {
                         guard let code = k.string, let text = v.string, !text.isEmpty else {
-                            diags.append(.error("'title' per language maps a code to a text, e.g. en: My KB", rule: "config", at: y.location(v)))
+                            diags.append(.error("'title' per language maps a code to a text, e.g. en: My KB", rule: .config, at: y.location(v)))
                             continue
                         }
                         config.titles[code] = text
@@ -95,12 +98,12 @@ public struct KBConfig: Sendable, Hashable, Codable {
                 } else if let s = y.string(value, key, &diags) { config.title = s }
             case "platform_commands":
                 guard case .mapping(let byPlatform) = value else {
-                    diags.append(.error("'platform_commands' maps a platform to its commands, e.g. linux: [ionice]", rule: "config", at: y.location(value)))
+                    diags.append(.error("'platform_commands' maps a platform to its commands, e.g. linux: [ionice]", rule: .config, at: y.location(value)))
                     continue
                 }
                 for (k, v) in byPlatform {
                     guard let platform = k.string, ["windows", "linux", "macos"].contains(platform) else {
-                        diags.append(.error("unknown platform '\(k.string ?? "")' (windows, linux, macos)", rule: "config", at: y.location(k)))
+                        diags.append(.error("unknown platform '\(k.string ?? "")' (windows, linux, macos)", rule: .config, at: y.location(k)))
                         continue
                     }
                     config.platformCommands[platform, default: []] += y.strings(v, "platform_commands." + platform, &diags).map(\.0)
@@ -108,41 +111,55 @@ public struct KBConfig: Sendable, Hashable, Codable {
             case "base_url": config.baseURL = y.string(value, key, &diags)
             case "default_lang": if let s = y.string(value, key, &diags) { config.defaultLanguage = s }
             case "raw_html": if let b = value.bool { config.rawHTML = b } else {
-                diags.append(.error("'raw_html' must be true or false", rule: "config", at: y.location(value)))
+                diags.append(.error("'raw_html' must be true or false", rule: .config, at: y.location(value)))
             }
             case "content": config.content = y.string(value, key, &diags)
             case "strict": if let b = value.bool { config.strict = b } else {
-                diags.append(.error("'strict' must be true or false", rule: "config", at: y.location(value)))
+                diags.append(.error("'strict' must be true or false", rule: .config, at: y.location(value)))
             }
             case "compat":
                 guard let s = y.string(value, key, &diags) else { continue }
                 if let mode = CompatMode(rawValue: s) { config.compat = mode } else {
                     diags.append(.error("'compat' must be one of: \(CompatMode.allCases.map(\.rawValue).joined(separator: ", "))",
-                                        rule: "config", at: y.location(value)))
+                                        rule: .config, at: y.location(value)))
                 }
             case "languages":
                 guard case .mapping(let langs) = value else {
-                    diags.append(.error("'languages' must map a code to a name, e.g. en: English", rule: "config", at: y.location(value)))
+                    diags.append(.error("'languages' must map a code to a name, e.g. en: English", rule: .config, at: y.location(value)))
                     continue
                 }
                 config.languages = langs.map { [$0.key.string ?? "", $0.value.string ?? ""] }
             case "lang_dirs":
                 guard case .mapping(let dirs) = value else {
-                    diags.append(.error("'lang_dirs' must map a folder to {lang: …, of: …}", rule: "config", at: y.location(value)))
+                    diags.append(.error("'lang_dirs' must map a folder to {lang: …, of: …}", rule: .config, at: y.location(value)))
                     continue
                 }
                 for (dir, spec) in dirs {
                     guard let folder = dir.string, let lang = spec["lang"]?.string else {
-                        diags.append(.error("each 'lang_dirs' entry needs lang:", rule: "config", at: y.location(spec)))
+                        diags.append(.error("each 'lang_dirs' entry needs lang:", rule: .config, at: y.location(spec)))
                         continue
                     }
                     config.languageFolders[folder] = LanguageFolder(lang: lang, of: spec["of"]?.string)
                 }
             case "synonyms":
                 config.synonyms = parseSynonyms(value, y, &diags)
+            case "advice":
+                guard case .mapping(let rules) = value else {
+                    diags.append(.error("'advice' maps a rule to the article that explains it, e.g. setx-path: path-truncated-by-setx",
+                                        rule: .config, at: y.location(value)))
+                    continue
+                }
+                for (k, v) in rules {
+                    guard let name = k.string, !name.isEmpty, let id = v.string, !id.isEmpty else {
+                        diags.append(.error("each 'advice' entry names a rule and an article id, e.g. setx-path: path-truncated-by-setx",
+                                            rule: .config, at: y.location(v)))
+                        continue
+                    }
+                    config.advice[name] = Ref(id: id, location: y.location(v))
+                }
             default:
                 let hint = Slug.closest(to: key, in: keys).map { "; did you mean '\($0)'?" } ?? ""
-                diags.append(.error("unknown setting '\(key)'\(hint)", rule: "config", at: y.location(keyNode)))
+                diags.append(.error("unknown setting '\(key)'\(hint)", rule: .config, at: y.location(keyNode)))
             }
         }
         if !config.languageCodes.contains(config.defaultLanguage) {
@@ -157,7 +174,7 @@ public struct KBConfig: Sendable, Hashable, Codable {
         if let node = node["synonyms"], case .mapping(let langs) = node {
             for (lang, _) in langs where !config.languageCodes.contains(lang.string ?? "") {
                 diags.append(.error("'synonyms' names language '\(lang.string ?? "")', which is not one of \(config.languageCodes.joined(separator: ", "))",
-                                    rule: "config", at: y.location(lang)))
+                                    rule: .config, at: y.location(lang)))
             }
         }
         if diags.hasErrors { throw DiagnosticError(diags) }
@@ -168,19 +185,19 @@ public struct KBConfig: Sendable, Hashable, Codable {
     static func parseSynonyms(_ value: Node, _ y: YAMLNodes, _ diags: inout [Diagnostic]) -> [String: [SynonymSpec]] {
         let usage = "'synonyms' maps a language to groups, e.g. en: [[antivirus, AV], {from: [qiniu], to: [goproxy.cn]}]"
         guard case .mapping(let langs) = value else {
-            diags.append(.error(usage, rule: "config", at: y.location(value)))
+            diags.append(.error(usage, rule: .config, at: y.location(value)))
             return [:]
         }
         var out: [String: [SynonymSpec]] = [:]
         func phrases(_ node: Node, _ what: String) -> [String]? {
             guard case .sequence(let items) = node, !items.isEmpty else {
-                diags.append(.error("\(what) must be a list of words or phrases", rule: "config", at: y.location(node)))
+                diags.append(.error("\(what) must be a list of words or phrases", rule: .config, at: y.location(node)))
                 return nil
             }
             var list: [String] = []
             for item in items {
                 guard case .scalar(let s) = item, !s.string.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    diags.append(.error("each synonym must be a non-empty word or phrase", rule: "config", at: y.location(item)))
+                    diags.append(.error("each synonym must be a non-empty word or phrase", rule: .config, at: y.location(item)))
                     return nil
                 }
                 list.append(s.string)
@@ -190,7 +207,7 @@ public struct KBConfig: Sendable, Hashable, Codable {
         for (langNode, groups) in langs {
             let lang = langNode.string ?? ""
             guard case .sequence(let items) = groups else {
-                diags.append(.error(usage, rule: "config", at: y.location(groups)))
+                diags.append(.error(usage, rule: .config, at: y.location(groups)))
                 continue
             }
             var specs: [SynonymSpec] = []
@@ -199,22 +216,22 @@ public struct KBConfig: Sendable, Hashable, Codable {
                 case .sequence:
                     guard let list = phrases(group, "a synonym group") else { continue }
                     if list.count < 2 {
-                        diags.append(.error("a synonym group needs at least two words or phrases", rule: "config", at: y.location(group)))
+                        diags.append(.error("a synonym group needs at least two words or phrases", rule: .config, at: y.location(group)))
                         continue
                     }
                     specs.append(SynonymSpec(phrases: list))
                 case .mapping(let m):
                     for (k, _) in m where !["from", "to"].contains(k.string ?? "") {
-                        diags.append(.error("unknown key '\(k.string ?? "")' in a one-way synonym; use from: and to:", rule: "config", at: y.location(k)))
+                        diags.append(.error("unknown key '\(k.string ?? "")' in a one-way synonym; use from: and to:", rule: .config, at: y.location(k)))
                     }
                     guard let from = m["from"], let to = m["to"] else {
-                        diags.append(.error("a one-way synonym needs from: and to:", rule: "config", at: y.location(group)))
+                        diags.append(.error("a one-way synonym needs from: and to:", rule: .config, at: y.location(group)))
                         continue
                     }
                     guard let f = phrases(from, "'from'"), let t = phrases(to, "'to'") else { continue }
                     specs.append(SynonymSpec(phrases: f, to: t))
                 default:
-                    diags.append(.error("a synonym group is a list [a, b, …] or {from: […], to: […]}", rule: "config", at: y.location(group)))
+                    diags.append(.error("a synonym group is a list [a, b, …] or {from: […], to: […]}", rule: .config, at: y.location(group)))
                 }
             }
             out[lang, default: []] += specs

@@ -99,10 +99,7 @@ extension GraphExport {
     }
 
     public func graphML() -> String {
-        func x(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        func x(_ s: String) -> String { HTML.escape(s) }
         var s = """
         <?xml version="1.0" encoding="UTF-8"?>
         <graphml xmlns="http://graphml.graphdrawing.org/xmlns">

@@ -6,21 +6,21 @@ extension KnowledgeGraph {
         for (i, a) in articles.enumerated() {
             for (ref, t) in zip(a.causes, causes[i]) where articles[t].kind != .cause {
                 diagnostics.append(.warning("'\(ref.id)' is listed under causes but is a \(articles[t].kind.rawValue)",
-                                            rule: "wrong-kind", at: ref.location))
+                                            rule: .wrongKind, at: ref.location))
             }
             for (ref, t) in zip(a.fixes, fixes[i]) where articles[t].kind != .fix {
                 diagnostics.append(.warning("'\(ref.id)' is listed under fixes but is a \(articles[t].kind.rawValue)",
-                                            rule: "wrong-kind", at: ref.location))
+                                            rule: .wrongKind, at: ref.location))
             }
             switch a.kind {
             case .symptom where a.causes.isEmpty:
-                diagnostics.append(.warning("symptom has no causes: add causes: [<cause id>, …]", rule: "symptom-without-cause",
+                diagnostics.append(.warning("symptom has no causes: add causes: [<cause id>, …]", rule: .symptomWithoutCause,
                                             at: a.kindLocation ?? a.location))
             case .cause where a.checks.isEmpty && a.fixBlocks.isEmpty && a.fixes.isEmpty:
-                diagnostics.append(.warning("cause has no check and no fix: add a check block or a fix", rule: "cause-without-check",
+                diagnostics.append(.warning("cause has no check and no fix: add a check block or a fix", rule: .causeWithoutCheck,
                                             at: a.kindLocation ?? a.location))
             case .runbook where a.alerts.isEmpty:
-                diagnostics.append(.warning("runbook names no alerts: add alerts: [AlertName]", rule: "runbook-without-alert",
+                diagnostics.append(.warning("runbook names no alerts: add alerts: [AlertName]", rule: .runbookWithoutAlert,
                                             at: a.kindLocation ?? a.location))
             default: break
             }
@@ -32,18 +32,18 @@ extension KnowledgeGraph {
     private mutating func checkCompleteness(_ a: Article) {
         let at = a.kindLocation ?? a.location
         if a.kind == .symptom, a.errors.isEmpty {
-            diagnostics.append(.warning("symptom lists no error texts: add errors: [\"…\"]", rule: "symptom-without-errors", at: at))
+            diagnostics.append(.warning("symptom lists no error texts: add errors: [\"…\"]", rule: .symptomWithoutErrors, at: at))
         }
         if a.kind == .cause, !a.checks.isEmpty || !a.fixBlocks.isEmpty || !a.fixes.isEmpty {
             if a.checks.isEmpty {
-                diagnostics.append(.warning("cause has no check block", rule: "cause-without-check", at: at))
+                diagnostics.append(.warning("cause has no check block", rule: .causeWithoutCheck, at: at))
             }
             if a.fixBlocks.isEmpty && a.fixes.isEmpty {
-                diagnostics.append(.warning("cause has no fix: add a fix block or fixes: [<id>]", rule: "cause-without-fix", at: at))
+                diagnostics.append(.warning("cause has no fix: add a fix block or fixes: [<id>]", rule: .causeWithoutFix, at: at))
             }
         }
         if a.sources.isEmpty {
-            diagnostics.append(.warning("article cites no sources: add sources: [<url>]", rule: "missing-source", at: at))
+            diagnostics.append(.warning("article cites no sources: add sources: [<url>]", rule: .missingSource, at: at))
         }
     }
 
@@ -56,43 +56,43 @@ extension KnowledgeGraph {
                         let example = a.blocks[..<b].last { $0.role == .example }
                         if example?.id != ref.id {
                             diagnostics.append(.error("output for=\(ref.id) must follow the example block with id=\(ref.id) in the same article",
-                                                      rule: "block-reference", at: ref.location))
+                                                      rule: .blockReference, at: ref.location))
                         }
                     case .fix?:
                         if let (ta, tb) = self.block(id: ref.id, lang: a.lang) {
                             if articles[ta].blocks[tb].role != .check {
-                                diagnostics.append(.error("fix for=\(ref.id): that block is not a check", rule: "block-reference", at: ref.location))
+                                diagnostics.append(.error("fix for=\(ref.id): that block is not a check", rule: .blockReference, at: ref.location))
                             }
                         } else {
                             let ids = blockIDs(lang: a.lang)
                             let hint = Slug.closest(to: ref.id, in: ids).map { "; did you mean '\($0)'?" } ?? ""
-                            diagnostics.append(.error("fix for=\(ref.id): no check with that id\(hint)", rule: "block-reference", at: ref.location))
+                            diagnostics.append(.error("fix for=\(ref.id): no check with that id\(hint)", rule: .blockReference, at: ref.location))
                         }
                     default:
-                        diagnostics.append(.error("'for=' applies to fix and output blocks only", rule: "block-attribute", at: ref.location))
+                        diagnostics.append(.error("'for=' applies to fix and output blocks only", rule: .blockAttribute, at: ref.location))
                     }
                 }
                 if let ref = block.detects {
                     if block.role != .check {
-                        diagnostics.append(.error("'detects=' applies to check blocks only", rule: "block-attribute", at: ref.location))
+                        diagnostics.append(.error("'detects=' applies to check blocks only", rule: .blockAttribute, at: ref.location))
                     }
                     switch resolve(ref.id, from: a) {
                     case .found(let t) where articles[t].kind != .cause:
-                        diagnostics.append(.warning("detects=\(ref.id) names a \(articles[t].kind.rawValue), not a cause", rule: "wrong-kind", at: ref.location))
+                        diagnostics.append(.warning("detects=\(ref.id) names a \(articles[t].kind.rawValue), not a cause", rule: .wrongKind, at: ref.location))
                     case .found: break
                     case .ambiguous(let c):
                         diagnostics.append(.error("ambiguous id '\(ref.id)' in detects: use one of \(c.joined(separator: ", "))",
-                                                  rule: "ambiguous-reference", at: ref.location))
+                                                  rule: .ambiguousReference, at: ref.location))
                     case .missing(let s):
                         diagnostics.append(.error("unknown id '\(ref.id)' in detects\(s.map { "; did you mean '\($0)'?" } ?? "")",
-                                                  rule: "dangling-reference", at: ref.location))
+                                                  rule: .danglingReference, at: ref.location))
                     }
                 }
                 if block.role == .example {
                     let next = a.blocks.dropFirst(b + 1).first
                     if next?.role != .output || next?.forID?.id != block.id {
                         diagnostics.append(.warning("example \(block.id ?? "") has no output block after it; its output is not checked",
-                                                    rule: "example-without-output", at: block.location))
+                                                    rule: .exampleWithoutOutput, at: block.location))
                     }
                 }
             }
@@ -125,7 +125,7 @@ extension KnowledgeGraph {
                         let cycle = path.drop { $0 != t }.map { articles[$0].shortID } + [articles[t].shortID]
                         let ref = articles[node].requires.first { resolve($0.id, from: articles[node]) == .found(t) }
                         diagnostics.append(.error("requires forms a cycle: \(cycle.joined(separator: " → "))",
-                                                  rule: "requires-cycle", at: ref?.location ?? articles[node].location))
+                                                  rule: .requiresCycle, at: ref?.location ?? articles[node].location))
                     } else if colour[t] == 0 {
                         colour[t] = 1
                         stack.append((t, 0))
@@ -153,7 +153,7 @@ extension KnowledgeGraph {
                 if !missing.isEmpty { parts.append("missing \(missing.joined(separator: ", "))") }
                 if !extra.isEmpty { parts.append("extra \(extra.joined(separator: ", "))") }
                 diagnostics.append(.warning("translation drift in \(what) against \(original.displayPath): \(parts.joined(separator: "; "))",
-                                            rule: "translation-drift", at: a.location))
+                                            rule: .translationDrift, at: a.location))
             }
             compare("errors", a.errors.map(\.text), original.errors.map(\.text))
             compare("causes", causes[i].map { articles[$0].canonicalID }, causes[o].map { articles[$0].canonicalID })
@@ -163,7 +163,16 @@ extension KnowledgeGraph {
             compare("fix blocks", a.fixBlocks.compactMap(\.id), original.fixBlocks.compactMap(\.id))
             if a.kind != original.kind {
                 diagnostics.append(.warning("translation drift: kind \(a.kind.rawValue) but the original is \(original.kind.rawValue)",
-                                            rule: "translation-drift", at: a.kindLocation ?? a.location))
+                                            rule: .translationDrift, at: a.kindLocation ?? a.location))
+            }
+        }
+    }
+
+    /// kb.yml's `advice:` names the articles that explain lint rules: each must exist.
+    mutating func checkConfigReferences() {
+        for (name, ref) in config.advice.sorted(by: { $0.key < $1.key }) {
+            if let problem = Self.unresolved(resolve(ref.id, lang: config.defaultLanguage), ref, in: "advice." + name) {
+                diagnostics.append(problem)
             }
         }
     }

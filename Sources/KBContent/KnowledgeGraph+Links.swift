@@ -13,12 +13,12 @@ extension KnowledgeGraph {
             case .found(let t): return checkAnchor(anchor, in: t, link: link)
             case .ambiguous(let c):
                 diagnostics.append(.error("ambiguous link 'kb:\(id)': use one of \(c.joined(separator: ", "))",
-                                          rule: "ambiguous-reference", at: link.location))
+                                          rule: .ambiguousReference, at: link.location))
             case .missing(let s):
                 if let t = foreignTarget(id, from: a), case .article(let i, _) = t { return checkAnchor(anchor, in: i, link: link) }
                 let message = "broken link 'kb:\(id)': no such article\(s.map { "; did you mean '\($0)'?" } ?? "")"
-                diagnostics.append(config.lenient ? .warning(message, rule: "broken-link", at: link.location)
-                                                  : .error(message, rule: "broken-link", at: link.location))
+                diagnostics.append(config.lenient ? .warning(message, rule: .brokenLink, at: link.location)
+                                                  : .error(message, rule: .brokenLink, at: link.location))
             }
             return .broken
         }
@@ -26,8 +26,8 @@ extension KnowledgeGraph {
             if !URLPolicy.isSafeLink(url) {
                 // Never rendered as a link either way; foreign docs (read leniently) still build.
                 let message = "link '\(url)' uses a scheme kb does not allow (http, https, mailto, tel, ftp or a relative path)"
-                diagnostics.append(config.lenient ? .warning(message + "; shown as text", rule: "unsafe-url", at: link.location)
-                                                  : .error(message, rule: "unsafe-url", at: link.location))
+                diagnostics.append(config.lenient ? .warning(message + "; shown as text", rule: .unsafeURL, at: link.location)
+                                                  : .error(message, rule: .unsafeURL, at: link.location))
                 return .broken
             }
             return .external
@@ -42,8 +42,8 @@ extension KnowledgeGraph {
         let baseDir = decoded.hasPrefix("/") ? "" : a.path.split(separator: "/").dropLast().joined(separator: "/")
         guard let target = Self.normalize(baseDir.isEmpty ? decoded : baseDir + "/" + decoded) else {
             if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
-            diagnostics.append(config.lenient ? .warning("link '\(url)' leaves the content folder", rule: "link-outside", at: link.location)
-                                              : .error("link '\(url)' leaves the content folder", rule: "link-outside", at: link.location))
+            diagnostics.append(config.lenient ? .warning("link '\(url)' leaves the content folder", rule: .linkOutside, at: link.location)
+                                              : .error("link '\(url)' leaves the content folder", rule: .linkOutside, at: link.location))
             return .broken
         }
         if target.hasSuffix(".md") {
@@ -75,8 +75,8 @@ extension KnowledgeGraph {
         if !anchors.contains(decoded) {
             let hint = Slug.closest(to: decoded, in: anchors).map { "; did you mean '#\($0)'?" } ?? ""
             let message = "broken anchor '#\(decoded)': no such heading in \(articles[t].displayPath)\(hint)"
-            diagnostics.append(config.lenient ? .warning(message, rule: "broken-anchor", at: link.location)
-                                              : .error(message, rule: "broken-anchor", at: link.location))
+            diagnostics.append(config.lenient ? .warning(message, rule: .brokenAnchor, at: link.location)
+                                              : .error(message, rule: .brokenAnchor, at: link.location))
         }
         return .article(t, anchor: decoded)
     }

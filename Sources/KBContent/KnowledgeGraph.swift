@@ -63,6 +63,19 @@ public struct KnowledgeGraph: Sendable {
 
     static func key(_ lang: String, _ id: String) -> String { lang + "\u{0}" + id }
 
+    /// The error for a reference (written in `field`) that names no article or several.
+    static func unresolved(_ resolution: Resolution, _ ref: Ref, in field: String) -> Diagnostic? {
+        switch resolution {
+        case .found: return nil
+        case .ambiguous(let candidates):
+            return .error("ambiguous id '\(ref.id)' in \(field): use one of \(candidates.joined(separator: ", "))",
+                          rule: .ambiguousReference, at: ref.location)
+        case .missing(let suggestion):
+            let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
+            return .error("unknown id '\(ref.id)' in \(field)\(hint)", rule: .danglingReference, at: ref.location)
+        }
+    }
+
     // MARK: lookup
 
     public func article(canonical id: String, lang: String) -> Int? { byKey[Self.key(lang, id)] }
@@ -115,7 +128,7 @@ public struct KnowledgeGraph: Sendable {
             let k = Self.key(a.lang, a.canonicalID)
             if let other = byKey[k] {
                 diagnostics.append(.error("duplicate article: \(articles[other].displayPath) has the same id '\(a.canonicalID)' and language '\(a.lang)'",
-                                          rule: "duplicate-id", at: a.location))
+                                          rule: .duplicateID, at: a.location))
             } else {
                 byKey[k] = i
             }
@@ -126,7 +139,7 @@ public struct KnowledgeGraph: Sendable {
                 let bk = Self.key(a.lang, id)
                 if let (oa, ob) = blocksByID[bk] {
                     diagnostics.append(.error("block id '\(id)' is already used at \(articles[oa].blocks[ob].location)",
-                                              rule: "duplicate-id", at: block.location))
+                                              rule: .duplicateID, at: block.location))
                 } else {
                     blocksByID[bk] = (i, b)
                 }
@@ -139,7 +152,7 @@ public struct KnowledgeGraph: Sendable {
             for i in explicit.dropFirst() {
                 let a = articles[i]
                 diagnostics.append(.error("duplicate id '\(a.shortID)': also declared in \(articles[explicit[0]].displayPath)",
-                                          rule: "duplicate-id", at: a.idLocation ?? a.location))
+                                          rule: .duplicateID, at: a.idLocation ?? a.location))
             }
         }
     }
@@ -151,15 +164,11 @@ public struct KnowledgeGraph: Sendable {
             func refs(_ list: [Ref], _ field: String) -> [Int] {
                 var out: [Int] = []
                 for ref in list {
-                    switch resolve(ref.id, from: a) {
-                    case .found(let t):
+                    let resolution = resolve(ref.id, from: a)
+                    if case .found(let t) = resolution {
                         if !out.contains(t) { out.append(t) }
-                    case .ambiguous(let candidates):
-                        diagnostics.append(.error("ambiguous id '\(ref.id)' in \(field): use one of \(candidates.joined(separator: ", "))",
-                                                  rule: "ambiguous-reference", at: ref.location))
-                    case .missing(let suggestion):
-                        let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
-                        diagnostics.append(.error("unknown id '\(ref.id)' in \(field)\(hint)", rule: "dangling-reference", at: ref.location))
+                    } else if let problem = Self.unresolved(resolution, ref, in: field) {
+                        diagnostics.append(problem)
                     }
                 }
                 return out
@@ -183,5 +192,6 @@ public struct KnowledgeGraph: Sendable {
         checkBlocks()
         checkRequiresCycles()
         checkTranslations()
+        checkConfigReferences()
     }
 }

@@ -5,7 +5,7 @@ import KBCore
 /// warning that says what to write, so a scaffold passes `kb check` with nothing but these.
 public enum Placeholder {
     public static let marker = "FILL IN:"
-    public static let rule = "fill-in"
+    public static let rule = Rule.fillIn
 
     /// One warning per line that still holds the marker, at the marker.
     public static func diagnostics(in text: String, path: String) -> [Diagnostic] {

@@ -21,7 +21,7 @@ public struct Project: Sendable {
         if let content {
             let dir = absolute(content, from: start)
             guard fs.isDirectory(dir) else {
-                throw DiagnosticError(.error("content folder not found: \(content)", rule: "usage", at: nil))
+                throw DiagnosticError(.error("content folder not found: \(content)", rule: .usage, at: nil))
             }
             for candidate in [dir, (dir as NSString).deletingLastPathComponent] {
                 let yml = candidate + "/kb.yml"
@@ -51,13 +51,13 @@ public struct Project: Sendable {
             dir = parent
         }
         throw DiagnosticError(.error("no knowledge base here: no kb.yml or Content/ in this folder or above; use --content DIR",
-                                     rule: "usage", at: nil))
+                                     rule: .usage, at: nil))
     }
 
     static func loadConfig(_ path: String, fs: FileSystem) throws(DiagnosticError) -> KBConfig {
         let bytes: [UInt8]
         do { bytes = try fs.read(path) } catch {
-            throw DiagnosticError(.error("cannot read kb.yml", rule: "io", at: SourceLocation(path: path, line: 1, column: 1)))
+            throw DiagnosticError(.error("cannot read kb.yml", rule: .io, at: SourceLocation(path: path, line: 1, column: 1)))
         }
         let text = try SourceText.decode(bytes, path: displayPath(path))
         return try KBConfig.parse(text, path: displayPath(path))

@@ -16,7 +16,7 @@ public enum SafeYAML {
     /// Composes `text` (whose first line is line `lineOffset + 1` of `path`).
     public static func compose(_ text: String, path: String, lineOffset: Int = 0) -> Result<Node?, Diagnostic> {
         if let problem = scan(text) {
-            return .failure(.error(problem.message, rule: "yaml-limit",
+            return .failure(.error(problem.message, rule: .yamlLimit,
                                    at: SourceLocation(path: path, line: problem.line + lineOffset, column: problem.column)))
         }
         let node: Node?
@@ -25,7 +25,7 @@ public enum SafeYAML {
         }
         if let node, !withinExpansionBudget(node) {
             return .failure(.error("YAML expands to more than \(maxExpandedNodes) nodes through its aliases; kb refuses it",
-                                   rule: "yaml-limit", at: SourceLocation(path: path, line: (node.mark?.line ?? 1) + lineOffset, column: 1)))
+                                   rule: .yamlLimit, at: SourceLocation(path: path, line: (node.mark?.line ?? 1) + lineOffset, column: 1)))
         }
         return .success(node)
     }
@@ -120,15 +120,15 @@ public enum SafeYAML {
             switch y {
             case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
                 let ctx = context.map { "\($0.text) " } ?? ""
-                return .error("invalid YAML: \(ctx)\(problem)", rule: "yaml",
+                return .error("invalid YAML: \(ctx)\(problem)", rule: .yaml,
                               at: SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column))
             case let .duplicatedKeysInMapping(duplicates, context):
                 let mark = context.mark
-                return .error("key given twice: \(duplicates.joined(separator: ", "))", rule: "yaml",
+                return .error("key given twice: \(duplicates.joined(separator: ", "))", rule: .yaml,
                               at: SourceLocation(path: path, line: mark.line + lineOffset, column: mark.column))
             default: break
             }
         }
-        return .error("invalid YAML: \(error)", rule: "yaml", at: SourceLocation(path: path, line: 1 + lineOffset, column: 1))
+        return .error("invalid YAML: \(error)", rule: .yaml, at: SourceLocation(path: path, line: 1 + lineOffset, column: 1))
     }
 }

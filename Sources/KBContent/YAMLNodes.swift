@@ -15,14 +15,14 @@ struct YAMLNodes {
 
     func string(_ node: Node, _ key: String, _ diags: inout [Diagnostic]) -> String? {
         if case .scalar(let s) = node { return s.string }
-        diags.append(.error("'\(key)' must be a single value", rule: "front-matter-type", at: location(node)))
+        diags.append(.error("'\(key)' must be a single value", rule: .frontMatterType, at: location(node)))
         return nil
     }
 
     /// A list of scalars; one scalar is refused so that `tags: a, b` does not pass as one tag.
     func strings(_ node: Node, _ key: String, _ diags: inout [Diagnostic]) -> [(String, SourceLocation)] {
         guard case .sequence(let seq) = node else {
-            diags.append(.error("'\(key)' must be a list, e.g. \(key): [a, b]", rule: "front-matter-type", at: location(node)))
+            diags.append(.error("'\(key)' must be a list, e.g. \(key): [a, b]", rule: .frontMatterType, at: location(node)))
             return []
         }
         var out: [(String, SourceLocation)] = []
@@ -30,7 +30,7 @@ struct YAMLNodes {
             if case .scalar(let s) = item {
                 out.append((s.string, location(item)))
             } else {
-                diags.append(.error("each item of '\(key)' must be a single value", rule: "front-matter-type", at: location(item)))
+                diags.append(.error("each item of '\(key)' must be a single value", rule: .frontMatterType, at: location(item)))
             }
         }
         return out

@@ -12,7 +12,7 @@ public enum AtomicWrite {
             let code = errno
             try? FileManager.default.removeItem(at: temp)
             throw DiagnosticError(.error("cannot replace file: \(String(cString: strerror(code)))",
-                                         rule: "io", at: SourceLocation(path: path, line: 1, column: 1)))
+                                         rule: .io, at: SourceLocation(path: path, line: 1, column: 1)))
         }
     }
 

@@ -22,7 +22,7 @@ public final class BuildLock: Sendable {
                 if Date() > deadline {
                     close(fd)
                     throw DiagnosticError(.error("another kb build is running on this KB\(holder.isEmpty ? "" : " (pid \(holder))") and did not finish within \(Int(maxWait)) s (lock: \(Paths.display(path)))",
-                                                 rule: "build-locked", at: nil))
+                                                 rule: .buildLocked, at: nil))
                 }
                 usleep(50_000)
             }

@@ -8,32 +8,32 @@ public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible, 
 
     public var severity: Severity
     public var message: String
-    /// A stable rule id such as `unknown-key` or `dangling-reference`.
-    public var rule: String
+    /// The rule it breaks, from the catalogue (`Rule`): printed as its id, e.g. `dangling-reference`.
+    public var rule: Rule
     public var location: SourceLocation?
 
-    public init(_ severity: Severity, _ message: String, rule: String, at location: SourceLocation?) {
+    public init(_ severity: Severity, _ message: String, rule: Rule, at location: SourceLocation?) {
         self.severity = severity
         self.message = message
         self.rule = rule
         self.location = location
     }
 
-    public static func error(_ message: String, rule: String, at location: SourceLocation?) -> Diagnostic {
+    public static func error(_ message: String, rule: Rule, at location: SourceLocation?) -> Diagnostic {
         Diagnostic(.error, message, rule: rule, at: location)
     }
 
-    public static func warning(_ message: String, rule: String, at location: SourceLocation?) -> Diagnostic {
+    public static func warning(_ message: String, rule: Rule, at location: SourceLocation?) -> Diagnostic {
         Diagnostic(.warning, message, rule: rule, at: location)
     }
 
-    public static func note(_ message: String, rule: String, at location: SourceLocation?) -> Diagnostic {
+    public static func note(_ message: String, rule: Rule, at location: SourceLocation?) -> Diagnostic {
         Diagnostic(.note, message, rule: rule, at: location)
     }
 
     public var description: String {
         let prefix = location.map { "\($0): " } ?? ""
-        return "\(prefix)\(severity.rawValue): \(message) [\(rule)]"
+        return "\(prefix)\(severity.rawValue): \(message) [\(rule.id)]"
     }
 }
 

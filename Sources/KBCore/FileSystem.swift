@@ -23,7 +23,7 @@ public struct LocalFileSystem: FileSystem {
 
     public func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DiagnosticError(.error("cannot read file", rule: "io", at: SourceLocation(path: path, line: 1, column: 1)))
+            throw DiagnosticError(.error("cannot read file", rule: .io, at: SourceLocation(path: path, line: 1, column: 1)))
         }
         return [UInt8](data)
     }
@@ -45,7 +45,7 @@ public struct LocalFileSystem: FileSystem {
             let dir = rel.isEmpty ? rootPath : rootPath + "/" + rel
             let names: [String]
             do { names = try fm.contentsOfDirectory(atPath: dir) } catch {
-                diagnostics.append(.error("cannot list folder: \(error.localizedDescription)", rule: "io",
+                diagnostics.append(.error("cannot list folder: \(error.localizedDescription)", rule: .io,
                                           at: SourceLocation(path: dir, line: 1, column: 1)))
                 continue
             }
@@ -61,7 +61,7 @@ public struct LocalFileSystem: FileSystem {
                     let target = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
                     guard target == rootPath || target.hasPrefix(rootPath + "/") else {
                         diagnostics.append(.error("symbolic link points outside the content folder; refused",
-                                                  rule: "symlink-outside", at: SourceLocation(path: full, line: 1, column: 1)))
+                                                  rule: .symlinkOutside, at: SourceLocation(path: full, line: 1, column: 1)))
                         continue
                     }
                     statAttrs = (try? fm.attributesOfItem(atPath: target)) ?? attrs

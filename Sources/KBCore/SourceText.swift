@@ -8,7 +8,7 @@ public enum SourceText {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw DiagnosticError(.error(
                 "file is not valid UTF-8 (first bad byte shown at this position); save it as UTF-8",
-                rule: "invalid-utf8", at: firstInvalidByte(body, path: path)))
+                rule: .invalidUTF8, at: firstInvalidByte(body, path: path)))
         }
         if !text.utf8.contains(13) { return text }
         var out = String.UnicodeScalarView()

@@ -1,8 +1,8 @@
 /// A fast, stable 128-bit content hash (two FNV-1a lanes) for change detection in the build cache.
 /// Not cryptographic: it only has to tell "changed" from "unchanged" across runs and machines.
 public struct StableHash: Sendable {
-    private var a: UInt64 = 0xcbf2_9ce4_8422_2325
-    private var b: UInt64 = 0x6c62_272e_07bb_0142
+    private(set) var a: UInt64 = 0xcbf2_9ce4_8422_2325
+    private(set) var b: UInt64 = 0x6c62_272e_07bb_0142
     private static let prime: UInt64 = 0x0000_0100_0000_01b3
 
     public init() {}

@@ -69,7 +69,7 @@ public final class StagedDirectory: @unchecked Sendable {
         // per-file temp+fsync (what FileManager.createFile does) would only cost time.
         let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw DiagnosticError(.error("cannot write \(full): \(String(cString: strerror(errno)))", rule: "io", at: nil))
+            throw DiagnosticError(.error("cannot write \(full): \(String(cString: strerror(errno)))", rule: .io, at: nil))
         }
         defer { close(fd) }
         let ok = data.withUnsafeBytes { buf -> Bool in
@@ -82,7 +82,7 @@ public final class StagedDirectory: @unchecked Sendable {
             return true
         }
         guard ok else {
-            throw DiagnosticError(.error("cannot write \(full): \(String(cString: strerror(errno)))", rule: "io", at: nil))
+            throw DiagnosticError(.error("cannot write \(full): \(String(cString: strerror(errno)))", rule: .io, at: nil))
         }
     }
 
@@ -119,18 +119,18 @@ public final class StagedDirectory: @unchecked Sendable {
             }
             let old = staging + ".old"
             guard rename(destination, old) == 0 else {
-                throw DiagnosticError(.error("cannot move \(destination) aside: \(String(cString: strerror(errno)))", rule: "io", at: nil))
+                throw DiagnosticError(.error("cannot move \(destination) aside: \(String(cString: strerror(errno)))", rule: .io, at: nil))
             }
             guard rename(staging, destination) == 0 else {
                 let code = errno
                 _ = rename(old, destination)
-                throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(code)))", rule: "io", at: nil))
+                throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(code)))", rule: .io, at: nil))
             }
             committed = true
             try? fm.removeItem(atPath: old)
         } else {
             guard rename(staging, destination) == 0 else {
-                throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(errno)))", rule: "io", at: nil))
+                throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(errno)))", rule: .io, at: nil))
             }
             committed = true
         }
@@ -155,7 +155,7 @@ public final class StagedDirectory: @unchecked Sendable {
             guard rename(destination + "/" + name, old + "/" + name) == 0 else {
                 let code = errno
                 undo()
-                throw DiagnosticError(.error("cannot move \(destination)/\(name) aside: \(String(cString: strerror(code)))", rule: "io", at: nil))
+                throw DiagnosticError(.error("cannot move \(destination)/\(name) aside: \(String(cString: strerror(code)))", rule: .io, at: nil))
             }
             movedOut.append(name)
         }
@@ -163,7 +163,7 @@ public final class StagedDirectory: @unchecked Sendable {
             guard rename(staging + "/" + name, destination + "/" + name) == 0 else {
                 let code = errno
                 undo()
-                throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(code)))", rule: "io", at: nil))
+                throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(code)))", rule: .io, at: nil))
             }
             movedIn.append(name)
         }
@@ -191,7 +191,7 @@ public enum OutputPolicy {
     /// content folder is fine: the content walk skips folders that carry the site marker.
     public static func check(output: String, protecting protected: [(what: String, path: String)], force: Bool) throws(DiagnosticError) {
         let out = realPath(output)
-        func refuse(_ message: String, _ rule: String = "output-unsafe") -> DiagnosticError {
+        func refuse(_ message: String, _ rule: Rule = .outputUnsafe) -> DiagnosticError {
             DiagnosticError(.error(message, rule: rule, at: nil))
         }
         if out == "/" { throw refuse("refusing to write the site to /: choose an empty folder or one kb built") }
@@ -214,7 +214,7 @@ public enum OutputPolicy {
             throw refuse("refusing to write the site to \(output): it exists and is not a folder")
         }
         if (target.st_mode & 0o200) == 0 || isReadOnlyFileSystem(output) {
-            throw refuse("cannot write the site to \(output): the folder is read-only", "output-read-only")
+            throw refuse("cannot write the site to \(output): the folder is read-only",  .outputReadOnly)
         }
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? [])
             .filter { ![".gitignore", ".gitkeep", ".DS_Store"].contains($0) && !$0.hasPrefix(".kb-staging-") }

@@ -161,36 +161,3 @@ public struct HTMLRenderer {
         out += "</\(tag)>"
     }
 }
-
-/// HTML escaping shared by the renderer and the site.
-public enum HTML {
-    public static func escape(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 }) else { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 16)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-
-    public static func escapeAttribute(_ s: String) -> String {
-        escape(s).replacingOccurrences(of: "'", with: "&#39;")
-    }
-
-    /// Refuses script-bearing and unknown schemes (URLPolicy); relative, http(s), mailto, kb: pass.
-    public static func safeURL(_ url: String) -> String? {
-        URLPolicy.isSafeLink(url) ? url : nil
-    }
-
-    public static func codeBlock(language: String, code: String) -> String {
-        let cls = language.isEmpty ? "" : " class=\"language-\(escapeAttribute(language))\""
-        return "<pre><code\(cls)>\(escape(code))</code></pre>\n"
-    }
-}

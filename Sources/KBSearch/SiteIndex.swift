@@ -1,4 +1,5 @@
 import Foundation
+import KBContent
 
 /// The site's search index: plain `.js` files that call `kbSearch.add({...})`, loaded with
 /// `<script>` tags so search works from `file://` (no fetch, no modules, no WASM).
@@ -294,7 +295,7 @@ public final class ShardReader: IndexReader {
         for doc in try SiteIndex.unwrap(data, as: SiteIndex.Docs.self).d {
             var fields = Array(repeating: "", count: Field.allCases.count)
             fields[Field.body.rawValue] = doc.text
-            let canonical = String(doc.url.dropFirst(doc.url.hasPrefix(doc.lang + "/") ? doc.lang.count + 1 : 0).dropLast(".html".count))
+            let canonical = SiteLayout.canonicalID(articlePath: doc.url, lang: doc.lang)
             docs[doc.n] = SearchDocument(id: doc.id, canonicalID: canonical, lang: doc.lang, url: doc.url, title: doc.title, kind: doc.kind,
                                          summary: doc.summary, platforms: doc.platforms ?? [], tools: doc.tools ?? [], tags: doc.tags ?? [],
                                          errors: [], patterns: [],

@@ -51,7 +51,7 @@ public struct Diagrams: Sendable {
                         var at = b.location
                         at.line += 1 + e.line
                         at.column = max(1, b.location.column - 1 + e.column)
-                        result.diagnostics.append(.warning(e.message, rule: "diagram", at: at))
+                        result.diagnostics.append(.warning(e.message, rule: .diagram, at: at))
                     }
                 }
             }
@@ -76,7 +76,7 @@ public struct Diagrams: Sendable {
         guard let graphviz else {
             let at = todo.compactMap(\.1).first
             result.diagnostics.append(.warning("Graphviz 'dot' is not installed: \(todo.count) diagram(s) stay code blocks (Debian: apt-get install graphviz)",
-                                               rule: "diagram", at: at))
+                                               rule: .diagram, at: at))
             return result
         }
         // Each drawing is a process: run them side by side even when there are few.
@@ -91,7 +91,7 @@ public struct Diagrams: Sendable {
                 result.drawn += 1
                 cache?.set(key(dot), svg)
             case .failure(let f):
-                result.diagnostics.append(.warning("diagram not drawn: \(f)", rule: "diagram", at: at))
+                result.diagnostics.append(.warning("diagram not drawn: \(f)", rule: .diagram, at: at))
             }
         }
         return result

@@ -1,6 +1,5 @@
 import Foundation
 import KBCore
-import KBMarkdown
 
 /// Graphviz's `dot`, run as a process: DOT in, SVG out. Diagrams are drawn at build time so the
 /// site ships plain inline SVG and no JavaScript renderer.
@@ -31,43 +30,26 @@ public struct Graphviz: Sendable {
         return Executable.find("dot", path: environment["PATH"]).map { Graphviz(executable: $0) }
     }
 
-    /// The SVG for `source`, or the first line of dot's complaint.
+    /// The SVG for `source`, or the first line of dot's complaint. The source goes through a
+    /// temporary file (Spawn gives the program /dev/null as input); dot draws it exactly as
+    /// from standard input.
     public func svg(_ source: String, timeout: Double = 30) -> Result<String, Failure> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-Tsvg"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch { return .failure(.cannotRun("\(error)")) }
-        let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
-        // Write and read concurrently: a large graph fills a pipe either way.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = errors.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+        let file = (NSTemporaryDirectory() as NSString).appendingPathComponent("kb-dot-\(UUID().uuidString).dot")
+        do { try Data(source.utf8).write(to: URL(fileURLWithPath: file)) } catch { return .failure(.cannotRun("\(error)")) }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let out: RunOutput
+        do {
+            out = try Spawn.run(executable, ["-Tsvg", file], environment: ProcessInfo.processInfo.environment,
+                                timeout: timeout, cap: Int.max)
+        } catch {
+            return .failure(.cannotRun("\(error)"))
         }
-        group.enter()
-        DispatchQueue.global().async {
-            try? input.fileHandleForWriting.write(contentsOf: Data(source.utf8))
-            try? input.fileHandleForWriting.close()
-            group.leave()
+        if out.timedOut || out.signal != nil { return .failure(.timedOut(timeout)) }
+        guard out.status == 0, !out.stdout.isEmpty else {
+            let first = out.stderr.split(separator: "\n").first.map(String.init) ?? "dot exited with \(out.status ?? -1)"
+            return .failure(.failed(first.replacingOccurrences(of: "Error: \(file): ", with: "")))
         }
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        timer.cancel()
-        if process.terminationReason == .uncaughtSignal { return .failure(.timedOut(timeout)) }
-        let stderr = String(decoding: errData, as: UTF8.self)
-        guard process.terminationStatus == 0, !outData.isEmpty else {
-            let first = stderr.split(separator: "\n").first.map(String.init) ?? "dot exited with \(process.terminationStatus)"
-            return .failure(.failed(first.replacingOccurrences(of: "Error: <stdin>: ", with: "")))
-        }
-        return .success(String(decoding: outData, as: UTF8.self))
+        return .success(out.stdout)
     }
 }
 

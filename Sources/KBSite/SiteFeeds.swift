@@ -1,6 +1,6 @@
 import Foundation
 import KBContent
-import KBMarkdown
+import KBCore
 
 /// `sitemap.xml` and one Atom feed per language of the articles with an `updated` date. Both need
 /// absolute URLs, so they exist only when the KB configures a base URL.

@@ -36,20 +36,20 @@ public struct Theme: Sendable {
             do {
                 library.register(try MustacheTemplate(string: text), named: name)
             } catch let error as MustacheTemplate.ParserError {
-                errors.append(.error("template does not parse: \(error.error)", rule: "template",
+                errors.append(.error("template does not parse: \(error.error)", rule: .template,
                                      at: SourceLocation(path: origins[path]!, line: error.context.lineNumber, column: error.context.columnNumber)))
             } catch {
-                errors.append(.error("template does not parse: \(error)", rule: "template",
+                errors.append(.error("template does not parse: \(error)", rule: .template,
                                      at: SourceLocation(path: origins[path]!, line: 1, column: 1)))
             }
         }
         // A missing template or partial must fail the build, never render nothing.
         for name in Self.requiredTemplates where files[name + ".mustache"] == nil {
-            errors.append(.error("missing template \(name).mustache", rule: "template", at: nil))
+            errors.append(.error("missing template \(name).mustache", rule: .template, at: nil))
         }
         for (path, text) in files where path.hasSuffix(".mustache") {
             for (partial, line, column) in Self.partialReferences(text) where files[partial + ".mustache"] == nil {
-                errors.append(.error("template uses partial '\(partial)' but there is no \(partial).mustache", rule: "template",
+                errors.append(.error("template uses partial '\(partial)' but there is no \(partial).mustache", rule: .template,
                                      at: SourceLocation(path: origins[path]!, line: line, column: column)))
             }
         }
@@ -93,7 +93,7 @@ public struct Theme: Sendable {
                 case 1?:
                     let cycle = path[(path.firstIndex(of: next) ?? 0)...] + [next]
                     errors.append(.error("recursive partial: \(cycle.joined(separator: " → ")); a template cannot include itself",
-                                         rule: "template", at: SourceLocation(path: origins[name + ".mustache"] ?? name, line: line, column: column)))
+                                         rule: .template, at: SourceLocation(path: origins[name + ".mustache"] ?? name, line: line, column: column)))
                 case nil:
                     state[next] = 1
                     stack.append((next, 0))
@@ -127,7 +127,7 @@ public struct Theme: Sendable {
 
     public func render(_ model: PageModel) throws -> String {
         guard let html = library.render(model, withTemplate: model.template) else {
-            throw DiagnosticError(.error("missing template \(model.template).mustache", rule: "template", at: nil))
+            throw DiagnosticError(.error("missing template \(model.template).mustache", rule: .template, at: nil))
         }
         return html
     }

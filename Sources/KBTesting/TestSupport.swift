@@ -69,45 +69,17 @@ public enum TestSupport {
         public var timedOut = false
     }
 
-    /// Runs a program to completion, capturing both streams.
+    /// Runs a program to completion through kb's own runner (Spawn), capturing both streams
+    /// whole. Past `timeout` the program and all it started are killed: a hang is a finding, not a
+    /// stuck suite. A program killed by a signal reports the supervising shell's 128 + signal.
     public static func run(_ executable: String, _ arguments: [String], cwd: String? = nil,
                            environment: [String: String]? = nil, timeout: Double? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         for (k, v) in environment ?? [:] { env[k] = v }
-        process.environment = env
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // A hang is a finding, not a stuck suite: past `timeout` the process is killed.
-        let killed = Locked(false)
-        if let timeout {
-            let pid = process.processIdentifier
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                guard process.isRunning else { return }
-                killed.withLock { $0 = true }
-                kill(pid, SIGKILL)
-            }
-        }
-        // Read both pipes concurrently so a full pipe never blocks the child.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = errPipe.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self), timedOut: killed.withLock { $0 })
+        let out = try Spawn.run(executable, arguments, environment: env, directory: cwd,
+                                timeout: timeout ?? 24 * 3600, cap: Int.max)
+        return Run(status: out.status ?? out.signal ?? -1, stdout: out.stdout, stderr: out.stderr, timedOut: out.timedOut)
     }
 
     public static func kb(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil,

@@ -173,7 +173,7 @@ import Testing
         let r = try TestSupport.kb(["build", "--content", dir + "/Content", "--output", dir + "/site"])
         #expect(Date().timeIntervalSince(start) < 60)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("deep.md:19:1: error: admonitions and tabs nested deeper than 16 [container]"), "\(r.stderr.prefix(2000))")
+        #expect(r.stderr.contains("deep.md:19:1: error: admonitions and tabs nested deeper than 16 [nesting-too-deep]"), "\(r.stderr.prefix(2000))")
         #expect(r.stderr.contains("deep.md:45:1: error: shortcode is not closed with >}} within 4096 bytes [shortcode]"), "\(r.stderr.prefix(2000))")
     }
 

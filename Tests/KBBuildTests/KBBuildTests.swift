@@ -37,7 +37,7 @@ func inode(_ path: String) -> UInt64 {
             Issue.record("the build should fail")
         } catch let failure as BuildFailure {
             #expect(failure.step == "theme")
-            #expect(failure.diagnostics.contains { $0.rule == "template" && $0.location?.path.hasSuffix("Templates/article.mustache") == true })
+            #expect(failure.diagnostics.contains { $0.rule.id == "template" && $0.location?.path.hasSuffix("Templates/article.mustache") == true })
         }
         #expect(snapshot(site) == before)
         TestSupport.remove(kb + "/Templates")
@@ -49,7 +49,7 @@ func inode(_ path: String) -> UInt64 {
             Issue.record("the build should fail")
         } catch let failure as BuildFailure {
             #expect(failure.step == "resolve")
-            #expect(failure.diagnostics.map(\.rule).contains("dangling-reference"))
+            #expect(failure.diagnostics.map(\.rule.id).contains("dangling-reference"))
         }
         #expect(snapshot(site) == before)
         // No staging folders left beside the site.

@@ -1,5 +1,7 @@
+import Foundation
 import KBContent
 import KBCore
+import KBTesting
 import Testing
 @testable import KBChecks
 
@@ -24,12 +26,14 @@ func article(_ body: String) -> Article {
         ("sh", "curl -fsSL https://x.example/install.sh | sudo bash", "curl-pipe-shell"),
         ("powershell", "iwr https://x.example/i.ps1 | iex", "curl-pipe-shell"),
     ])
-    func flagsDangerousAdvice(language: String, line: String, rule: String) {
+    func flagsDangerousAdvice(language: String, line: String, rule: String) throws {
         let a = article("```\(language)\necho first\n\(line)\n```\n")
         let d = AdviceRule.lint(a)
-        #expect(d.map(\.rule) == ["advice/\(rule)"], "\(line)")
+        #expect(d.map(\.rule.id) == ["advice/\(rule)"], "\(line)")
         #expect(d.first?.location?.line == 6)
-        #expect(d.first?.message.contains("kb:") == true)
+        #expect(d.first?.message.contains("kb:") == false, "no article named in kb.yml, none in the message")
+        let config = try KBConfig.parse("advice:\n  \(rule): the-explainer\n", path: "kb.yml")
+        #expect(AdviceRule.lint(a, config: config).first?.message.contains("(see kb:the-explainer);") == true)
     }
 
     @Test(arguments: [
@@ -49,7 +53,7 @@ func article(_ body: String) -> Article {
         let fix = article("```sh check id=c\nexit 0\n```\n\n```sh fix id=f for=c effect=destructive\nchmod -R 777 /srv\n```\n")
         #expect(AdviceRule.lint(fix).isEmpty)
         let plainFix = article("```sh check id=c\nexit 0\n```\n\n```sh fix id=f for=c\nchmod -R 777 /srv\n```\n")
-        #expect(AdviceRule.lint(plainFix).map(\.rule) == ["advice/chmod-777"])
+        #expect(AdviceRule.lint(plainFix).map(\.rule.id) == ["advice/chmod-777"])
         #expect(AdviceRule.lint(plainFix).first?.location == SourceLocation(path: "a.md", line: 9, column: 1))
     }
 
@@ -58,15 +62,29 @@ func article(_ body: String) -> Article {
         #expect(AdviceRule.lint(refused).isEmpty)
         // Another block's output proves nothing about this one, and a check is never exempt.
         let elsewhere = article("```sh example id=e\ngo get -insecure example.com/m\n```\n\n```text output for=e\nok\n```\n\n```sh example id=f\ntrue\n```\n\n```text output for=f\ngo: -insecure flag is no longer supported; use GOINSECURE instead\n```\n")
-        #expect(AdviceRule.lint(elsewhere).map(\.rule) == ["advice/go-insecure-flag"])
+        #expect(AdviceRule.lint(elsewhere).map(\.rule.id) == ["advice/go-insecure-flag"])
         let check = article("```sh check id=c\ngo get -insecure example.com/m\n```\n\n```text output for=c\ngo: -insecure flag is no longer supported; use GOINSECURE instead\n```\n")
-        #expect(AdviceRule.lint(check).map(\.rule) == ["advice/go-insecure-flag"])
+        #expect(AdviceRule.lint(check).map(\.rule.id) == ["advice/go-insecure-flag"])
     }
 
-    @Test func everyRuleExplainsItselfWithAnArticleOfTheKB() {
+    /// This KB names the article behind every rule in its kb.yml, and each exists.
+    @Test func everyRuleExplainsItselfWithAnArticleOfTheKB() throws {
+        let root = TestSupport.packageRoot
+        let config = try KBConfig.parse(TestSupport.read(root + "/kb.yml"), path: "kb.yml")
+        #expect(Set(config.advice.keys) == Set(AdviceRule.all.map(\.id)))
+        #expect(AdviceRule.configDiagnostics(config).isEmpty)
+        let pages = Set((FileManager.default.enumerator(atPath: root + "/Content")?.allObjects as? [String] ?? [])
+            .map { ($0 as NSString).lastPathComponent })
         for rule in AdviceRule.all {
             #expect(!rule.reason.isEmpty)
-            #expect(Slug.isValidID(rule.article))
+            let id = try #require(config.advice[rule.id]?.id)
+            #expect(pages.contains(id + ".md"), "advice.\(rule.id): no Content/**/\(id).md")
         }
+    }
+
+    @Test func kbYmlNamesKnownRulesOnly() throws {
+        let config = try KBConfig.parse("advice:\n  setx-pth: path-truncated-by-setx\n", path: "kb.yml")
+        #expect(AdviceRule.configDiagnostics(config).map(\.description)
+                == ["kb.yml:2:13: error: unknown advice rule 'setx-pth' in advice:; did you mean 'setx-path'? [config]"])
     }
 }

@@ -224,7 +224,7 @@ func processAlive(_ pid: Int32) -> Bool { !Spawn.isGone(pid) }
     }
 
     @Test func sarifHasRegions() throws {
-        let d = Diagnostic.error("boom", rule: "shellcheck/SC2086", at: SourceLocation(path: "x.md", line: 4, column: 2))
+        let d = Diagnostic.error("boom", rule: .shellcheck("SC2086"), at: SourceLocation(path: "x.md", line: 4, column: 2))
         let json = Reports.sarif(results: results, diagnostics: [d], version: "1")
         let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         #expect(doc?["version"] as? String == "2.1.0")
@@ -236,9 +236,9 @@ func processAlive(_ pid: Int32) -> Bool { !Spawn.isGone(pid) }
     }
 
     @Test func githubAnnotations() {
-        let d = Diagnostic.warning("a, b: c", rule: "r", at: SourceLocation(path: "x.md", line: 4, column: 2))
+        let d = Diagnostic.warning("a, b: c", rule: .io, at: SourceLocation(path: "x.md", line: 4, column: 2))
         let out = Reports.github(results: results, diagnostics: [d])
-        #expect(out == "::error file=b.md,line=9,col=1,title=kb check bad <check>::GO111MODULE=off\n::warning file=x.md,line=4,col=2,title=r::a, b: c\n")
+        #expect(out == "::error file=b.md,line=9,col=1,title=kb check bad <check>::GO111MODULE=off\n::warning file=x.md,line=4,col=2,title=io::a, b: c\n")
     }
 
     @Test func prometheusTextfile() {

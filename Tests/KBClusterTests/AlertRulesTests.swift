@@ -112,7 +112,7 @@ import Yams
             "r.rules.yml:13:14: error: 'for' must be a duration such as 5m or 1h [rules]",
         ])
         let (_, yamlDiags) = DeclaredRules.parse("groups:\n  - name: [\n", path: "y.rules.yml")
-        #expect(yamlDiags.first?.rule == "yaml")
+        #expect(yamlDiags.first?.rule.id == "yaml")
         #expect(yamlDiags.first?.location?.line == 3)
     }
 

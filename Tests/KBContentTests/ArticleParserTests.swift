@@ -71,7 +71,7 @@ func parse(_ text: String, path: String = "sec/page.md", config: KBConfig = KBCo
     @Test func invalidYAMLIsAnErrorNotACrash() {
         let a = parse("---\ntitle: [unclosed\n---\n# Still here\n")
         #expect(a.diagnostics.count == 1)
-        #expect(a.diagnostics[0].rule == "yaml")
+        #expect(a.diagnostics[0].rule.id == "yaml")
         #expect(a.diagnostics[0].location?.line ?? 0 >= 2)
         #expect(a.title == "Still here")
     }
@@ -89,7 +89,7 @@ func parse(_ text: String, path: String = "sec/page.md", config: KBConfig = KBCo
 
     @Test func frontMatterWithoutTitleOrHeadingIsAnError() {
         let a = parse("---\nkind: concept\n---\nJust text.\n")
-        #expect(a.diagnostics.map(\.rule) == ["missing-title"])
+        #expect(a.diagnostics.map(\.rule.id) == ["missing-title"])
     }
 
     @Test func crlfAndBOMGiveTheSameArticle() {
@@ -110,7 +110,7 @@ func parse(_ text: String, path: String = "sec/page.md", config: KBConfig = KBCo
     @Test func oversizeFilesAreRefused() {
         let big = [UInt8](repeating: 65, count: ArticleParser.maxFileSize + 1)
         let a = ArticleParser(config: KBConfig()).parse(bytes: big, path: "big.md", displayPath: "big.md").article
-        #expect(a.diagnostics.map(\.rule) == ["file-too-large"])
+        #expect(a.diagnostics.map(\.rule.id) == ["file-too-large"])
     }
 }
 
@@ -127,7 +127,7 @@ func parse(_ text: String, path: String = "sec/page.md", config: KBConfig = KBCo
         let a = parse("---\ntitle: T\nlang: zh\n---\n")
         #expect(a.lang == "zh")
         let bad = parse("---\ntitle: T\nlang: xx\n---\n")
-        #expect(bad.diagnostics.map(\.rule) == ["front-matter-value"])
+        #expect(bad.diagnostics.map(\.rule.id) == ["front-matter-value"])
     }
 }
 

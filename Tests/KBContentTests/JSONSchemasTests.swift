@@ -25,6 +25,7 @@ import KBCore
         case .scalarPerLanguage: return "{en: Ops KB, zh: 运维知识库}"
         case .platformCommands: return "{linux: [ionice], macos: [launchctl]}"
         case .synonyms: return "{en: [[antivirus, AV], {from: [qiniu], to: [goproxy.cn]}]}"
+        case .articleMap: return "{setx-path: path-truncated-by-setx}"
         }
     }
 

@@ -43,6 +43,13 @@ func graph(_ files: [String: String], config: KBConfig = KBConfig(), assets: Set
         #expect(d.contains("go/sym.md:4:19: error: ambiguous id 'dup' in causes: use one of a/dup, b/dup [ambiguous-reference]"))
     }
 
+    @Test func kbYmlAdviceArticlesResolve() throws {
+        let config = try KBConfig.parse("advice:\n  chmod-777: fix-a\n  setx-path: fix-b\n", path: "kb.yml")
+        #expect(config.advice["chmod-777"]?.id == "fix-a")
+        let d = graph(kb, config: config).diagnostics.map(\.description)
+        #expect(d == ["kb.yml:3:14: error: unknown id 'fix-b' in advice.setx-path; did you mean 'fix-a'? [dangling-reference]"])
+    }
+
     @Test func duplicateExplicitIDs() {
         let d = graph(["a.md": "---\nid: same\ntitle: A\n---\n", "b.md": "---\nid: same\ntitle: B\n---\n"]).diagnostics
         #expect(d.map(\.description) == ["b.md:2:5: error: duplicate id 'same': also declared in a.md [duplicate-id]"])
@@ -73,7 +80,7 @@ func graph(_ files: [String: String], config: KBConfig = KBConfig(), assets: Set
             "b.md": "---\ntitle: B\nrequires: [c]\n---\n",
             "c.md": "---\ntitle: C\nrequires: [a]\n---\n",
         ]).diagnostics
-        #expect(d.map(\.rule) == ["requires-cycle"])
+        #expect(d.map(\.rule.id) == ["requires-cycle"])
         #expect(d[0].message.contains("a → b → c → a"))
     }
 
@@ -84,7 +91,7 @@ func graph(_ files: [String: String], config: KBConfig = KBConfig(), assets: Set
             "r.md": "---\ntitle: R\nkind: runbook\n---\n",
             "x.md": "---\ntitle: X\nkind: symptom\ncauses: [s]\n---\n",
         ]).diagnostics
-        #expect(Set(d.map(\.rule)) == ["symptom-without-cause", "cause-without-check", "runbook-without-alert", "wrong-kind"])
+        #expect(Set(d.map(\.rule.id)) == ["symptom-without-cause", "cause-without-check", "runbook-without-alert", "wrong-kind"])
         #expect(d.allSatisfy { $0.severity == .warning })
     }
 

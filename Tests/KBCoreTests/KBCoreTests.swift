@@ -57,17 +57,29 @@ import Testing
     }
 }
 
+@Suite struct HTMLEscapeTests {
+    @Test func textAttributesAndXML() {
+        #expect(HTML.escape("<a href=\"x\">&") == "&lt;a href=&quot;x&quot;&gt;&amp;")
+        #expect(HTML.escape("it's") == "it's")
+        #expect(HTML.escapeAttribute("it's") == "it&#39;s")
+        #expect(HTML.escapeXML("a'b\u{1}\tc<") == "a&apos;b\tc&lt;")
+        #expect(HTML.escape("plain") == "plain" && HTML.escapeXML("plain") == "plain")
+        // Each scalar on its own: a quote carrying a combining mark is still escaped.
+        #expect(HTML.escapeAttribute("\"\u{301}'\u{301}") == "&quot;\u{301}&#39;\u{301}")
+    }
+}
+
 @Suite struct DiagnosticTests {
     @Test func printsPathLineColumnSeverityAndRule() {
-        let d = Diagnostic.error("unknown id 'x'", rule: "dangling-reference", at: SourceLocation(path: "a.md", line: 3, column: 9))
+        let d = Diagnostic.error("unknown id 'x'", rule: .danglingReference, at: SourceLocation(path: "a.md", line: 3, column: 9))
         #expect(d.description == "a.md:3:9: error: unknown id 'x' [dangling-reference]")
     }
 
     @Test func sortsByFileThenPosition() {
-        let a = Diagnostic.warning("w", rule: "r", at: SourceLocation(path: "b.md", line: 1, column: 1))
-        let b = Diagnostic.error("e", rule: "r", at: SourceLocation(path: "a.md", line: 9, column: 1))
-        let c = Diagnostic.error("e", rule: "r", at: SourceLocation(path: "a.md", line: 2, column: 5))
-        let n = Diagnostic.error("n", rule: "r", at: nil)
+        let a = Diagnostic.warning("w", rule: .io, at: SourceLocation(path: "b.md", line: 1, column: 1))
+        let b = Diagnostic.error("e", rule: .io, at: SourceLocation(path: "a.md", line: 9, column: 1))
+        let c = Diagnostic.error("e", rule: .io, at: SourceLocation(path: "a.md", line: 2, column: 5))
+        let n = Diagnostic.error("n", rule: .io, at: nil)
         #expect([a, n, b, c].sortedByLocation() == [c, b, a, n])
         #expect([a, b, c].errorCount == 2)
         #expect([a, b, c].warningCount == 1)
@@ -129,6 +141,42 @@ import Testing
     }
 }
 
+@Suite struct ContentFingerprintTests {
+    @Test func seesWhatTheLoaderWalks() throws {
+        let dir = NSTemporaryDirectory() + "kb-fp-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fm = FileManager.default
+        let root = dir + "/root"
+        try fm.createDirectory(atPath: root + "/sub", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: root + "/.git", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: root + "/Site", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/outside", withIntermediateDirectories: true)
+        try "a".write(toFile: root + "/sub/a.md", atomically: true, encoding: .utf8)
+        try "d".write(toFile: root + "/..md", atomically: true, encoding: .utf8)
+        try "x".write(toFile: dir + "/outside/secret.md", atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: root + "/leak.md", withDestinationPath: dir + "/outside/secret.md")
+        try fm.createSymbolicLink(atPath: root + "/inside.md", withDestinationPath: root + "/sub/a.md")
+        try SiteMarker.contents.write(toFile: root + "/Site/" + SiteMarker.fileName, atomically: true, encoding: .utf8)
+        let markdown = ContentFingerprint.folder(root, files: .markdown)
+        #expect(markdown.hasPrefix("3:"), "..md, inside.md (a link inside the root), sub/a.md: \(markdown)")
+        let all = ContentFingerprint.folder(root, files: .all)
+
+        // Hidden files, a kb-built site and a link's target outside the root do not count.
+        try "g".write(toFile: root + "/.git/config", atomically: true, encoding: .utf8)
+        try "p".write(toFile: root + "/Site/page.md", atomically: true, encoding: .utf8)
+        try "y".write(toFile: dir + "/outside/secret.md", atomically: true, encoding: .utf8)
+        #expect(ContentFingerprint.folder(root, files: .markdown) == markdown)
+        #expect(ContentFingerprint.folder(root, files: .all) == all)
+
+        // An asset counts for the site, not for the search index; a changed page for both.
+        try "png".write(toFile: root + "/sub/logo.png", atomically: true, encoding: .utf8)
+        #expect(ContentFingerprint.folder(root, files: .markdown) == markdown)
+        #expect(ContentFingerprint.folder(root, files: .all) != all)
+        try "a, longer".write(toFile: root + "/sub/a.md", atomically: true, encoding: .utf8)
+        #expect(ContentFingerprint.folder(root, files: .markdown) != markdown)
+    }
+}
+
 @Suite struct FileSystemTests {
     @Test func walkRefusesLinksOutOfTheRootAndSkipsHiddenFolders() throws {
         let dir = NSTemporaryDirectory() + "kb-walk-\(UUID().uuidString)"
@@ -146,7 +194,7 @@ import Testing
         var diags: [Diagnostic] = []
         let files = try LocalFileSystem().walk(dir + "/root", diagnostics: &diags).map(\.relativePath)
         #expect(files == ["..md", "inside.md", "sub/a.md"])
-        #expect(diags.map(\.rule) == ["symlink-outside"])
+        #expect(diags.map(\.rule.id) == ["symlink-outside"])
         #expect(diags.first?.location?.path.hasSuffix("/root/leak.md") == true)
     }
 }

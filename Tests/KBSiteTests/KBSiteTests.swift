@@ -1,5 +1,5 @@
 import Foundation
-import KBContent
+@testable import KBContent
 import KBCore
 import KBTesting
 import Testing
@@ -64,7 +64,7 @@ import Testing
             Issue.record("expected a template error")
         } catch let e as DiagnosticError {
             #expect(e.diagnostics.count == 1)
-            #expect(e.diagnostics[0].rule == "template")
+            #expect(e.diagnostics[0].rule.id == "template")
             #expect(e.diagnostics[0].location?.path.hasSuffix("/term.mustache") == true)
             #expect(e.diagnostics[0].location?.line == 3) // where the parser found the section still open: the end
         }

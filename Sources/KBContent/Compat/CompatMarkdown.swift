@@ -208,7 +208,7 @@ public struct CompatMarkdown: Sendable {
                     continue
                 }
                 diags.append(.error("shortcode is not closed with \(b[i + 2] == UInt8(ascii: "<") ? ">}}" : "%}}") within \(Self.maxTagBytes) bytes",
-                                    rule: "shortcode", at: location(line: line + 1, column: i - lineStarts[line] + 1)))
+                                    rule: .shortcode, at: location(line: line + 1, column: i - lineStarts[line] + 1)))
                 i += 3
                 continue
             }
@@ -336,7 +336,7 @@ public struct CompatMarkdown: Sendable {
             if let m = tag.match {
                 let closer = ctx.tags[m]
                 if depth >= Self.maxNesting {
-                    diags.append(.error("shortcodes nested deeper than \(Self.maxNesting)", rule: "shortcode", at: loc))
+                    diags.append(.error("shortcodes nested deeper than \(Self.maxNesting)", rule: .nestingTooDeep, at: loc))
                     pos = closer.end
                     k = m + 1
                     continue
@@ -429,7 +429,7 @@ public struct CompatMarkdown: Sendable {
             }
         default:
             if !["ref", "relref", "figure", "img", "new-in", "include"].contains(name), warned.insert(name).inserted {
-                diags.append(.warning("unknown Hugo shortcode '\(name)': only its inner content is shown", rule: "unknown-shortcode", at: loc))
+                diags.append(.warning("unknown Hugo shortcode '\(name)': only its inner content is shown", rule: .unknownShortcode, at: loc))
             }
             if onOwnLines { out += b[tag.end..<innerStart] }
             emit(&ctx, from: innerStart, to: innerEnd, tagRange: innerTags, depth: depth + 1, into: &out, warned: &warned, diags: &diags)
@@ -484,14 +484,14 @@ public struct CompatMarkdown: Sendable {
             // not part of the content folder.
             if warned.insert(tag.name + "/data").inserted {
                 diags.append(.warning("'\(tag.name)' has no inner content here (it reads site data kb does not have): not rendered",
-                                      rule: "shortcode-data", at: loc))
+                                      rule: .shortcodeData, at: loc))
             }
             return ""
         default:
             break
         }
         if warned.insert(tag.name).inserted {
-            diags.append(.warning("unknown Hugo shortcode '\(tag.name)': not rendered", rule: "unknown-shortcode", at: loc))
+            diags.append(.warning("unknown Hugo shortcode '\(tag.name)': not rendered", rule: .unknownShortcode, at: loc))
         }
         return ""
     }
@@ -600,7 +600,7 @@ public struct CompatMarkdown: Sendable {
                 if stack.count >= Self.maxNesting {
                     if tooDeep { out.append(prefix(stack.count) + rest); continue }
                     tooDeep = true
-                    diags.append(.error("admonitions and tabs nested deeper than \(Self.maxNesting)", rule: "container",
+                    diags.append(.error("admonitions and tabs nested deeper than \(Self.maxNesting)", rule: .nestingTooDeep,
                                         at: location(line: number + 1, column: 1)))
                     out.append(prefix(stack.count) + rest)
                     continue

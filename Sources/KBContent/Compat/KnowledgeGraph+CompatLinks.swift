@@ -123,8 +123,8 @@ extension KnowledgeGraph {
             hint = "; did you mean '\(s)'?"
         }
         let message = "broken link '\(link.url)': no file \(target) in the content folder\(hint)"
-        diagnostics.append(config.lenient ? .warning(message, rule: "broken-link", at: link.location)
-                                          : .error(message, rule: "broken-link", at: link.location))
+        diagnostics.append(config.lenient ? .warning(message, rule: .brokenLink, at: link.location)
+                                          : .error(message, rule: .brokenLink, at: link.location))
     }
 }
 

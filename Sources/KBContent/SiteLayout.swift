@@ -1,8 +1,9 @@
 import Foundation
-import KBContent
 import KBCore
 
 /// Where every page of the site lives, and relative URLs between them (so the site works from disk).
+/// The site's one URL policy: the site writes its pages here, and runbooks, doctor findings,
+/// alert rules and the site-only search ask it for the address of an article or an alert.
 public struct SiteLayout: Sendable {
     public let config: KBConfig
 
@@ -12,7 +13,16 @@ public struct SiteLayout: Sendable {
     public func prefix(_ lang: String) -> String { lang == config.defaultLanguage ? "" : lang + "/" }
 
     public func articlePath(_ a: Article) -> String {
-        a.isSectionIndex ? sectionPath(a.canonicalID, lang: a.lang) : prefix(a.lang) + a.canonicalID + ".html"
+        a.isSectionIndex ? sectionPath(a.canonicalID, lang: a.lang) : articlePath(canonicalID: a.canonicalID, lang: a.lang)
+    }
+
+    /// An article page by canonical id (`go-windows/x.html`, `zh/go-windows/x.html`); the id may
+    /// be a Prometheus template such as `{{ $labels.article }}`.
+    public func articlePath(canonicalID: String, lang: String) -> String { prefix(lang) + canonicalID + ".html" }
+
+    /// The canonical id of an article page from its path: `articlePath` read backwards.
+    public static func canonicalID(articlePath path: String, lang: String) -> String {
+        String(path.dropFirst(path.hasPrefix(lang + "/") ? lang.count + 1 : 0).dropLast(".html".count))
     }
 
     public func sectionPath(_ section: String, lang: String) -> String {
@@ -98,12 +108,12 @@ public struct SiteLayout: Sendable {
         s.utf8.allSatisfy { $0 < 128 && asciiAllowed[Int($0)] }
     }
 
-    static func encode(_ component: String) -> String {
+    public static func encode(_ component: String) -> String {
         if needsNoEncoding(component) { return component }
         return component.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? component
     }
 
-    static func encodeFragment(_ fragment: String) -> String {
+    public static func encodeFragment(_ fragment: String) -> String {
         if needsNoEncoding(fragment) { return fragment }
         return fragment.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? fragment
     }

@@ -1,6 +1,5 @@
 import CKBSystem
 import Foundation
-import KBCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,7 +40,8 @@ public struct ResourceLimits: Sendable, Equatable {
 
 /// Runs a program in a session (and process group) of its own, under a small supervising shell,
 /// so a timeout kills everything it started; captures stdout and stderr up to a cap.
-/// (Foundation's Process keeps the child in our group.)
+/// (Foundation's Process keeps the child in our group.) kb's one process runner: checks, doctor,
+/// the linters, Graphviz and the tests' runs of the binary all start their programs here.
 ///
 /// What the run promises: no descriptor of kb's but stdin (/dev/null), stdout and stderr reaches
 /// the child (close-on-exec pipes and closefrom); every descendant — also those that called
@@ -59,7 +59,7 @@ public enum Spawn {
         let start = Date()
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0], inPipe: [Int32] = [0, 0]
         guard kb_pipe_cloexec(&outPipe) == 0, kb_pipe_cloexec(&errPipe) == 0, kb_pipe_cloexec(&inPipe) == 0 else {
-            throw DiagnosticError(.error("cannot create pipes: \(String(cString: strerror(errno)))", rule: "run", at: nil))
+            throw DiagnosticError(.error("cannot create pipes: \(String(cString: strerror(errno)))", rule: .run, at: nil))
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -117,7 +117,7 @@ public enum Spawn {
         close(inPipe[0])
         guard rc == 0 else {
             close(outPipe[0]); close(errPipe[0]); close(inPipe[1])
-            throw DiagnosticError(.error("cannot start \(executable): \(String(cString: strerror(rc)))", rule: "run", at: nil))
+            throw DiagnosticError(.error("cannot start \(executable): \(String(cString: strerror(rc)))", rule: .run, at: nil))
         }
         if let limits {
             // Set on the supervising shell right after it starts; the block and its children inherit them.
@@ -226,7 +226,7 @@ extension Spawn {
     }
 
     /// Exited (a zombie waiting for its parent) or no longer there.
-    static func isGone(_ pid: Int32) -> Bool {
+    public static func isGone(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
         let state = stat.split(separator: ")").last?.split(separator: " ").first
         return state == "Z" || state == "X"

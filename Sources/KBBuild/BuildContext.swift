@@ -39,6 +39,8 @@ public struct BuildContext: Sendable {
     public var fingerprint = ""
     /// The search step's input fingerprint, recorded at commit as proof for the next build.
     public var searchFingerprint = ""
+    /// The content folder's Markdown fingerprint, from the same walk as `fingerprint`.
+    public var markdownFingerprint: String?
     /// Set by a step that found nothing to do: the rest is skipped.
     public var upToDate = false
     var staged: StagedDirectory?

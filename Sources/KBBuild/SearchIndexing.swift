@@ -12,12 +12,13 @@ public enum SearchIndexing {
 
     /// Changes whenever a Markdown file under the content folder, kb.yml or the index format
     /// changes. `kb search` computes it on every run: ContentFingerprint's walk is milliseconds.
-    public static func fingerprint(_ project: Project) throws -> String {
+    /// `markdown`: the content folder's `.markdown` fingerprint when the caller has it already.
+    public static func fingerprint(_ project: Project, markdown: String? = nil) throws -> String {
         var h = StableHash()
         h.combine(SearchStore.formatVersion + ":" + String(SiteIndex.version))
         h.combine(SiteBuilder.version)
         h.combine(project.contentDirectory)
-        h.combine(ContentFingerprint.folder(project.contentDirectory, files: .markdown))
+        h.combine(markdown ?? ContentFingerprint.folder(project.contentDirectory, files: .markdown))
         if let path = project.configPath, let bytes = try? LocalFileSystem().read(path) { h.combine(bytes: bytes) }
         return h.hex
     }

@@ -78,7 +78,9 @@ public enum SiteBuilder {
         h.combine(version)
         h.combine(c.outputDirectory)
         h.combine(String(describing: c.project.config))
-        h.combine(ContentFingerprint.folder(c.project.contentDirectory, files: .all))
+        let content = ContentFingerprint.folder(c.project.contentDirectory)
+        c.markdownFingerprint = content.markdown
+        h.combine(content.all)
         let templates = c.project.root + "/Templates"
         if fs.isDirectory(templates) { h.combine(ContentFingerprint.folder(templates, files: .all)) }
         if let configPath = c.project.configPath, let bytes = try? fs.read(configPath) { h.combine(bytes: bytes) }
@@ -282,7 +284,7 @@ public enum SiteBuilder {
     /// a build killed after this step never commits.
     static func search(_ c: inout BuildContext) throws {
         let staged = c.staged!
-        let fp = try SearchIndexing.fingerprint(c.project)
+        let fp = try SearchIndexing.fingerprint(c.project, markdown: c.markdownFingerprint)
         c.searchFingerprint = fp
         let languages = PageBuilder(graph: c.graph!).languages
         let old = c.outputDirectory + "/search"

@@ -22,9 +22,19 @@ public enum ContentFingerprint {
     /// starts with a dot (tldr's `..md`), a site kb built inside the folder is left out, and a
     /// symbolic link counts only as the file inside `root` it points at.
     public static func folder(_ root: String, files: Files) -> String {
+        let both = walk(root, files: files)
+        return files == .all ? both.all : both.markdown
+    }
+
+    /// Both fingerprints of `root` from one walk: a build needs `.all` for its up-to-date check
+    /// and `.markdown` for the search index.
+    public static func folder(_ root: String) -> (all: String, markdown: String) { walk(root, files: .all) }
+
+    private static func walk(_ root: String, files: Files) -> (all: String, markdown: String) {
         // Each file's (path, size, mtime) hashed on its own and summed: the order readdir returns
         // does not matter, and nothing is sorted or joined.
         var sumA: UInt64 = 0, sumB: UInt64 = 0, count = 0
+        var mdA: UInt64 = 0, mdB: UInt64 = 0, mdCount = 0
         var folders: [[UInt8]] = [[]]
         var realRoot: String?
         while let rel = folders.popLast() {
@@ -71,9 +81,14 @@ public enum ContentFingerprint {
                 sumA = sumA &+ h.a
                 sumB = sumB &+ h.b
                 count += 1
+                if isMarkdown {
+                    mdA = mdA &+ h.a
+                    mdB = mdB &+ h.b
+                    mdCount += 1
+                }
             }
         }
-        return "\(count):\(sumA):\(sumB)"
+        return ("\(count):\(sumA):\(sumB)", "\(mdCount):\(mdA):\(mdB)")
     }
 
     /// One file's size and modification time ("" when it does not exist).

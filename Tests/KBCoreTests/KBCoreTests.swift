@@ -174,6 +174,12 @@ import Testing
         #expect(ContentFingerprint.folder(root, files: .all) != all)
         try "a, longer".write(toFile: root + "/sub/a.md", atomically: true, encoding: .utf8)
         #expect(ContentFingerprint.folder(root, files: .markdown) != markdown)
+
+        // The build's one walk gives both, equal to the two walks.
+        let both = ContentFingerprint.folder(root)
+        #expect(both.all == ContentFingerprint.folder(root, files: .all))
+        #expect(both.markdown == ContentFingerprint.folder(root, files: .markdown))
+        #expect(both.all != both.markdown)
     }
 }
 

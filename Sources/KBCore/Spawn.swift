@@ -178,6 +178,7 @@ public enum Spawn {
         // process that carries this run's token (one that left the group with setsid).
         kill(-pid, SIGKILL)
         if !reaped { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
+        waitForGroup(pid)
         killTokenHolders(token)
         let exited = (status & 0x7f) == 0
         return RunOutput(status: exited && !timedOut ? (status >> 8) & 0xff : nil,
@@ -223,6 +224,25 @@ extension Spawn {
         // that when the run returns, nothing of it is still running.
         let deadline = Date().addingTimeInterval(5)
         while killed.contains(where: { !isGone($0) }), Date() < deadline { usleep(5_000) }
+    }
+
+    /// Waits (bounded) until no process of group `group` is still running. SIGKILL is asynchronous,
+    /// and a process on its way out can no longer show its environment, so the token scan alone
+    /// could miss a group member that has not finished dying (Linux /proc only).
+    static func waitForGroup(_ group: Int32) {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+            let running = entries.contains { name in
+                guard let p = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(p)/stat", encoding: .utf8) else { return false }
+                // After the command name: state, parent, process group.
+                let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+                guard fields.count > 2, Int32(fields[2]) == group else { return false }
+                return fields[0] != "Z" && fields[0] != "X"
+            }
+            if !running { return }
+            usleep(5_000)
+        }
     }
 
     /// Exited (a zombie waiting for its parent) or no longer there.

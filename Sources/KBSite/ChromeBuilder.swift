@@ -10,6 +10,9 @@ struct ChromeBuilder: Sendable {
     let uiText: UIText
     /// Every folder that holds an article in this language, and its ancestors; "" is the root.
     let allSections: [String]
+    /// Top-level sections: what the header links to, when there are at most `headerSectionLimit`.
+    let topSections: Set<String>
+    static let headerSectionLimit = 12
     private let sectionTitles: [String: String]
     private let sectionCounts: [String: Int]
     private let sectionSummaries: [String: String]
@@ -38,6 +41,7 @@ struct ChromeBuilder: Sendable {
             titles[a.canonicalID] = a.title
         }
         allSections = NavigationOrder(graph: graph).sortedSections(Array(set))
+        topSections = Set(allSections.filter { !$0.isEmpty && !$0.contains("/") })
         sectionTitles = titles
         var counts: [String: Int] = [:]
         var summaries: [String: String] = [:]
@@ -89,11 +93,22 @@ struct ChromeBuilder: Sendable {
     func chrome(for page: String, title: String, article: Int? = nil,
                 counterpart: ((String) -> String?)? = nil) -> PageModel.Chrome {
         let t = UIStrings.table(lang)
-        let top = childSections(of: "", from: page).map { item -> PageModel.Item in
-            var i = item
-            i.summary = nil
-            i.count = nil
-            return i
+        let top: [PageModel.Item]
+        if topSections.count > Self.headerSectionLimit {
+            // A header cannot show hundreds of sections, and every page carrying them all made a
+            // large KB's output grow with pages × sections: the home page lists them, the header
+            // links it and the page's own section.
+            let rest = page.hasPrefix(layout.prefix(lang)) ? String(page.dropFirst(layout.prefix(lang).count)) : page
+            let own = rest.split(separator: "/").first.map(String.init).flatMap { topSections.contains($0) ? $0 : nil }
+            top = [PageModel.Item(title: t["sections"] ?? "Sections", url: SiteLayout.relativeURL(from: page, to: layout.homePath(lang)))]
+                + (own.map { [PageModel.Item(title: sectionTitle($0), url: SiteLayout.relativeURL(from: page, to: layout.sectionPath($0, lang: lang)))] } ?? [])
+        } else {
+            top = childSections(of: "", from: page).map { item -> PageModel.Item in
+                var i = item
+                i.summary = nil
+                i.count = nil
+                return i
+            }
         }
         // The language switch goes to the same page in the other language when it exists.
         let languages: [PageModel.Item] = graph.config.languages.compactMap { pair in

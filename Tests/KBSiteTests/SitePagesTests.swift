@@ -159,6 +159,26 @@ enum SampleKB {
         #expect(runbook.alerts.map(\.url) == ["../alerts/ResolverDown.html"])
     }
 
+    /// Up to twelve top-level sections, the header lists them all; beyond, every page carrying
+    /// them all would grow a large KB's output with pages × sections: the header links the home
+    /// page (which lists them) and the page's own section.
+    @Test func headerListsSectionsUpToALimit() throws {
+        func graph(_ sections: Int) -> KnowledgeGraph {
+            let parser = ArticleParser(config: KBConfig())
+            let articles = (0..<sections).map { i in
+                parser.parse(bytes: Array("---\ntitle: Page \(i)\nkind: concept\n---\n\nText.\n".utf8), path: "s\(i)/p\(i).md", displayPath: "s\(i)/p\(i).md").article
+            }
+            return KnowledgeGraph(config: KBConfig(), articles: articles)
+        }
+        let few = PageBuilder(graph: graph(12)).pages()
+        let page = try #require(SampleKB.page("s3/p3.html", in: few))
+        #expect(page.chrome.sections.map(\.url) == (0..<12).map { "../s\($0)/index.html" }.sorted().map { $0 == "../s3/index.html" ? "index.html" : $0 })
+        let many = PageBuilder(graph: graph(13)).pages()
+        let capped = try #require(SampleKB.page("s3/p3.html", in: many))
+        #expect(capped.chrome.sections.map(\.url) == ["../index.html", "index.html"])
+        #expect(try #require(SampleKB.page("index.html", in: many)).chrome.sections.map(\.url) == ["index.html"])
+    }
+
     @Test func errorIndexListsEveryTextWithItsArticle() throws {
         let pages = PageBuilder(graph: SampleKB.graph()).pages()
         let en = try #require(SampleKB.page("errors.html", in: pages))

@@ -47,6 +47,19 @@ public enum TestSupport {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// Every file under `dir` (relative path → bytes): to compare two sites or prove one unchanged.
+    public static func snapshot(_ dir: String) -> [String: Data] {
+        var out: [String: Data] = [:]
+        let e = FileManager.default.enumerator(atPath: dir)
+        while let rel = e?.nextObject() as? String {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir + "/" + rel, isDirectory: &isDir), !isDir.boolValue {
+                out[rel] = FileManager.default.contents(atPath: dir + "/" + rel)
+            }
+        }
+        return out
+    }
+
     public static func read(_ path: String) -> String {
         (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }

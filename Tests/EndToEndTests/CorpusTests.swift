@@ -4,12 +4,18 @@ import Testing
 
 /// The tldr corpus: 7,601 real Markdown pages in English and Chinese, nobody here wrote them.
 @Suite(.serialized) struct CorpusTests {
-    @Test func tldrBuildsOnePagePerFileWithNoErrors() throws {
+    /// A copy of the corpus with its kb.yml (English pages, Chinese in pages.zh): (temp folder, KB).
+    static func tldr(_ name: String) throws -> (String, String) {
         let corpus = try #require(TestSupport.tldrCorpus, "the tldr corpus is missing (../shared/corpora/tldr)")
-        let dir = try TestSupport.tempDirectory("kb-tldr")
-        defer { TestSupport.remove(dir) }
+        let dir = try TestSupport.tempDirectory(name)
         let kb = try TestSupport.copy(corpus, into: dir)
         try TestSupport.write("title: tldr pages\nlang_dirs:\n  pages.zh: {lang: zh, of: pages}\n", to: kb + "/kb.yml")
+        return (dir, kb)
+    }
+
+    @Test func tldrBuildsOnePagePerFileWithNoErrors() throws {
+        let (dir, kb) = try Self.tldr("kb-tldr")
+        defer { TestSupport.remove(dir) }
         let site = dir + "/site"
         let r = try TestSupport.kb(["build", "--content", kb, "--output", site])
         #expect(r.status == 0, "\(r.stderr.prefix(2000))")
@@ -57,11 +63,8 @@ import Testing
     /// incremental build (cached articles, reused pages, the search index refreshed from cached
     /// term counts and written row by row) equals a forced full build byte for byte.
     @Test func incrementalBuildEqualsAForcedBuild() throws {
-        let corpus = try #require(TestSupport.tldrCorpus, "the tldr corpus is missing (../shared/corpora/tldr)")
-        let dir = try TestSupport.tempDirectory("kb-tldr-incremental")
+        let (dir, kb) = try Self.tldr("kb-tldr-incremental")
         defer { TestSupport.remove(dir) }
-        let kb = try TestSupport.copy(corpus, into: dir)
-        try TestSupport.write("title: tldr pages\nlang_dirs:\n  pages.zh: {lang: zh, of: pages}\n", to: kb + "/kb.yml")
         let site = dir + "/site", forced = dir + "/forced"
         func build(_ output: String, _ extra: [String] = []) throws {
             let r = try TestSupport.kb(["build", "--content", kb, "--output", output] + extra)
@@ -85,7 +88,7 @@ import Testing
         try build(site)
         try build(forced, ["--force"])
 
-        let a = Self.files(site), b = Self.files(forced)
+        let a = TestSupport.snapshot(site), b = TestSupport.snapshot(forced)
         #expect(a.count == b.count)
         let differing = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
         #expect(differing.isEmpty, "\(differing.count) files differ: \(differing.prefix(10))")
@@ -96,18 +99,5 @@ import Testing
             let r = try TestSupport.kb(["search", "--content", kb, "--json", query])
             #expect(r.stdout.contains("\"id\" : \"\(page)\"") || r.stdout.contains("\"id\":\"\(page)\""), "\(query): \(r.stdout.prefix(400))")
         }
-    }
-
-    /// Every file of a folder with its bytes.
-    static func files(_ dir: String) -> [String: Data] {
-        var out: [String: Data] = [:]
-        let e = FileManager.default.enumerator(atPath: dir)
-        while let rel = e?.nextObject() as? String {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: dir + "/" + rel, isDirectory: &isDir), !isDir.boolValue {
-                out[rel] = FileManager.default.contents(atPath: dir + "/" + rel)
-            }
-        }
-        return out
     }
 }

@@ -4,19 +4,6 @@ import KBTesting
 import Testing
 @testable import KBBuild
 
-/// Every file under `dir` with its bytes: to prove a failed build changed nothing.
-func snapshot(_ dir: String) -> [String: Data] {
-    var out: [String: Data] = [:]
-    let e = FileManager.default.enumerator(atPath: dir)
-    while let rel = e?.nextObject() as? String {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: dir + "/" + rel, isDirectory: &isDir), !isDir.boolValue {
-            out[rel] = FileManager.default.contents(atPath: dir + "/" + rel)
-        }
-    }
-    return out
-}
-
 func inode(_ path: String) -> UInt64 {
     ((try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
 }
@@ -27,7 +14,7 @@ func inode(_ path: String) -> UInt64 {
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
         let site = kb + "/Site"
         _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: site))
-        let before = snapshot(site)
+        let before = TestSupport.snapshot(site)
         #expect(before["net/dns-fails.html"] != nil)
 
         // A template error.
@@ -39,7 +26,7 @@ func inode(_ path: String) -> UInt64 {
             #expect(failure.step == "theme")
             #expect(failure.diagnostics.contains { $0.rule.id == "template" && $0.location?.path.hasSuffix("Templates/article.mustache") == true })
         }
-        #expect(snapshot(site) == before)
+        #expect(TestSupport.snapshot(site) == before)
         TestSupport.remove(kb + "/Templates")
 
         // A content error.
@@ -51,7 +38,7 @@ func inode(_ path: String) -> UInt64 {
             #expect(failure.step == "resolve")
             #expect(failure.diagnostics.map(\.rule.id).contains("dangling-reference"))
         }
-        #expect(snapshot(site) == before)
+        #expect(TestSupport.snapshot(site) == before)
         // No staging folders left beside the site.
         #expect(try FileManager.default.contentsOfDirectory(atPath: kb).filter { $0.contains("kb-staging") }.isEmpty)
     }

@@ -4,9 +4,9 @@ import KBCore
 import KBSearch
 import KBSite
 
-/// Builds the search index from the resolved graph: the SQLite store that `kb search` and
-/// `kb match` read, and the `.js` shards the site loads. Documents whose source is unchanged are
-/// reused from the store (their Markdown is not parsed again); impacts are recomputed globally.
+/// The build's side of the search index: where its store lives, the fingerprint that says whether
+/// it is current, and the site's addresses and languages handed to its one owner,
+/// `SearchIndexer` (KBSearch), which builds and refreshes it.
 public enum SearchIndexing {
     public static func storePath(_ project: Project) -> String { project.root + "/.build-kb/search.sqlite" }
 

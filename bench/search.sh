@@ -78,6 +78,10 @@ site_med=$(printf '%s\n' "${site_times[@]}" | median)
 site_max=$(printf '%s\n' "${site_times[@]}" | sort -n | tail -1)
 kb_med=$(printf '%s\n' "${kb_times[@]}" | median)
 kb_max=$(printf '%s\n' "${kb_times[@]}" | sort -n | tail -1)
+# Process start alone: the floor under every kb search figure.
+start_times=()
+for i in $(seq 20); do start_times+=("$(ms "$kb" --version)"); done
+start_med=$(printf '%s\n' "${start_times[@]}" | median)
 
 # Browser: a small Chrome DevTools Protocol driver (Node's experimental WebSocket).
 cat > "$work/pf-site/pf-bench.html" <<'HTML'
@@ -192,6 +196,7 @@ printf '%-46s %10s %10s\n' "index bytes, each file gzip -9 (kb)" "$kb_gz" "(alre
 printf '%-46s %10s %10s\n' "  of which result documents, gzip" "$kb_docs_gz" ""
 printf '%-46s %9sms %10s\n' "kb search --site, median (max) of $(( ${#site_times[@]} ))" "$site_med" "($site_max)"
 printf '%-46s %9sms %10s\n' "kb search in the KB (SQLite), median (max)" "$kb_med" "($kb_max)"
+printf '%-46s %9sms %10s\n' "  of which process start (kb --version), median" "$start_med" ""
 printf '%-46s %8sms %8sms\n' "browser: query → results shown, median" "$kb_ms" "$pf_ms"
 printf '%-46s %8sms %8sms\n' "browser: page navigation → results, median" "$kb_nav" "$pf_nav"
 printf '%-46s %10s %10s\n' "browser: bytes loaded per query, median" "$kb_bytes" "$pf_bytes"

@@ -25,10 +25,11 @@ public enum SearchIndexing {
 
     /// Refreshes the store from `graph` (SearchIndexer, with the site's addresses and languages).
     @discardableResult
-    public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String, reuse: Bool = true) throws -> SearchIndexer.Output {
+    public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String, reuse: Bool = true,
+                              site: Bool = true) throws -> SearchIndexer.Output {
         let layout = SiteLayout(config: graph.config)
         return try SearchIndexer.update(graph: graph, contentDirectory: project.contentDirectory, storePath: storePath(project),
-                                        languages: PageBuilder(graph: graph).languages, fingerprint: fingerprint, reuse: reuse,
+                                        languages: PageBuilder(graph: graph).languages, fingerprint: fingerprint, reuse: reuse, site: site,
                                         url: { layout.articlePath($0) })
     }
 
@@ -53,7 +54,7 @@ public enum SearchIndexing {
             return (store, false)
         }
         let (_, graph) = try GraphLoader.load(content: project.contentDirectory)
-        try update(graph: graph, project: project, fingerprint: fp)
+        try update(graph: graph, project: project, fingerprint: fp, site: false)
         return (try SearchStore(path: path), true)
     }
 }

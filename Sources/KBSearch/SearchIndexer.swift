@@ -21,9 +21,12 @@ public enum SearchIndexer {
 
     /// Refreshes the store at `storePath` from `graph`; `url` gives an article's site address and
     /// `languages` the site's languages, the default first. `reuse: false` (a forced build)
-    /// makes every document again and rewrites the whole store.
+    /// makes every document again and rewrites the whole store. `site: false` (`kb search`'s own
+    /// refresh, which writes no site) makes no document file: one not known by its stored hash is
+    /// recorded as unknown, and the next build makes it.
     public static func update(graph: KnowledgeGraph, contentDirectory: String, storePath: String, languages: [String],
-                              fingerprint: String, reuse: Bool = true, url: @escaping @Sendable (Article) -> String) throws -> Output {
+                              fingerprint: String, reuse: Bool = true, site: Bool = true,
+                              url: @escaping @Sendable (Article) -> String) throws -> Output {
         var timing = Timing()
         let store = try SearchStore(path: storePath)
         if !reuse { try store.clear() }
@@ -58,10 +61,11 @@ public enum SearchIndexer {
             let per = SiteIndex.documentsPerFile
             let files: [(hash: String, data: Data?)] = Array(0..<SiteIndex.documentFileCount(made.count)).parallelMap { k in
                 let range = (k * per)..<min(made.count, (k + 1) * per)
-                if let hash = before?.hashes[k], range.allSatisfy({ made[$0].sameSpot }),
+                if let hash = before?.hashes[k], !hash.isEmpty, range.allSatisfy({ made[$0].sameSpot }),
                    range.count == per || before?.count == made.count {
                     return (hash, nil)
                 }
+                guard site else { return ("", nil) }
                 let data = (try? SiteIndex.documentsFile(index, k).1) ?? Data()
                 return (StableHash.of(bytes: data), data)
             }

@@ -33,6 +33,8 @@ public struct BuildContext: Sendable {
     public var theme: Theme?
     public var pages: [SitePage] = []
     public var pageKeys: [String: String] = [:]
+    /// The keys the cache held for this output when the build started (nil: none, or a forced build).
+    public var previousPageKeys: [String: String]?
     public var diagrams: Diagrams?
     public var diagnostics: [Diagnostic] = []
     public var stats = BuildStats()

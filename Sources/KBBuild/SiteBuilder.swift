@@ -135,7 +135,9 @@ public enum SiteBuilder {
             h.combine(version)
             h.combine(themeFP)
             h.combine(rawHTML ? "raw" : "escaped")
-            HashingEncoder.hash(page.model, into: &h)
+            // The model's positional bytes (BinaryCodec): it is a fixed type, so they identify it,
+            // at a fraction of HashingEncoder's cost (which names every key of every page).
+            if let bytes = try? BinaryCodec.encode(page.model) { h.combine(bytes: bytes) } else { HashingEncoder.hash(page.model, into: &h) }
             if let i = page.article {
                 h.combine(graph.articles[i].contentHash)
                 h.combine(body.linkFingerprint(i, page: page.path))
@@ -148,7 +150,9 @@ public enum SiteBuilder {
     static func render(_ c: inout BuildContext) throws {
         let staged = try StagedDirectory(destination: c.outputDirectory)
         c.staged = staged
-        let previous = c.options.force ? [:] : ((try? c.cache?.pageKeys(output: c.outputDirectory)) ?? [:])
+        let stored = c.options.force ? nil : (try? c.cache?.pageKeys(output: c.outputDirectory))
+        c.previousPageKeys = stored
+        let previous = stored ?? [:]
         // Folders first, serially: the parallel writers below then never race to create them.
         let folders = Set(c.pages.map { ($0.path as NSString).deletingLastPathComponent })
         for folder in folders.sorted() where !folder.isEmpty {
@@ -303,7 +307,7 @@ public enum SiteBuilder {
         try c.staged!.commit()
         guard let cache = c.cache else { return }
         try cache.saveArticles(c.content!.articles, entries: c.content!.entries)
-        try cache.savePageKeys(c.pageKeys, output: c.outputDirectory)
+        try cache.savePageKeys(c.pageKeys, output: c.outputDirectory, previous: c.previousPageKeys)
         let enc = JSONEncoder()
         try cache.setMeta("diagnostics:" + c.outputDirectory, String(decoding: try enc.encode(c.diagnostics), as: UTF8.self))
         try cache.setMeta("stats:" + c.outputDirectory, String(decoding: try enc.encode(c.stats), as: UTF8.self))

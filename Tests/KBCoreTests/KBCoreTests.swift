@@ -331,3 +331,66 @@ import Testing
         #expect(small == Array(0..<200).map { $0 * 2 })
     }
 }
+
+@Suite struct BinaryCodecTests {
+    enum Mode: String, Codable, Equatable { case run, lint }
+    struct Inner: Codable, Equatable {
+        var name: String
+        var location: KBCore.SourceLocation?
+        var mode: Mode?
+    }
+    struct Sample: Codable, Equatable {
+        var text: String
+        var number: Int
+        var small: Int8
+        var big: UInt64
+        var ratio: Double
+        var single: Float
+        var flag: Bool
+        var maybe: String?
+        var maybeNumber: Int?
+        var list: [Inner]
+        var holes: [String?]
+        var nested: [[String]]
+        var rule: Rule
+        var mode: Mode
+    }
+
+    static let sample = Sample(
+        text: "go: 找不到 \u{0}\u{1F600} \"quoted\"", number: -1_234_567_890_123, small: -128, big: .max, ratio: -0.1, single: 2.5,
+        flag: true, maybe: nil, maybeNumber: 0,
+        list: [Inner(name: "", location: KBCore.SourceLocation(path: "a.md", line: 3, column: 1), mode: .lint), Inner(name: "x", location: nil, mode: nil)],
+        holes: [nil, "", "b", nil], nested: [[], ["a", "b"]], rule: .io, mode: .run)
+
+    @Test func valuesReadBackAsTheyWereWritten() throws {
+        let bytes = try BinaryCodec.encode(Self.sample)
+        #expect(try BinaryCodec.decode(Sample.self, from: bytes) == Self.sample)
+        // Smaller than JSON: no keys, varints.
+        #expect(bytes.count < (try JSONEncoder().encode(Self.sample)).count / 2)
+    }
+
+    @Test func dictionariesAreRefusedWhenWriting() {
+        #expect(throws: BinaryCodec.Unsupported.self) { try BinaryCodec.encode(["a": 1]) }
+        struct Holder: Codable { var map: [String: String] }
+        #expect(throws: BinaryCodec.Unsupported.self) { try BinaryCodec.encode(Holder(map: [:])) }
+    }
+
+    @Test func damagedBytesThrowAndNeverTrap() throws {
+        let bytes = try BinaryCodec.encode(Self.sample)
+        // Every truncation, and every single-byte change, either throws or decodes to some value:
+        // what matters is that none traps or hangs.
+        for n in 0..<bytes.count {
+            #expect(throws: DecodingError.self) { try BinaryCodec.decode(Sample.self, from: Array(bytes.prefix(n))) }
+        }
+        var decodedChanged = 0
+        for i in bytes.indices {
+            for value: UInt8 in [0, 1, 0x7F, 0x80, 0xFF] where bytes[i] != value {
+                var damaged = bytes
+                damaged[i] = value
+                if let v = try? BinaryCodec.decode(Sample.self, from: damaged), v != Self.sample { decodedChanged += 1 }
+            }
+        }
+        #expect(decodedChanged > 0) // the loop really decoded damaged input, not only threw
+        #expect(throws: DecodingError.self) { try BinaryCodec.decode(Sample.self, from: bytes + [0]) }
+    }
+}

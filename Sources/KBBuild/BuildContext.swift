@@ -1,6 +1,7 @@
 import Foundation
 import KBContent
 import KBCore
+import KBSearch
 import KBSite
 
 public struct BuildOptions: Sendable {
@@ -36,6 +37,8 @@ public struct BuildContext: Sendable {
     /// The keys the cache held for this output when the build started (nil: none, or a forced build).
     public var previousPageKeys: [String: String]?
     public var diagrams: Diagrams?
+    /// Search documents of the articles rendered, by path, made from the render's own parse.
+    public var searchDocuments: [String: SearchDocument] = [:]
     public var diagnostics: [Diagnostic] = []
     public var stats = BuildStats()
     public var fingerprint = ""

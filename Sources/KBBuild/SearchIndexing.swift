@@ -23,14 +23,15 @@ public enum SearchIndexing {
         return h.hex
     }
 
-    /// Refreshes the store from `graph` (SearchIndexer, with the site's addresses and languages).
+    /// Refreshes the store from `graph` (SearchIndexer, with the site's addresses and languages);
+    /// `prepared`: search documents the render step made from its own parse, by article path.
     @discardableResult
     public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String, reuse: Bool = true,
-                              site: Bool = true) throws -> SearchIndexer.Output {
+                              site: Bool = true, prepared: [String: SearchDocument] = [:]) throws -> SearchIndexer.Output {
         let layout = SiteLayout(config: graph.config)
         return try SearchIndexer.update(graph: graph, contentDirectory: project.contentDirectory, storePath: storePath(project),
                                         languages: PageBuilder(graph: graph).languages, fingerprint: fingerprint, reuse: reuse, site: site,
-                                        url: { layout.articlePath($0) })
+                                        prepared: prepared, url: { layout.articlePath($0) })
     }
 
     /// The store for `kb search` inside a KB, rebuilt first when the content changed since.

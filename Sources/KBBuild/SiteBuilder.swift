@@ -165,27 +165,33 @@ public enum SiteBuilder {
         let parser = ArticleParser(config: graph.config)
         let contentDir = c.project.contentDirectory
         let keys = c.pageKeys
-        let results: [Result<Bool, Error>] = c.pages.parallelMap { page in
+        let layout = SiteLayout(config: graph.config)
+        // A rendered article's search document is made here from the same parse, so the search
+        // step reads and parses no file this step already did.
+        let results: [Result<(rendered: Bool, search: SearchDocument?), Error>] = c.pages.parallelMap { page in
             do {
-                if previous[page.path] == keys[page.path], staged.reuse(page.path) { return .success(false) }
+                if previous[page.path] == keys[page.path], staged.reuse(page.path) { return .success((false, nil)) }
                 var model = page.model
+                var search: SearchDocument?
                 if let i = page.article {
                     let a = graph.articles[i]
                     let bytes = try LocalFileSystem().read(contentDir + "/" + a.path)
                     let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
                     model.body = body.render(i, document: parsed.document, page: page.path)
+                    if !a.isSectionIndex { search = SearchDocument.make(article: a, document: parsed.document, url: layout.articlePath(a)) }
                 }
                 if let dot = model.diagramSource { model.diagram = diagrams?.inline(dot: dot, idPrefix: "g-", label: model.title) }
                 try staged.write(page.path, try theme.render(model))
-                return .success(true)
+                return .success((true, search))
             } catch {
                 return .failure(error)
             }
         }
         for r in results {
             switch r {
-            case .success(true): c.stats.rendered += 1
-            case .success(false): c.stats.reused += 1
+            case .success(let done):
+                if done.rendered { c.stats.rendered += 1 } else { c.stats.reused += 1 }
+                if let doc = done.search { c.searchDocuments[doc.path] = doc }
             case .failure(let e): throw e
             }
         }
@@ -299,7 +305,8 @@ public enum SiteBuilder {
             for f in files where f.hasSuffix(".js") { reused = reused && staged.reuse("search/" + f) }
             if reused { return }
         }
-        let output = try SearchIndexing.update(graph: c.graph!, project: c.project, fingerprint: fp, reuse: !c.options.force)
+        let output = try SearchIndexing.update(graph: c.graph!, project: c.project, fingerprint: fp, reuse: !c.options.force,
+                                               prepared: c.searchDocuments)
         try SearchIndexer.writeSite(output, into: staged, previousSite: c.outputDirectory)
     }
 

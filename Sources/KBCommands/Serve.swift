@@ -107,7 +107,7 @@ extension KB {
         }
 
         /// One build, reported like `kb build`; nil when it failed (the previous site stays).
-        static func build(_ options: BuildOptions, term: Terminal) -> BuildContext? {
+        static func build(_ options: BuildOptions, term: Terminal) -> BuildResult? {
             do {
                 let c = try SiteBuilder.build(options)
                 term.report(c.diagnostics)

@@ -5,7 +5,7 @@ import KBCore
 
 /// The incremental build cache: parsed articles by file (size, mtime, content hash), the render
 /// key of every page written, and the fingerprint of the last successful build. SQLite via GRDB.
-public final class BuildCache: ParseCache, @unchecked Sendable {
+public final class BuildCache: ParseCache, Sendable {
     /// Bump when the parser or the page models change shape: old entries are then ignored.
     public static let formatVersion = "kb-cache-4"
 

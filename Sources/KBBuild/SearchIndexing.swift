@@ -61,13 +61,14 @@ public enum SearchIndexing {
 }
 
 /// Computes a project's fingerprint on its own thread.
-final class FingerprintCheck: @unchecked Sendable {
+final class FingerprintCheck: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var fresh = false
+    private let fresh = Locked(false)
 
     init(project: Project, expected: String) {
         let thread = Thread { [self] in
-            fresh = (try? SearchIndexing.fingerprint(project)) == expected
+            let same = (try? SearchIndexing.fingerprint(project)) == expected
+            fresh.withLock { $0 = same }
             done.signal()
         }
         thread.start()
@@ -76,6 +77,6 @@ final class FingerprintCheck: @unchecked Sendable {
     func wait() -> Bool {
         done.wait()
         done.signal() // later callers see the same answer
-        return fresh
+        return fresh.withLock { $0 }
     }
 }

@@ -7,14 +7,13 @@ import Foundation
 /// kb replaces only a folder it created: every staged folder carries `SiteMarker.fileName`, and
 /// `OutputPolicy.check` refuses anything else before a build starts. An output folder that is a
 /// mount point cannot be renamed, so it is staged inside itself and its contents are swapped.
-public final class StagedDirectory: @unchecked Sendable {
-    // @unchecked: `committed` is written only by `commit()`, which the build calls once from one
-    // thread after every writer has finished; the other members are immutable.
+public final class StagedDirectory: Sendable {
     public let destination: String
     public let staging: String
     /// The destination is a mount point: swap its entries instead of the folder itself.
     public let inPlace: Bool
-    private var committed = false
+    /// Set once the staged folder is in place: then it is no longer removed on deinit.
+    private let committed = Locked(false)
 
     public init(destination: String) throws {
         let url = URL(fileURLWithPath: destination).standardizedFileURL
@@ -31,7 +30,7 @@ public final class StagedDirectory: @unchecked Sendable {
         try write(SiteMarker.fileName, SiteMarker.contents)
     }
 
-    deinit { if !committed { try? FileManager.default.removeItem(atPath: staging) } }
+    deinit { if !committed.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: staging) } }
 
     /// `.<name>.kb-staging-` beside the destination, or `.kb-staging-` inside a mount point.
     static func stagingPrefix(destination: String, inPlace: Bool) -> String {
@@ -113,7 +112,7 @@ public final class StagedDirectory: @unchecked Sendable {
         if inPlace { return try commitInPlace() }
         if fm.fileExists(atPath: destination) {
             if kb_exchange_paths(staging, destination) == 0 {
-                committed = true
+                committed.withLock { $0 = true }
                 try? fm.removeItem(atPath: staging) // now holds the previous output
                 return
             }
@@ -126,13 +125,13 @@ public final class StagedDirectory: @unchecked Sendable {
                 _ = rename(old, destination)
                 throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(code)))", rule: .io, at: nil))
             }
-            committed = true
+            committed.withLock { $0 = true }
             try? fm.removeItem(atPath: old)
         } else {
             guard rename(staging, destination) == 0 else {
                 throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(errno)))", rule: .io, at: nil))
             }
-            committed = true
+            committed.withLock { $0 = true }
         }
     }
 
@@ -167,7 +166,7 @@ public final class StagedDirectory: @unchecked Sendable {
             }
             movedIn.append(name)
         }
-        committed = true
+        committed.withLock { $0 = true }
         try? fm.removeItem(atPath: staging)
         try? fm.removeItem(atPath: old)
     }

@@ -50,10 +50,10 @@ public struct BodyRenderer: Sendable {
         renderer.dropHTMLComments = graph.config.compat != nil
         renderer.resolveURL = { targets[$0] }
         let strings = UIStrings.table(a.lang)
-        let counter = Counter()
+        let counter = Locked(0)
         let diagrams = self.diagrams
         renderer.renderCodeBlock = { node in
-            if let diagrams, let html = Self.diagram(node, diagrams: diagrams, number: counter.next(), strings: strings) { return html }
+            if let diagrams, let html = Self.diagram(node, diagrams: diagrams, number: counter.withLock { n in n += 1; return n }, strings: strings) { return html }
             return Self.decorate(node, strings: strings)
         }
         var doc = document
@@ -111,8 +111,3 @@ public struct BodyRenderer: Sendable {
     }
 }
 
-/// Numbers the diagrams of one page so their SVG ids stay unique.
-final class Counter: @unchecked Sendable {
-    private var n = 0
-    func next() -> Int { n += 1; return n }
-}

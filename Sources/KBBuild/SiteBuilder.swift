@@ -15,6 +15,9 @@ public enum SiteBuilder {
     public static let stepNames = ["fingerprint", "load", "resolve", "theme", "plan", "diagrams", "render", "assets",
                                    "doctor-scripts", "feeds", "search", "commit"]
 
+    /// A rebuild stages only its changed files when at most one page in this many changes.
+    static let overlayShare = 10
+
     /// The site-root scripts every build writes; the "diagnose this" panels link them.
     static let doctorScripts = ["doctor.ps1", "doctor.sh"]
 
@@ -163,11 +166,14 @@ public enum SiteBuilder {
     /// parse, so the search phase reads and parses no file this one already did.
     static func render(_ t: BuildTarget, graph: KnowledgeGraph, theme: Theme, plan: SitePlan, diagrams: Diagrams,
                        _ run: inout BuildRun) throws -> StagedSite {
-        let staged = try StagedDirectory(destination: t.output)
         let stored = t.options.force ? nil : (try? t.cache?.pageKeys(output: t.output))
         let previous = stored ?? [:]
+        let changing = plan.pages.filter { previous[$0.path] != plan.keys[$0.path] }
+        // A few changed pages of a large site: stage only those (StagedDirectory's overlay).
+        let overlay = stored != nil && changing.count * overlayShare <= plan.pages.count
+        let staged = try StagedDirectory(destination: t.output, overlay: overlay)
         // Folders first, serially: the parallel writers below then never race to create them.
-        let folders = Set(plan.pages.map { ($0.path as NSString).deletingLastPathComponent })
+        let folders = Set((staged.overlay ? changing : plan.pages).map { ($0.path as NSString).deletingLastPathComponent })
         for folder in folders.sorted() where !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: staged.path(folder), withIntermediateDirectories: true)
         }

@@ -132,6 +132,73 @@ import Testing
         #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8) == "old")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["Site"])
     }
+
+    /// A site kb built, with a page in a folder of its own, a kept page and a page that goes.
+    func builtSite(_ dir: String) throws -> String {
+        let out = dir + "/Site"
+        let first = try StagedDirectory(destination: out)
+        try first.write("index.html", "old index")
+        try first.write("a/kept.html", "kept")
+        try first.write("gone/only.html", "gone")
+        try first.write("a/also-gone.html", "gone")
+        try first.commit()
+        return out
+    }
+
+    @Test func overlayMovesChangedFilesAndRemovesWhatTheNewSiteLacks() throws {
+        let dir = NSTemporaryDirectory() + "kb-stage-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try builtSite(dir)
+        let keptInode = try FileManager.default.attributesOfItem(atPath: out + "/a/kept.html")[.systemFileNumber] as? Int
+        let staged = try StagedDirectory(destination: out, overlay: true)
+        #expect(staged.overlay)
+        try staged.write("index.html", "new index")
+        try staged.write("b/new.html", "new")
+        #expect(staged.reuse("a/kept.html"))
+        #expect(!staged.reuse("a/missing.html"))
+        // Before the commit the site is untouched.
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8) == "old index")
+        try staged.commit()
+        #expect(TestFiles.list(out) == [".kb-site", "a/kept.html", "b/new.html", "index.html"])
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8) == "new index")
+        // The kept file was not touched (same inode), the emptied folder is gone, no staging left.
+        #expect(try FileManager.default.attributesOfItem(atPath: out + "/a/kept.html")[.systemFileNumber] as? Int == keptInode)
+        #expect(!FileManager.default.fileExists(atPath: out + "/gone"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["Site"])
+    }
+
+    @Test func abandonedOverlayLeavesTheSiteAsItWas() throws {
+        let dir = NSTemporaryDirectory() + "kb-stage-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try builtSite(dir)
+        let before = TestFiles.list(out)
+        do {
+            let staged = try StagedDirectory(destination: out, overlay: true)
+            try staged.write("index.html", "half")
+            _ = staged.reuse("a/kept.html")
+        }
+        #expect(TestFiles.list(out) == before)
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8) == "old index")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["Site"])
+    }
+
+    @Test func overlayIsRefusedForAFolderKBDidNotBuild() throws {
+        let dir = NSTemporaryDirectory() + "kb-stage-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/Site", withIntermediateDirectories: true)
+        try "x".write(toFile: dir + "/Site/x.html", atomically: true, encoding: .utf8)
+        let staged = try StagedDirectory(destination: dir + "/Site", overlay: true)
+        #expect(!staged.overlay)
+    }
+}
+
+enum TestFiles {
+    static func list(_ root: String) -> [String] {
+        (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter {
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: root + "/" + $0, isDirectory: &isDir) && !isDir.boolValue
+        }.sorted()
+    }
 }
 
 @Suite struct ParallelMapTests {

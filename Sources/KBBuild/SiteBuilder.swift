@@ -190,9 +190,9 @@ public enum SiteBuilder {
                 if let i = page.article {
                     let a = graph.articles[i]
                     let bytes = try LocalFileSystem().read(contentDir + "/" + a.path)
-                    let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
-                    model.body = body.render(i, document: parsed.document, page: page.path)
-                    if !a.isSectionIndex { search = SearchDocument.make(article: a, document: parsed.document, url: layout.articlePath(a)) }
+                    let document = parser.document(bytes: bytes, displayPath: a.displayPath)
+                    model.body = body.render(i, document: document, page: page.path)
+                    if !a.isSectionIndex { search = SearchDocument.make(article: a, document: document, url: layout.articlePath(a)) }
                 }
                 if let dot = model.diagramSource { model.diagram = diagrams.inline(dot: dot, idPrefix: "g-", label: model.title) }
                 try staged.write(page.path, try theme.render(model))

@@ -53,8 +53,7 @@ public enum SearchIndexer {
                     return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
                 }
                 let bytes = (try? LocalFileSystem().read(contentDirectory + "/" + a.path)) ?? []
-                let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
-                let doc = SearchDocument.make(article: a, document: parsed.document, url: address)
+                let doc = SearchDocument.make(article: a, document: parser.document(bytes: bytes, displayPath: a.displayPath), url: address)
                 return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
             }
             timing.lap("\(lang) documents (\(made.filter { !$0.sameSpot }.count) of \(made.count) new or moved)")

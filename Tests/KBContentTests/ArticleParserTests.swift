@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import KBTesting
 @testable import KBContent
@@ -197,5 +198,27 @@ func parse(_ text: String, path: String = "sec/page.md", config: KBConfig = KBCo
             }
         }
         #expect(checked > 80)
+    }
+}
+
+@Suite struct DocumentOnlyParseTests {
+    /// `document(bytes:)` (what rendering uses) gives exactly the tree `parse` gives, for the real
+    /// KB and the compat fixtures (Hugo, Docusaurus, Obsidian front matter and shortcodes).
+    @Test func theTreeIsTheSameAsAFullParse() throws {
+        let fixtures = TestSupport.packageRoot + "/Tests/EndToEndTests/Fixtures"
+        var compared = 0
+        for root in [TestSupport.packageRoot + "/Content", fixtures + "/compat-components/Content", fixtures + "/compat-docusaurus/docs",
+                     fixtures + "/compat-obsidian/Content", fixtures + "/basic/Content"] {
+            let project = try Project.discover(content: root)
+            let parser = ArticleParser(config: project.config)
+            let content = try ContentLoader().load(project, cache: nil)
+            for a in content.articles {
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: project.contentDirectory + "/" + a.path)))
+                let full = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath).document
+                #expect(parser.document(bytes: bytes, displayPath: a.displayPath) == full, "\(a.displayPath)")
+                compared += 1
+            }
+        }
+        #expect(compared > 90)
     }
 }

@@ -315,6 +315,7 @@ public enum SiteBuilder {
     static func commit(_ t: BuildTarget, content: LoadedContent, plan: SitePlan, site: StagedSite, fingerprint: String,
                        searchFingerprint: String, _ run: BuildRun) throws {
         try site.staged.commit()
+        defer { site.staged.waitForCleanup() }
         guard let cache = t.cache else { return }
         try cache.saveArticles(content.articles, entries: content.entries)
         try cache.savePageKeys(plan.keys, output: t.output, previous: site.previousKeys)

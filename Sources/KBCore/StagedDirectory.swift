@@ -43,7 +43,10 @@ public final class StagedDirectory: Sendable {
         try write(SiteMarker.fileName, SiteMarker.contents)
     }
 
-    deinit { if !committed.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: staging) } }
+    deinit {
+        if !committed.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: staging) }
+        cleanup.wait()
+    }
 
     /// `.<name>.kb-staging-` beside the destination, or `.kb-staging-` inside a mount point.
     static func stagingPrefix(destination: String, inPlace: Bool) -> String {
@@ -131,7 +134,7 @@ public final class StagedDirectory: Sendable {
         if fm.fileExists(atPath: destination) {
             if kb_exchange_paths(staging, destination) == 0 {
                 committed.withLock { $0 = true }
-                try? fm.removeItem(atPath: staging) // now holds the previous output
+                removeInBackground(staging) // now holds the previous output
                 return
             }
             let old = staging + ".old"
@@ -144,7 +147,7 @@ public final class StagedDirectory: Sendable {
                 throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(code)))", rule: .io, at: nil))
             }
             committed.withLock { $0 = true }
-            try? fm.removeItem(atPath: old)
+            removeInBackground(old)
         } else {
             guard rename(staging, destination) == 0 else {
                 throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(errno)))", rule: .io, at: nil))
@@ -152,6 +155,23 @@ public final class StagedDirectory: Sendable {
             committed.withLock { $0 = true }
         }
     }
+
+    /// Removing the previous site (thousands of files) runs beside what the caller does next —
+    /// the build records its cache meanwhile — and `waitForCleanup` waits for it. A process that
+    /// exits first leaves the folder to the next build's `removeStale` (it carries the marker).
+    private let cleanup = DispatchGroup()
+
+    private func removeInBackground(_ path: String) {
+        cleanup.enter()
+        let done = cleanup
+        Thread.detachNewThread {
+            try? FileManager.default.removeItem(atPath: path)
+            done.leave()
+        }
+    }
+
+    /// Waits until the previous site replaced by `commit` is gone.
+    public func waitForCleanup() { cleanup.wait() }
 
     /// Moves every staged file over its old copy, then removes the destination's files that were
     /// neither staged nor kept, and folders left empty. All writes happened before: what can fail

@@ -112,6 +112,7 @@ import Testing
         #expect(staged.reuse("page.html"))
         #expect(!staged.reuse("missing.html"))
         try staged.commit()
+        staged.waitForCleanup()
         let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         #expect(names == [".gitignore", ".kb-site", "index.html", "page.html"])
         #expect(try String(contentsOfFile: out + "/page.html", encoding: .utf8) == "keep")
@@ -142,6 +143,7 @@ import Testing
         try first.write("gone/only.html", "gone")
         try first.write("a/also-gone.html", "gone")
         try first.commit()
+        first.waitForCleanup()
         return out
     }
 

@@ -37,6 +37,9 @@ public struct StableHash: Sendable {
         combine(bytes: [0xff])
     }
 
+    /// The first lane, for a quick stable choice (which shard boundary a term is).
+    public var low: UInt64 { a }
+
     public var hex: String {
         func h(_ v: UInt64) -> String {
             let s = String(v, radix: 16)

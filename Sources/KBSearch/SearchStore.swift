@@ -6,7 +6,7 @@ import KBCore
 /// each term's encoded postings, error signatures and facets, per language.
 public final class SearchStore: Sendable {
     /// Bump when the tokenizer, the weights or the tables change: the index is then rebuilt.
-    public static let formatVersion = "kb-search-8.\(StoreCodec.version)"
+    public static let formatVersion = "kb-search-9.\(StoreCodec.version)"
 
     let queue: DatabaseQueue
     static let documentColumns: Set<String> = ["lang", "n", "path", "hash", "digest", "data", "terms"]

@@ -1,4 +1,5 @@
 import Foundation
+import KBCore
 import KBContent
 
 /// The site's search index: plain `.js` files that call `kbSearch.add({...})`, loaded with
@@ -15,8 +16,20 @@ public enum SiteIndex {
     public static let version = 3
     /// Documents per `d/<k>.js` file.
     public static let documentsPerFile = 8
-    /// Encoded postings per shard, roughly (a term's postings are never split).
-    public static let shardTarget = 24 * 1024
+    /// Shard sizes in bytes of encoded postings (a term's postings are never split). Boundaries
+    /// depend on the terms, not on the bytes before them: a shard ends before the first term past
+    /// `shardMinimum` whose hash is a multiple of `shardSpacing` (or at `shardMaximum`). One
+    /// changed document then rewrites the shards holding its terms, not every shard after them.
+    public static let shardMinimum = 16 * 1024
+    public static let shardMaximum = 64 * 1024
+    public static let shardSpacing: UInt64 = 64
+
+    /// Whether `term` may start a shard (the content-defined part of the boundary rule).
+    static func isBoundary(_ term: String) -> Bool {
+        var h = StableHash()
+        h.combine(term)
+        return h.low % shardSpacing == 0
+    }
     /// Characters of body and code text shipped per document for snippets.
     public static let textLimit = 3000
 
@@ -120,7 +133,7 @@ public enum SiteIndex {
         var size = 0
         for term in index.sortedTerms {
             let encoded = PostingCodec.encode(index.terms[term]!)
-            if size > 0, size + encoded.utf8.count > shardTarget {
+            if size >= shardMinimum && isBoundary(term) || size > 0 && size + encoded.utf8.count > shardMaximum {
                 out.append((base + "t\(current.n).js", try wrap(current)))
                 current = Shard(lang: index.lang, n: current.n + 1, terms: [], postings: [])
                 size = 0

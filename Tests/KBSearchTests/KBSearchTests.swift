@@ -496,3 +496,44 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
         #expect(LogNormalizer.terms("'gopls' is not recognized") == LogNormalizer.terms("'go' is not recognized"))
     }
 }
+
+@Suite struct IncrementalShardTests {
+    /// A deterministic corpus of `n` documents over a vocabulary of `words` made-up words.
+    static func corpus(_ n: Int, words: Int = 20_000) -> [SearchDocument] {
+        var state: UInt64 = 42
+        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+        let vocabulary = (0..<words).map { i in "w" + String(i * 7919 % 1_000_003, radix: 36) }
+        return (0..<n).map { i in
+            let body = (0..<(40 + next() % 200)).map { _ in vocabulary[next() % words] }.joined(separator: " ")
+            return doc("d\(i)", title: "title \(vocabulary[next() % words])", body: body)
+        }
+    }
+
+    static func shardFiles(_ docs: [SearchDocument]) throws -> [String: Data] {
+        Dictionary(try SiteIndex.files(for: index(docs), documents: false).filter { $0.0.contains("/t") }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Appending a few words to one document of a large index rewrites a few term shards, not
+    /// every shard: the average length and the document's own length move only on a grid, and
+    /// shard boundaries are chosen by the terms themselves.
+    @Test func oneSmallEditRewritesFewShards() throws {
+        var docs = Self.corpus(3000)
+        let before = try Self.shardFiles(docs)
+        #expect(before.count > 20)
+        var edited = docs[1234]
+        edited.fields[Field.body.rawValue] += " zzfresh word"
+        docs[1234] = edited
+        let after = try Self.shardFiles(docs)
+        let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
+        #expect(changed.count <= 4, "\(changed.count) of \(after.count) shards changed")
+    }
+
+    @Test func gridKeepsSmallValuesAndRoundsLargeOnesClosely() {
+        #expect(LanguageIndex.onGrid(7, steps: 8) == 7)
+        for x in stride(from: 16.0, through: 5000, by: 13.7) {
+            let g = LanguageIndex.onGrid(x, steps: 8)
+            #expect(abs(g - x) / x <= 0.045)
+            #expect(LanguageIndex.onGrid(g, steps: 8) == g)
+        }
+    }
+}

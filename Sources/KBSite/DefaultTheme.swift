@@ -1255,6 +1255,31 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
     return out;
   }
 
+  // Chinese query bigrams that overlap known bigrams are worth at most the least informative of
+  // them (docs/search.md §Ranking, step 3): `装失` in 安装失败 straddles two words.
+  function straddleCaps(lang, m, q) {
+    var seq = q.sequence, caps = new Map(), known = new Map();
+    function bigram(t) {
+      var s = Array.from(t);
+      return s.length === 2 && isCJK(s[0].codePointAt(0)) && isCJK(s[1].codePointAt(0)) && !isStopTerm(t) ? s : null;
+    }
+    for (var i = 0; i < seq.length; i++) {
+      var ts = bigram(seq[i]);
+      if (!ts) { continue; }
+      for (var j = i - 1; j <= i + 1; j += 2) {
+        if (j < 0 || j >= seq.length) { continue; }
+        var ys = bigram(seq[j]);
+        if (!ys || (j < i ? ys[1] !== ts[0] : ts[1] !== ys[0])) { continue; }
+        if (!known.has(seq[j])) { known.set(seq[j], postings(lang, m, seq[j]).length / 2); }
+        var df = known.get(seq[j]);
+        if (df <= 0) { continue; }
+        var info = informativeness(m.count, df);
+        caps.set(seq[i], caps.has(seq[i]) ? Math.min(caps.get(seq[i]), info) : info);
+      }
+    }
+    return caps;
+  }
+
   function tiersOf(m, q) {
     var tiers = new Map();
     if (!m.errors.length) { return tiers; }
@@ -1287,12 +1312,15 @@ details.admonition:not([open]) { padding-bottom: 0.2em; }
   function rank(lang, m, q, filters) {
     var coverage = new Map(), score = new Map(), matchedTerms = new Map(), order = [], total = 0;
     if (!q.sequence.length) { return []; }
+    var caps = straddleCaps(lang, m, q);
     slots(lang, m, q).forEach(function (slot) {
       var best = new Map(), slotTotal = 0;
       slot.alternatives.forEach(function (alt) {
         var p = phrasePostings(lang, m, alt[0]);
         if (!p.length) { return; }
-        var info = informativeness(m.count, p.length / 2), full = 8 * FULL_STRENGTH * info;
+        var own = informativeness(m.count, p.length / 2), full = 8 * FULL_STRENGTH * own;
+        // What the slot is worth: its own informativeness, capped for a straddling bigram.
+        var info = caps.has(slot.term) ? Math.min(own, caps.get(slot.term)) : own;
         if (Math.floor(info * alt[1] / 4) > slotTotal) { slotTotal = Math.floor(info * alt[1] / 4); }
         for (var i = 0; i < p.length; i += 2) {
           if (p[i] >= m.count) { continue; }

@@ -285,7 +285,29 @@
   function informativeness(n, df) { return df > 0 ? Math.round(100 * Math.log(1 + n / df)) : 0; }
   function utf16Less(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
 
-  // Typo candidates of `term` from the loaded vocabulary files: nearest distance only, UTF-16 order, at most 8.
+  // The root inflected forms of an English word share (docs/search.md §Typos; Swift: Vocabulary.root).
+  function root(word) {
+    if (word.length < 4 || !/^[a-z]+$/.test(word)) { return word; }
+    var r = word, stripped = false;
+    function ends(s) { return r.length >= s.length && r.slice(r.length - s.length) === s; }
+    function vowel(s) { return /[aeiou]/.test(s); }
+    if (ends("sses")) { r = r.slice(0, -2); }
+    else if (ends("ies")) { r = r.slice(0, -3) + "y"; }
+    else if (ends("ss") || ends("us") || ends("is")) { /* kept */ }
+    else if (ends("s")) { r = r.slice(0, -1); }
+    if (ends("eed")) { /* kept */ }
+    else if (ends("ed") && vowel(r.slice(0, -2))) { r = r.slice(0, -2); stripped = true; }
+    else if (ends("ing") && vowel(r.slice(0, -3))) { r = r.slice(0, -3); stripped = true; }
+    if (stripped && r.length >= 2 && r.charAt(r.length - 1) === r.charAt(r.length - 2) && !/[lszaeiou]/.test(r.charAt(r.length - 1))) {
+      r = r.slice(0, -1);
+    }
+    if (ends("e")) { r = r.slice(0, -1); }
+    return r.length >= 3 ? r : word;
+  }
+  api.root = root;
+
+  // Typo candidates of `term` from the loaded vocabulary files: the nearest distance, and other
+  // forms of those words within the limit; by distance, then UTF-16 order, at most 8.
   function corrections(lang, m, term) {
     var k = maxDistance(term), found = [], best = k + 1;
     for (var len = Math.max(4, term.length - k); len <= term.length + k; len++) {
@@ -295,7 +317,10 @@
         if (d <= k) { found.push([w, d]); if (d < best) { best = d; } }
       });
     }
-    return found.filter(function (c) { return c[1] === best; }).sort(function (x, y) { return utf16Less(x[0], y[0]); }).slice(0, 8);
+    var roots = {};
+    found.forEach(function (c) { if (c[1] === best) { roots["$" + root(c[0])] = true; } });
+    return found.filter(function (c) { return c[1] === best || roots["$" + root(c[0])]; })
+      .sort(function (x, y) { return (x[1] - y[1]) || utf16Less(x[0], y[0]); }).slice(0, 8);
   }
 
   // Vocabulary files that the unknown terms of `q` need (their shards must be loaded already).

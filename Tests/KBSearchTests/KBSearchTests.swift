@@ -408,6 +408,19 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
         #expect(try Ranker.straddleCaps(ParsedQuery("满了安装", prefix: false), in: idx).isEmpty)
     }
 
+    @Test func typoCandidatesIncludeOtherFormsOfTheNearestWord() throws {
+        let roots = ["blocks": "block", "blocked": "block", "blocking": "block", "proxies": "proxy", "expire": "expir",
+                     "expired": "expir", "running": "run", "installs": "install", "installer": "installer",
+                     "processes": "process", "status": "status", "uses": "uses", "string": "string", "x509": "x509"]
+        for (word, root) in roots { #expect(Vocabulary.root(word) == root, "\(word)") }
+        let idx = index([doc("a", title: "quarantine"), doc("b", title: "Defender quarantines builds"), doc("c", title: "quarantining other")])
+        // quarantine is one edit away, quarantines two; the nearest rule alone would drop the page that says "quarantines".
+        let c = try Vocabulary.corrections(of: "quarentine", in: idx)
+        #expect(c.map(\.0) == ["quarantine", "quarantines"])
+        #expect(c.map(\.1) == [1, 2])
+        #expect(try top("quarentine", idx).prefix(2) == ["a", "b"])
+    }
+
     @Test func aPassingMentionCountsLessThanATitle() throws {
         let idx = index([
             doc("body", title: "unrelated", body: String(repeating: "filler text ", count: 40) + "cache corrupted clear"),

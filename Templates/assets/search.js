@@ -285,8 +285,8 @@
   function informativeness(n, df) { return df > 0 ? Math.round(100 * Math.log(1 + n / df)) : 0; }
   function utf16Less(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
 
-  // The root inflected forms of an English word share (docs/search.md §Typos; Swift: Vocabulary.root).
-  function root(word) {
+  // The root inflected forms of an English word share (docs/search.md §Typos; Swift: Vocabulary.root). Not `root`: that is the site root path.
+  function wordRoot(word) {
     if (word.length < 4 || !/^[a-z]+$/.test(word)) { return word; }
     var r = word, stripped = false;
     function ends(s) { return r.length >= s.length && r.slice(r.length - s.length) === s; }
@@ -304,7 +304,7 @@
     if (ends("e")) { r = r.slice(0, -1); }
     return r.length >= 3 ? r : word;
   }
-  api.root = root;
+  api.root = wordRoot;
 
   // Typo candidates of `term` from the loaded vocabulary files: the nearest distance, and other
   // forms of those words within the limit; by distance, then UTF-16 order, at most 8.
@@ -318,8 +318,8 @@
       });
     }
     var roots = {};
-    found.forEach(function (c) { if (c[1] === best) { roots["$" + root(c[0])] = true; } });
-    return found.filter(function (c) { return c[1] === best || roots["$" + root(c[0])]; })
+    found.forEach(function (c) { if (c[1] === best) { roots["$" + wordRoot(c[0])] = true; } });
+    return found.filter(function (c) { return c[1] === best || roots["$" + wordRoot(c[0])]; })
       .sort(function (x, y) { return (x[1] - y[1]) || utf16Less(x[0], y[0]); }).slice(0, 8);
   }
 

@@ -163,6 +163,7 @@ public enum Ranker {
         var touched: [Int] = []
         var seenDoc = [Bool](repeating: false, count: n)
         var total = 0
+        let caps = try straddleCaps(parsed, in: reader)
         for slot in try slots(parsed, in: reader) {
             // Per document: the best impact and the best coverage any alternative gives.
             var best: [Int: (impact: Int, cover: Int, term: String)] = [:]
@@ -170,12 +171,14 @@ public enum Ranker {
             for (term, weight) in slot.alternatives {
                 let postings = try phrasePostings(term, in: reader)
                 guard !postings.isEmpty else { continue }
-                let info = informativeness(documents: n, df: postings.count)
+                let own = informativeness(documents: n, df: postings.count)
+                // What the slot is worth: its own informativeness, capped for a straddling bigram.
+                let info = caps[slot.term].map { min(own, $0) } ?? own
                 slotTotal = max(slotTotal, info * weight / 4)
                 for p in postings where p.doc < n {
                     let impact = p.impact * weight / 4
                     // How strongly the page holds the term: full from `fullStrength` (impact / (8 · idf)).
-                    let full = 8 * fullStrength * info
+                    let full = 8 * fullStrength * own
                     let cover = min(100 * p.impact, full) * info / max(full, 1) * weight / 4
                     if var old = best[p.doc] {
                         if impact > old.impact { old.impact = impact; old.term = term }
@@ -212,6 +215,33 @@ public enum Ranker {
         }
         hits.sort(by: Hit.before)
         return hits
+    }
+
+    /// Chinese query bigrams that overlap known bigrams (docs/search.md §Ranking, step 3): each is
+    /// worth at most the least informative of them. In `安装失败` the bigram `装失` straddles two
+    /// words; it is rare because it crosses a word boundary, not because it says more than `失败`.
+    static func straddleCaps(_ parsed: ParsedQuery, in reader: IndexReader) throws -> [String: Int] {
+        let seq = parsed.sequence
+        func bigram(_ t: String) -> [Unicode.Scalar]? {
+            let s = Array(t.unicodeScalars)
+            return s.count == 2 && Tokenizer.isCJK(s[0].value) && Tokenizer.isCJK(s[1].value) && !QueryParser.isStopTerm(t) ? s : nil
+        }
+        var caps: [String: Int] = [:]
+        var known: [String: Int] = [:]
+        for (i, t) in seq.enumerated() {
+            guard let ts = bigram(t) else { continue }
+            for j in [i - 1, i + 1] where j >= 0 && j < seq.count {
+                guard let ys = bigram(seq[j]), j < i ? ys[1] == ts[0] : ts[1] == ys[0] else { continue }
+                let df: Int
+                if let k = known[seq[j]] { df = k } else {
+                    df = try reader.postings(seq[j]).count
+                    known[seq[j]] = df
+                }
+                guard df > 0 else { continue }
+                caps[t] = min(caps[t] ?? Int.max, informativeness(documents: reader.documentCount, df: df))
+            }
+        }
+        return caps
     }
 
     /// Per document its tier from error texts (docs/search.md §Ranking, step 4).

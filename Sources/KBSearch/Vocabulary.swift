@@ -35,7 +35,37 @@ public enum Vocabulary {
             }
         }
         guard let nearest = found.map(\.1).min() else { return [] }
-        return Array(found.filter { $0.1 == nearest }.sorted { utf16Less($0.0, $1.0) }.prefix(maxCandidates))
+        // The nearest words, and the other forms of the same words found within the limit
+        // (`quarentine` → `quarantine`, and `quarantines` two edits away).
+        let roots = Set(found.filter { $0.1 == nearest }.map { root($0.0) })
+        return Array(found.filter { $0.1 == nearest || roots.contains(root($0.0)) }
+            .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : utf16Less($0.0, $1.0) }.prefix(maxCandidates))
+    }
+
+    /// The root that inflected forms of an English word share (docs/search.md §Typos): a plural or
+    /// third-person `s`, then `ed` or `ing` after a vowel (with a doubled final consonant undone),
+    /// then a final `e`. Only words of four or more letters a–z; a root shorter than three letters
+    /// leaves the word as it is. `blocks`, `blocked`, `blocking` → `block`; `proxies` → `proxy`;
+    /// `expire`, `expired` → `expir`.
+    public static func root(_ word: String) -> String {
+        var r = Array(word.utf8)
+        guard r.count >= 4, r.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
+        func ends(_ s: String) -> Bool { r.count >= s.utf8.count && r.suffix(s.utf8.count).elementsEqual(s.utf8) }
+        let vowels: Set<UInt8> = Set("aeiou".utf8)
+        if ends("sses") { r.removeLast(2) }
+        else if ends("ies") { r.removeLast(3); r.append(0x79) }
+        else if ends("ss") || ends("us") || ends("is") {}
+        else if ends("s") { r.removeLast() }
+        var stripped = false
+        if ends("eed") {}
+        else if ends("ed"), r.dropLast(2).contains(where: vowels.contains) { r.removeLast(2); stripped = true }
+        else if ends("ing"), r.dropLast(3).contains(where: vowels.contains) { r.removeLast(3); stripped = true }
+        if stripped, r.count >= 2, r[r.count - 1] == r[r.count - 2], !Set("lsz".utf8).contains(r[r.count - 1]),
+           !vowels.contains(r[r.count - 1]) {
+            r.removeLast()
+        }
+        if ends("e") { r.removeLast() }
+        return r.count >= 3 ? String(decoding: r, as: UTF8.self) : word
     }
 
     /// Optimal-string-alignment distance (Damerau–Levenshtein with adjacent transpositions),

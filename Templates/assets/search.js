@@ -285,7 +285,29 @@
   function informativeness(n, df) { return df > 0 ? Math.round(100 * Math.log(1 + n / df)) : 0; }
   function utf16Less(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
 
-  // Typo candidates of `term` from the loaded vocabulary files: nearest distance only, UTF-16 order, at most 8.
+  // The root inflected forms of an English word share (docs/search.md §Typos; Swift: Vocabulary.root). Not `root`: that is the site root path.
+  function wordRoot(word) {
+    if (word.length < 4 || !/^[a-z]+$/.test(word)) { return word; }
+    var r = word, stripped = false;
+    function ends(s) { return r.length >= s.length && r.slice(r.length - s.length) === s; }
+    function vowel(s) { return /[aeiou]/.test(s); }
+    if (ends("sses")) { r = r.slice(0, -2); }
+    else if (ends("ies")) { r = r.slice(0, -3) + "y"; }
+    else if (ends("ss") || ends("us") || ends("is")) { /* kept */ }
+    else if (ends("s")) { r = r.slice(0, -1); }
+    if (ends("eed")) { /* kept */ }
+    else if (ends("ed") && vowel(r.slice(0, -2))) { r = r.slice(0, -2); stripped = true; }
+    else if (ends("ing") && vowel(r.slice(0, -3))) { r = r.slice(0, -3); stripped = true; }
+    if (stripped && r.length >= 2 && r.charAt(r.length - 1) === r.charAt(r.length - 2) && !/[lszaeiou]/.test(r.charAt(r.length - 1))) {
+      r = r.slice(0, -1);
+    }
+    if (ends("e")) { r = r.slice(0, -1); }
+    return r.length >= 3 ? r : word;
+  }
+  api.root = wordRoot;
+
+  // Typo candidates of `term` from the loaded vocabulary files: the nearest distance, and other
+  // forms of those words within the limit; by distance, then UTF-16 order, at most 8.
   function corrections(lang, m, term) {
     var k = maxDistance(term), found = [], best = k + 1;
     for (var len = Math.max(4, term.length - k); len <= term.length + k; len++) {
@@ -295,7 +317,10 @@
         if (d <= k) { found.push([w, d]); if (d < best) { best = d; } }
       });
     }
-    return found.filter(function (c) { return c[1] === best; }).sort(function (x, y) { return utf16Less(x[0], y[0]); }).slice(0, 8);
+    var roots = {};
+    found.forEach(function (c) { if (c[1] === best) { roots["$" + wordRoot(c[0])] = true; } });
+    return found.filter(function (c) { return c[1] === best || roots["$" + wordRoot(c[0])]; })
+      .sort(function (x, y) { return (x[1] - y[1]) || utf16Less(x[0], y[0]); }).slice(0, 8);
   }
 
   // Vocabulary files that the unknown terms of `q` need (their shards must be loaded already).
@@ -375,6 +400,31 @@
     return out;
   }
 
+  // Chinese query bigrams that overlap known bigrams are worth at most the least informative of
+  // them (docs/search.md §Ranking, step 3): `装失` in 安装失败 straddles two words.
+  function straddleCaps(lang, m, q) {
+    var seq = q.sequence, caps = new Map(), known = new Map();
+    function bigram(t) {
+      var s = Array.from(t);
+      return s.length === 2 && isCJK(s[0].codePointAt(0)) && isCJK(s[1].codePointAt(0)) && !isStopTerm(t) ? s : null;
+    }
+    for (var i = 0; i < seq.length; i++) {
+      var ts = bigram(seq[i]);
+      if (!ts) { continue; }
+      for (var j = i - 1; j <= i + 1; j += 2) {
+        if (j < 0 || j >= seq.length) { continue; }
+        var ys = bigram(seq[j]);
+        if (!ys || (j < i ? ys[1] !== ts[0] : ts[1] !== ys[0])) { continue; }
+        if (!known.has(seq[j])) { known.set(seq[j], postings(lang, m, seq[j]).length / 2); }
+        var df = known.get(seq[j]);
+        if (df <= 0) { continue; }
+        var info = informativeness(m.count, df);
+        caps.set(seq[i], caps.has(seq[i]) ? Math.min(caps.get(seq[i]), info) : info);
+      }
+    }
+    return caps;
+  }
+
   function tiersOf(m, q) {
     var tiers = new Map();
     if (!m.errors.length) { return tiers; }
@@ -407,12 +457,15 @@
   function rank(lang, m, q, filters) {
     var coverage = new Map(), score = new Map(), matchedTerms = new Map(), order = [], total = 0;
     if (!q.sequence.length) { return []; }
+    var caps = straddleCaps(lang, m, q);
     slots(lang, m, q).forEach(function (slot) {
       var best = new Map(), slotTotal = 0;
       slot.alternatives.forEach(function (alt) {
         var p = phrasePostings(lang, m, alt[0]);
         if (!p.length) { return; }
-        var info = informativeness(m.count, p.length / 2), full = 8 * FULL_STRENGTH * info;
+        var own = informativeness(m.count, p.length / 2), full = 8 * FULL_STRENGTH * own;
+        // What the slot is worth: its own informativeness, capped for a straddling bigram.
+        var info = caps.has(slot.term) ? Math.min(own, caps.get(slot.term)) : own;
         if (Math.floor(info * alt[1] / 4) > slotTotal) { slotTotal = Math.floor(info * alt[1] / 4); }
         for (var i = 0; i < p.length; i += 2) {
           if (p[i] >= m.count) { continue; }

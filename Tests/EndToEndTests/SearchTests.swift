@@ -84,7 +84,8 @@ import Testing
     /// Each job: {"q", "lang", "top"?: n, "expect"?: id (returns whether it is among all hits)}.
     static func browser(_ site: String, jobs: [[String: Any]], vectors: Bool = false, pageLang: String = "en") throws -> [String: Any] {
         let data = try JSONSerialization.data(withJSONObject: ["jobs": jobs, "vectors": vectors ? vectorCases() : [],
-                                                               "queries": vectors ? queryVectorCases() : []])
+                                                               "queries": vectors ? queryVectorCases() : [],
+                                                               "roots": vectors ? rootWords : []])
         try TestSupport.write("window.harnessInput = " + String(decoding: data, as: UTF8.self) + ";\n", to: site + "/harness-input.js")
         try TestSupport.write(harnessScript, to: site + "/harness.js")
         try TestSupport.write("""
@@ -107,6 +108,17 @@ import Testing
         return (object?["cases"] as? [[String: Any]]) ?? []
     }
 
+    /// Words and their roots (typo candidates' other forms, docs/search.md §Typos): the same rule as
+    /// `Vocabulary.root`, whose own test (KBSearchTests) checks the Swift side on these words.
+    static let roots: [(String, String)] = [
+        ("blocks", "block"), ("blocked", "block"), ("blocking", "block"), ("proxies", "proxy"), ("expire", "expir"),
+        ("expired", "expir"), ("running", "run"), ("installs", "install"), ("installer", "installer"),
+        ("processes", "process"), ("status", "status"), ("uses", "uses"), ("string", "string"), ("agreed", "agreed"),
+        ("stopped", "stop"), ("caching", "cach"), ("quarantines", "quarantin"), ("windows", "window"), ("x509", "x509"),
+        ("go", "go"), ("naïve", "naïve"),
+    ]
+    static var rootWords: [String] { roots.map(\.0) }
+
     static func vectorCases() -> [[String: Any]] {
         let data = FileManager.default.contents(atPath: TestSupport.packageRoot + "/Tests/KBSearchTests/tokenizer-vectors.json") ?? Data()
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
@@ -115,7 +127,8 @@ import Testing
 
     static let harnessScript = #"""
     (function () {
-      var input = window.harnessInput, api = window.kbSearch, out = { jobs: [], vectors: [], queries: [] };
+      var input = window.harnessInput, api = window.kbSearch, out = { jobs: [], vectors: [], queries: [], roots: [] };
+      (input.roots || []).forEach(function (w) { out.roots.push(api.root(w)); });
       input.vectors.forEach(function (c) {
         out.vectors.push(api.tokens(c.input, c.mode).map(function (t) { return [t.term, t.start, t.end]; }));
       });
@@ -170,6 +183,9 @@ import Testing
             }
             #expect((q["prefix"] as? String) == (e["prefix"] as? String), "\(c["name"] ?? "") prefix")
         }
+        // Word roots, which widen typo candidates to a word's other forms.
+        let roots = try #require(result["roots"] as? [String])
+        #expect(roots == Self.roots.map(\.1))
     }
 
     /// The relevance set of bench/queries.tsv: on the English and on the Chinese search page,

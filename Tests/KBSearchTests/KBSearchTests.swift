@@ -389,6 +389,40 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
         #expect(try top("gopls common words", idx).first == "b")
     }
 
+    @Test func aChineseBigramAcrossTwoWordsCountsNoMoreThanTheWords() throws {
+        // 安装失败 gives 安装, 装失, 失败. Only "a" has 装失 (the two words in a row), so it is rare, but
+        // it says no more than 安装 or 失败: the page that also holds the rarer word gopls must win.
+        let idx = index([
+            doc("a", title: "安装失败", body: "说明", lang: "zh"),
+            doc("b", title: "安装 gopls 失败", body: "说明", lang: "zh"),
+            doc("c", title: "安装 说明", body: "其他", lang: "zh"),
+            doc("d", title: "失败 说明", body: "其他", lang: "zh"),
+            doc("e", title: "无关", body: "其他", lang: "zh"),
+        ])
+        let parsed = ParsedQuery("安装失败 gopls", prefix: false)
+        let caps = try Ranker.straddleCaps(parsed, in: idx)
+        #expect(caps["装失"] == Ranker.informativeness(documents: 5, df: 3), "capped at 安装's and 失败's informativeness")
+        #expect((caps["安装"] ?? .max) >= Ranker.informativeness(documents: 5, df: 3), "a rarer neighbour does not lower a word")
+        #expect(try top("安装失败 gopls", idx, prefix: false).first == "b")
+        // Stop bigrams and unknown bigrams cap nothing: 了 glues, 满了 is a stop bigram.
+        #expect(try Ranker.straddleCaps(ParsedQuery("满了安装", prefix: false), in: idx).isEmpty)
+    }
+
+    @Test func typoCandidatesIncludeOtherFormsOfTheNearestWord() throws {
+        let roots = ["blocks": "block", "blocked": "block", "blocking": "block", "proxies": "proxy", "expire": "expir",
+                     "expired": "expir", "running": "run", "installs": "install", "installer": "installer",
+                     "processes": "process", "status": "status", "uses": "uses", "string": "string", "x509": "x509",
+                     "agreed": "agreed", "stopped": "stop", "caching": "cach", "quarantines": "quarantin", "windows": "window",
+                     "go": "go", "naïve": "naïve"]
+        for (word, root) in roots { #expect(Vocabulary.root(word) == root, "\(word)") }
+        let idx = index([doc("a", title: "quarantine"), doc("b", title: "Defender quarantines builds"), doc("c", title: "quarantining other")])
+        // quarantine is one edit away, quarantines two; the nearest rule alone would drop the page that says "quarantines".
+        let c = try Vocabulary.corrections(of: "quarentine", in: idx)
+        #expect(c.map(\.0) == ["quarantine", "quarantines"])
+        #expect(c.map(\.1) == [1, 2])
+        #expect(try top("quarentine", idx).prefix(2) == ["a", "b"])
+    }
+
     @Test func aPassingMentionCountsLessThanATitle() throws {
         let idx = index([
             doc("body", title: "unrelated", body: String(repeating: "filler text ", count: 40) + "cache corrupted clear"),

@@ -50,9 +50,12 @@ func inode(_ path: String) -> UInt64 {
         let first = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: site))
         #expect(!first.upToDate)
         #expect(first.stats.rendered == first.stats.pages)
+        // Every phase ran, in order, and reported its time.
+        #expect(first.stats.steps.map { $0[0] } == SiteBuilder.stepNames)
 
         let second = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: site))
         #expect(second.upToDate)
+        #expect(second.stats.steps.map { $0[0] } == ["fingerprint"])
 
         let conceptInode = inode(site + "/net/dns-concept.html")
         let causeInode = inode(site + "/net/resolver-down.html")

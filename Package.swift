@@ -31,7 +31,10 @@ let package = Package(
         .target(name: "KBSite", dependencies: [
             "KBCore", "KBMarkdown", "KBContent",
             .product(name: "Mustache", package: "swift-mustache"),
-        ]),
+        ], plugins: ["EmbedTheme"]),
+        // The default theme: Templates/ compiled into KBSite at build time as `DefaultTheme.files`.
+        .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["EmbedThemeTool"]),
+        .executableTarget(name: "EmbedThemeTool", path: "Plugins/EmbedThemeTool"),
         .target(name: "KBSearch", dependencies: [
             "KBCore", "KBMarkdown", "KBContent",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -3,8 +3,13 @@ import PackagePlugin
 
 /// Compiles the repository's `Templates/` into the target it is applied to (KBSite), as
 /// `DefaultTheme.files` (relative path → text), so the kb binary carries its default theme and the
-/// repository holds no generated source. Every file under `Templates/` is an input of the command,
-/// so editing one regenerates the source; adding or removing one changes the command itself.
+/// repository holds no generated source.
+///
+/// SwiftPM asks this plugin for its command only when it plans the build (a new clone, a changed
+/// Package.swift, files added to a target), not on every build. So the command's inputs are every
+/// file *and every folder* under `Templates/`: editing a file changes the file, and adding or
+/// removing one changes its folder's modification time, and either reruns the generator, which
+/// reads the folder afresh.
 @main
 struct EmbedTheme: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
@@ -19,20 +24,17 @@ struct EmbedTheme: BuildToolPlugin {
         )]
     }
 
-    /// The files the generator reads: every file below `folder` whose name, and whose folders'
-    /// names, do not start with a dot.
+    /// `folder` and everything below it whose name does not start with a dot (what the generator
+    /// reads, and the folders whose listing it depends on).
     func themeFiles(in folder: URL) throws -> [URL] {
-        let fm = FileManager.default
-        guard let walker = fm.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey],
-                                         options: [.skipsHiddenFiles]) else {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil,
+                                                          options: [.skipsHiddenFiles]) else {
             throw EmbedThemeError("cannot read \(folder.path(percentEncoded: false))")
         }
-        var files: [URL] = []
-        for case let url as URL in walker where try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
-            files.append(url)
-        }
-        guard !files.isEmpty else { throw EmbedThemeError("\(folder.path(percentEncoded: false)) holds no theme files") }
-        return files.sorted { $0.path < $1.path }
+        var inputs: [URL] = []
+        for case let url as URL in walker { inputs.append(url) }
+        guard !inputs.isEmpty else { throw EmbedThemeError("\(folder.path(percentEncoded: false)) holds no theme files") }
+        return [folder] + inputs.sorted { $0.path < $1.path }
     }
 }
 

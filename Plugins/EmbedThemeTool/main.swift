@@ -2,7 +2,7 @@
 //   EmbedThemeTool <Templates folder> <output .swift file>
 // writes `enum DefaultTheme { static let files: [String: String] }`, one raw multi-line string
 // literal per file (relative path with "/" → UTF-8 text), sorted by path. Files and folders whose
-// names start with a dot are left out. The output is replaced atomically.
+// names start with a dot are left out. The output is replaced atomically, and only when it changes.
 import Foundation
 
 func fail(_ message: String) -> Never {
@@ -70,6 +70,9 @@ for (path, text) in files {
 }
 source += "    ]\n}\n"
 
+// Unchanged output keeps its modification time, so KBSite is not recompiled when only the
+// generator was relinked (SwiftPM relinks plugin tools whenever it plans the build again).
+if FileManager.default.contents(atPath: output.path(percentEncoded: false)) == Data(source.utf8) { exit(0) }
 do {
     try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(source.utf8).write(to: output, options: .atomic)

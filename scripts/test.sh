@@ -25,12 +25,14 @@ case "${1:-}" in
     exec swift test --skip EndToEndTests ;;
   --e2e)
     source scripts/setup.sh test
+    browser=$(browser_tests)
     swift build --build-tests
-    exec swift test --skip-build --filter EndToEndTests --skip "$(browser_tests)" ;;
+    exec swift test --skip-build --filter EndToEndTests --skip "$browser" ;;
   --browser)
     source scripts/setup.sh test
+    browser=$(browser_tests)
     swift build --build-tests
-    exec swift test --skip-build --filter "$(browser_tests)" ;;
+    exec swift test --skip-build --filter "$browser" ;;
   "") ;;
   *) echo "usage: scripts/test.sh [--fast | --e2e | --browser]" >&2; exit 2 ;;
 esac

@@ -12,7 +12,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // One trait, not the default two: SwiftPM 6.3 writes the traits' -D flags in a varying order,
+        // so with two every re-planned build recompiled Hummingbird (≈ 40 s). kb uses no ConfigReader.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
@@ -31,7 +33,10 @@ let package = Package(
         .target(name: "KBSite", dependencies: [
             "KBCore", "KBMarkdown", "KBContent",
             .product(name: "Mustache", package: "swift-mustache"),
-        ]),
+        ], plugins: ["EmbedTheme"]),
+        // The default theme: Templates/ compiled into KBSite at build time as `DefaultTheme.files`.
+        .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["EmbedThemeTool"]),
+        .executableTarget(name: "EmbedThemeTool", path: "Plugins/EmbedThemeTool"),
         .target(name: "KBSearch", dependencies: [
             "KBCore", "KBMarkdown", "KBContent",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -43,7 +48,7 @@ let package = Package(
         // Alerts ↔ runbooks, Prometheus rules, status from the Prometheus API, Alertmanager's webhook.
         .target(name: "KBCluster", dependencies: ["KBCore", "KBContent", "Yams"]),
         .target(name: "KBCommands", dependencies: [
-            "KBCore", "KBContent", "KBSite", "KBBuild", "KBSearch", "KBChecks", "KBCluster",
+            "KBCore", "KBMarkdown", "KBContent", "KBSite", "KBBuild", "KBSearch", "KBChecks", "KBCluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "MCP", package: "swift-sdk"),
@@ -52,12 +57,12 @@ let package = Package(
         .target(name: "KBTesting", dependencies: ["KBCore"]),
         .testTarget(name: "KBCoreTests", dependencies: ["KBCore"]),
         .testTarget(name: "KBMarkdownTests", dependencies: ["KBMarkdown"]),
-        .testTarget(name: "KBContentTests", dependencies: ["KBContent", "KBTesting"]),
-        .testTarget(name: "KBChecksTests", dependencies: ["KBChecks", "KBContent", "KBTesting"]),
-        .testTarget(name: "KBSiteTests", dependencies: ["KBSite", "KBContent", "KBTesting"]),
-        .testTarget(name: "KBSearchTests", dependencies: ["KBSearch", "KBContent", "KBTesting"],
+        .testTarget(name: "KBContentTests", dependencies: ["KBContent", "KBCore", "KBTesting"]),
+        .testTarget(name: "KBChecksTests", dependencies: ["KBChecks", "KBContent", "KBCore", "KBTesting"]),
+        .testTarget(name: "KBSiteTests", dependencies: ["KBSite", "KBMarkdown", "KBContent", "KBCore", "KBTesting"]),
+        .testTarget(name: "KBSearchTests", dependencies: ["KBSearch", "KBContent", "KBCore", "KBTesting"],
                     exclude: ["tokenizer-vectors.json", "query-vectors.json"]),
-        .testTarget(name: "KBBuildTests", dependencies: ["KBBuild", "KBTesting"]),
+        .testTarget(name: "KBBuildTests", dependencies: ["KBBuild", "KBCore", "KBTesting"]),
         .testTarget(name: "KBClusterTests", dependencies: ["KBCluster", "KBContent", "KBCore", "KBTesting", "Yams"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KBTesting"],
                     exclude: ["Fixtures", "Golden", "Scripts"]),

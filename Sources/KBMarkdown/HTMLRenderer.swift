@@ -27,13 +27,6 @@ public struct HTMLRenderer {
         return out
     }
 
-    /// Inline content only (titles, summaries): no block wrapper.
-    public func renderInlines(_ node: MarkdownNode) -> String {
-        var out = ""
-        for child in node.children { inline(child, into: &out) }
-        return out
-    }
-
     func block(_ node: MarkdownNode, into out: inout String, anchors: inout Slug.AnchorSet, tight: Bool) {
         switch node.kind {
         case .paragraph:

@@ -93,13 +93,12 @@ import Testing
 
         let dot = try TestSupport.kb(["graph", "--format", "dot"], cwd: kb)
         #expect(dot.status == 0)
-        if let graphviz = TestSupport.which("dot") {
-            let path = kb + "/g.dot"
-            try TestSupport.write(dot.stdout, to: path)
-            let svg = try TestSupport.run(graphviz, ["-Tsvg", path])
-            #expect(svg.status == 0, "Graphviz rejects kb's DOT: \(svg.stderr)")
-            #expect(svg.stdout.contains("<svg"))
-        }
+        let graphviz = try #require(TestSupport.which("dot"), "Graphviz's dot is not installed (scripts/setup.sh installs graphviz)")
+        let path = kb + "/g.dot"
+        try TestSupport.write(dot.stdout, to: path)
+        let svg = try TestSupport.run(graphviz, ["-Tsvg", path])
+        #expect(svg.status == 0, "Graphviz rejects kb's DOT: \(svg.stderr)")
+        #expect(svg.stdout.contains("<svg"))
         let json = try TestSupport.kb(["graph"], cwd: kb)
         let graph = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((graph?["edges"] as? [[String: Any]])?.contains { $0["type"] as? String == "causedBy" } == true)

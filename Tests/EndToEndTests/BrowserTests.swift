@@ -3,7 +3,7 @@ import KBTesting
 import Testing
 
 /// The built site in headless Chromium, opened from file:// with no server.
-@Suite struct BrowserTests {
+@Suite(.tags(.browser)) struct BrowserTests {
     static let chromium = TestSupport.which("chromium", "chromium-browser", "google-chrome")
 
     /// The DOM after load, as Chromium sees it.

@@ -188,10 +188,9 @@ import Testing
         let ps1 = TestSupport.read(site + "/doctor.ps1")
         #expect(ps1.contains("Invoke-KbCheck -Id 'gobin-path-win'"))
         #expect(!ps1.contains("?:"))
-        if let shellcheck = TestSupport.which("shellcheck") {
-            let lint = try TestSupport.run(shellcheck, ["-s", "sh", "-S", "warning", site + "/doctor.sh"])
-            #expect(lint.status == 0, "\(lint.stdout)")
-        }
+        let shellcheck = try #require(TestSupport.which("shellcheck"), "shellcheck is not installed (scripts/setup.sh test installs it)")
+        let lint = try TestSupport.run(shellcheck, ["-s", "sh", "-S", "warning", site + "/doctor.sh"])
+        #expect(lint.status == 0, "\(lint.stdout)")
     }
 
     @Test func checkLintsDeclaredPrometheusRuleFiles() throws {

@@ -177,7 +177,7 @@ import Testing
         #expect(r.stderr.contains("deep.md:45:1: error: shortcode is not closed with >}} within 4096 bytes [shortcode]"), "\(r.stderr.prefix(2000))")
     }
 
-    @Test func componentsRenderInChromium() throws {
+    @Test(.tags(.browser)) func componentsRenderInChromium() throws {
         let kb = try TestSupport.fixture("compat-components")
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
         let r = try TestSupport.kb(["build"], cwd: kb)

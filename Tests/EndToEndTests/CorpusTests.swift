@@ -13,7 +13,7 @@ import Testing
         return (dir, kb)
     }
 
-    @Test func tldrBuildsOnePagePerFileWithNoErrors() throws {
+    @Test(.tags(.browser)) func tldrBuildsOnePagePerFileWithNoErrors() throws {
         let (dir, kb) = try Self.tldr("kb-tldr")
         defer { TestSupport.remove(dir) }
         let site = dir + "/site"

@@ -161,7 +161,7 @@ import Testing
 
     // MARK: tests
 
-    @Test func tokenizerVectorsMatchInChromium() throws {
+    @Test(.tags(.browser)) func tokenizerVectorsMatchInChromium() throws {
         let b = try Self.built.get()
         let result = try Self.browser(b.site, jobs: [], vectors: true)
         let got = try #require(result["vectors"] as? [[[Any]]])
@@ -190,7 +190,7 @@ import Testing
 
     /// The relevance set of bench/queries.tsv: on the English and on the Chinese search page,
     /// without saying the language, the browser's top five equal `kb search`'s for every query.
-    @Test func browserTopFiveEqualsKBSearchOnTheRelevanceSet() throws {
+    @Test(.tags(.browser)) func browserTopFiveEqualsKBSearchOnTheRelevanceSet() throws {
         let b = try Self.built.get()
         let rows = TestSupport.read(TestSupport.packageRoot + "/bench/queries.tsv").split(separator: "\n").dropFirst()
             .map { $0.split(separator: "\t", omittingEmptySubsequences: false) }.filter { $0.count == 4 }
@@ -234,7 +234,7 @@ import Testing
 
     /// A Chinese query on the English search page answers in Chinese like `kb search`, says so,
     /// and offers the English results.
-    @Test func searchPageSearchesTheQuerysLanguageAndOffersTheOther() throws {
+    @Test(.tags(.browser)) func searchPageSearchesTheQuerysLanguageAndOffersTheOther() throws {
         let b = try Self.built.get()
         let q = "杀毒软件 拦截 gopls"
         let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
@@ -253,7 +253,7 @@ import Testing
     }
 
     /// Symptoms, and runbooks and causes that carry their components' own log lines.
-    @Test func everyArticleIsTheTopResultForItsOwnErrorTexts() throws {
+    @Test(.tags(.browser)) func everyArticleIsTheTopResultForItsOwnErrorTexts() throws {
         let b = try Self.built.get()
         let symptoms = Self.symptoms(anyKind: true)
         #expect(symptoms.contains { $0.id == "otel-collector-exporter-queue-full" && !$0.errors.isEmpty })
@@ -281,7 +281,7 @@ import Testing
         "模块缓存", "证书", "代理", "磁盘", "环境变量", "找不到命令", "拒绝访问", "校验和不匹配", "杀毒软件", "节点",
     ]
 
-    @Test func browserTopFiveEqualsKBSearch() throws {
+    @Test(.tags(.browser)) func browserTopFiveEqualsKBSearch() throws {
         let b = try Self.built.get()
         var jobs: [[String: Any]] = []
         var expected: [[String]] = []
@@ -309,7 +309,7 @@ import Testing
     }
 
     /// Every two-character Han/Kana/Hangul substring of every Chinese title finds its page.
-    @Test func everyChineseTitleBigramFindsItsPage() throws {
+    @Test(.tags(.browser)) func everyChineseTitleBigramFindsItsPage() throws {
         let b = try Self.built.get()
         var jobs: [[String: Any]] = []
         let root = TestSupport.packageRoot + "/Content"
@@ -335,7 +335,7 @@ import Testing
         }
     }
 
-    @Test func searchPageRendersResultsInRankOrderFromFileURL() throws {
+    @Test(.tags(.browser)) func searchPageRendersResultsInRankOrderFromFileURL() throws {
         let b = try Self.built.get()
         let query = "x509: certificate signed by unknown authority"
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
@@ -360,7 +360,7 @@ import Testing
     }
 
     /// The header box: results as you type, arrow keys move the selection, Escape closes.
-    @Test func searchBoxShowsResultsAsYouTypeWithKeyboardNavigation() throws {
+    @Test(.tags(.browser)) func searchBoxShowsResultsAsYouTypeWithKeyboardNavigation() throws {
         let b = try Self.built.get()
         let header = TestSupport.read(b.site + "/index.html")
         let form = try #require(header.firstMatch(of: /<form class="kb-search"[\s\S]*?<\/form>/)).0

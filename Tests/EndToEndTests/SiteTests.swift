@@ -126,7 +126,7 @@ import Testing
 
     // MARK: in the browser
 
-    @Test func navigationLanguageSwitchThemeCopyAndSlashInChromium() throws {
+    @Test(.tags(.browser)) func navigationLanguageSwitchThemeCopyAndSlashInChromium() throws {
         let (kb, site, run) = try Self.buildFixture()
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
         #expect(run.status == 0, "\(run.stderr)")
@@ -154,7 +154,7 @@ import Testing
         #expect(home.result["otherLanguage"] as? String == "zh/index.html")
     }
 
-    @Test func everyPageOpensFromDiskWithoutConsoleErrors() throws {
+    @Test(.tags(.browser)) func everyPageOpensFromDiskWithoutConsoleErrors() throws {
         let (kb, site, run) = try Self.buildFixture()
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
         #expect(run.status == 0, "\(run.stderr)")
@@ -164,7 +164,7 @@ import Testing
 
     /// The acceptance bar on the real KB: the Nu validator finds no error, Chromium logs nothing,
     /// nothing leaves the site.
-    @Test func theKnowledgeBaseValidatesAndLoadsCleanly() throws {
+    @Test(.tags(.browser)) func theKnowledgeBaseValidatesAndLoadsCleanly() throws {
         let out = try TestSupport.tempDirectory("kb-site")
         defer { TestSupport.remove(out) }
         let run = try TestSupport.kb(["build", "--output", out + "/Site"], cwd: TestSupport.packageRoot)

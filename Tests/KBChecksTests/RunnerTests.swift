@@ -38,7 +38,8 @@ func processAlive(_ pid: Int32) -> Bool { !Spawn.isGone(pid) }
     @Test func childrenThatLeaveTheGroupWithSetsidAreKilledToo() throws {
         let dir = try TestSupport.tempDirectory()
         defer { TestSupport.remove(dir) }
-        let script = "setsid sleep 300 & echo $! > \(dir)/escaped.pid; setsid sh -c 'sleep 300 & echo $! > \(dir)/deep.pid; wait' & sleep 0.3; exit 0"
+        // The shell exits once the inner one says (through a FIFO) that deep.pid is written.
+        let script = "mkfifo \(dir)/ready; setsid sleep 300 & echo $! > \(dir)/escaped.pid; setsid sh -c 'sleep 300 & echo $! > \(dir)/deep.pid; echo > \(dir)/ready; wait' & read _ < \(dir)/ready; exit 0"
         let r = try Spawn.run("/bin/sh", ["-c", script], environment: ["PATH": "/usr/bin:/bin"], timeout: 10)
         #expect(r.status == 0)
         for name in ["escaped.pid", "deep.pid"] {

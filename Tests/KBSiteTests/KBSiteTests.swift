@@ -45,13 +45,13 @@ import Testing
 
 @Suite struct ThemeTests {
     @Test func defaultThemeMatchesTemplatesFolder() throws {
-        // The theme compiled into kb must be the repo's Templates/ (scripts/embed-theme.py).
+        // The theme compiled into kb must be the repo's Templates/ (the EmbedTheme build-tool plugin).
         let dir = TestSupport.packageRoot + "/Templates"
         var diags: [Diagnostic] = []
         let files = try LocalFileSystem().walk(dir, diagnostics: &diags)
         #expect(Set(files.map(\.relativePath)) == Set(DefaultTheme.files.keys))
         for f in files {
-            #expect(TestSupport.read(dir + "/" + f.relativePath) == DefaultTheme.files[f.relativePath], "\(f.relativePath) differs: run scripts/embed-theme.py")
+            #expect(TestSupport.read(dir + "/" + f.relativePath) == DefaultTheme.files[f.relativePath], "\(f.relativePath) differs from the embedded theme")
         }
     }
 

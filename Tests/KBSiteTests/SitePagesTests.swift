@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import KBContent
 import KBCore
+import KBMarkdown
 import KBTesting
 import Testing
 @testable import KBSite
@@ -283,8 +284,27 @@ enum SampleKB {
         #expect(e.message.contains(message), "\(e.message)")
     }
 
+    /// docs/architecture.md's diagrams are ```dot blocks drawn the way a build draws one: a
+    /// diagram that Graphviz rejects fails here, not in a reader's browser.
+    @Test func architectureDocDiagramsDraw() throws {
+        let dot = try #require(Graphviz.locate(), "Graphviz's dot is not installed (scripts/setup.sh installs graphviz)")
+        let path = TestSupport.packageRoot + "/docs/architecture.md"
+        var blocks: [(line: Int, source: String)] = []
+        MarkdownParser.parse(TestSupport.read(path)).root.forEach { node in
+            let language = node.info.split(separator: " ").first.map(String.init) ?? ""
+            if node.kind == .codeBlock, Diagrams.dotLanguages.contains(language) { blocks.append((node.line, node.literal)) }
+        }
+        #expect(blocks.count >= 4, "the module map and the flows of kb build, kb search and kb doctor")
+        for (line, source) in blocks {
+            switch dot.svg(source) {
+            case .success(let svg): #expect(svg.contains("<svg"), "docs/architecture.md:\(line)")
+            case .failure(let f): Issue.record("docs/architecture.md:\(line): \(f)")
+            }
+        }
+    }
+
     @Test func graphvizSVGIsMadeInlineSafe() throws {
-        guard let dot = Graphviz.locate() else { return } // scripts/setup.sh installs graphviz for the tests
+        let dot = try #require(Graphviz.locate(), "Graphviz's dot is not installed (scripts/setup.sh installs graphviz)")
         let svg = try dot.svg("digraph { a [URL=\"x.html\", tooltip=\"go there\"]; a -> b }").get()
         let inline = InlineSVG.prepare(svg, idPrefix: "d1-", label: "Diagram")
         #expect(inline.hasPrefix("<svg"))

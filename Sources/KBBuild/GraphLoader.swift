@@ -6,13 +6,15 @@ import KBCore
 /// build cache's parsed articles when it is there.
 public enum GraphLoader {
     public static func load(content: String?, site: String? = nil) throws -> (LoadedContent, KnowledgeGraph) {
-        var content = content
         if let site {
-            content = try SiteBuilder.unpackSources(site: Project.absolute(site, from: FileManager.default.currentDirectoryPath))
+            // A site is read in place from its packed sources, never written, and has no cache.
+            let packed = try PackedSources.open(site: Project.absolute(site, from: FileManager.default.currentDirectoryPath))
+            let project = try Project.discover(content: packed.root, fileSystem: packed)
+            let loaded = try ContentLoader(fileSystem: packed).load(project)
+            return (loaded, KnowledgeGraph(content: loaded))
         }
         let project = try Project.discover(content: content)
-        // A site is read, never written: no cache there.
-        let cache = site != nil ? nil : try? BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: SiteBuilder.parserKey(project))
+        let cache = try? BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: SiteBuilder.parserKey(project))
         let loaded = try ContentLoader().load(project, cache: cache)
         return (loaded, KnowledgeGraph(content: loaded))
     }

@@ -62,8 +62,7 @@ extension KB {
                 throw ExitCode(ExitStatus.usage)
             }
             let a = graph.articles[i]
-            let full = content.project.contentDirectory + "/" + a.path
-            let parsed = ArticleParser(config: graph.config).parse(bytes: (try? LocalFileSystem().read(full)) ?? [],
+            let parsed = ArticleParser(config: graph.config).parse(bytes: (try? content.read(a.path)) ?? [],
                                                                    path: a.path, displayPath: a.displayPath)
             var style = TextRenderer.Style()
             style.heading = term.bold

@@ -20,6 +20,14 @@ public struct LoadedContent: Sendable {
     public var diagnostics: [Diagnostic]
     /// How many articles were parsed now (the rest came from the cache).
     public var parsedCount: Int
+    /// Where the files were read: the disk, or a built site's packed sources (`--site`). Read an
+    /// article's text again through this, never through the disk directly.
+    public var fileSystem: FileSystem
+
+    /// The bytes of article `a` (a path relative to the content folder), from where it was loaded.
+    public func read(_ relativePath: String) throws -> [UInt8] {
+        try fileSystem.read(project.contentDirectory + "/" + relativePath)
+    }
 }
 
 public struct ContentLoader: Sendable {
@@ -85,6 +93,6 @@ public struct ContentLoader: Sendable {
         // Drafts are left out unless the build asks for them (`--drafts`).
         let published = results.map(\.0).filter { !$0.draft || project.config.drafts }
         return LoadedContent(project: project, articles: published, assets: assets, entries: entries,
-                             diagnostics: diags, parsedCount: results.filter(\.1).count)
+                             diagnostics: diags, parsedCount: results.filter(\.1).count, fileSystem: fileSystem)
     }
 }

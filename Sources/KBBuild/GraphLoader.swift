@@ -18,4 +18,29 @@ public enum GraphLoader {
         let loaded = try ContentLoader().load(project, cache: cache)
         return (loaded, KnowledgeGraph(content: loaded))
     }
+
+    /// `kb show --site`: the KB as far as article `id` needs it. Every article's identity comes
+    /// from its path or front matter (ContentLoader's partial load); parsed in full are only the
+    /// files with front matter, the article itself, the articles it names as causes and fixes, and
+    /// those causes in its language. What `kb show` prints from this graph is what it prints after
+    /// a full load: ids resolve the same way, and every article it shows is parsed.
+    public static func load(site: String, article id: String, lang: String?) throws -> (LoadedContent, KnowledgeGraph) {
+        let packed = try PackedSources.open(site: Project.absolute(site, from: FileManager.default.currentDirectoryPath))
+        let project = try Project.discover(content: packed.root, fileSystem: packed)
+        let loader = ContentLoader(fileSystem: packed)
+        var wanted: Set<String> = []
+        while true {
+            let loaded = try loader.load(project, parsing: wanted)
+            let graph = KnowledgeGraph(content: loaded)
+            guard case .found(let i) = graph.resolve(id, lang: lang ?? graph.config.defaultLanguage) else { return (loaded, graph) }
+            let a = graph.articles[i]
+            var needed: Set<String> = [a.path]
+            for t in graph.causes[i] + graph.fixes[i] { needed.insert(graph.articles[t].path) }
+            for c in graph.causes[i] {
+                if let t = graph.article(canonical: graph.articles[c].canonicalID, lang: a.lang) { needed.insert(graph.articles[t].path) }
+            }
+            if needed.isSubset(of: wanted) { return (loaded, graph) }
+            wanted.formUnion(needed)
+        }
+    }
 }

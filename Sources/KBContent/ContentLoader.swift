@@ -67,6 +67,20 @@ public struct ContentLoader: Sendable {
     public init(fileSystem: FileSystem = LocalFileSystem()) { self.fileSystem = fileSystem }
 
     public func load(_ project: Project, cache: ParseCache? = nil) throws -> LoadedContent {
+        try load(project, cache: cache, parsing: nil)
+    }
+
+    /// Like `load`, but parses only the files named in `wanted` and the files with front matter:
+    /// any other article carries what its path decides (canonical and short id, language,
+    /// section; its file name as title) and nothing of its body. Front matter is the only other
+    /// source of an id, a language or a draft flag, so ids and references resolve exactly as after
+    /// a full load: enough for a command that shows one article. In a compat mode (foreign front
+    /// matter, other index names) every file is parsed.
+    public func load(_ project: Project, parsing wanted: Set<String>) throws -> LoadedContent {
+        try load(project, cache: nil, parsing: wanted)
+    }
+
+    func load(_ project: Project, cache: ParseCache?, parsing wanted: Set<String>?) throws -> LoadedContent {
         var diags: [Diagnostic] = []
         let entries = try fileSystem.walk(project.contentDirectory, diagnostics: &diags)
             .filter { $0.relativePath != "kb.yml" }
@@ -76,6 +90,8 @@ public struct ContentLoader: Sendable {
         let parser = ArticleParser(config: project.config)
         let fs = fileSystem
         let root = project.contentDirectory
+        let lazy = project.config.compat == nil ? wanted : nil
+        let blank = parser.parse(bytes: [], path: "_.md", displayPath: "_.md").article
         let results: [(Article, Bool)] = markdown.parallelMap { entry in
             let full = root + "/" + entry.relativePath
             let display = Project.displayPath(full)
@@ -84,6 +100,9 @@ public struct ContentLoader: Sendable {
                 var a = parser.parse(bytes: [], path: entry.relativePath, displayPath: display).article
                 a.diagnostics.append(.error("cannot read file", rule: .io, at: a.location))
                 return (a, true)
+            }
+            if let lazy, !lazy.contains(entry.relativePath), !Self.mayHaveFrontMatter(bytes) {
+                return (Self.identityOnly(parser, blank: blank, path: entry.relativePath, displayPath: display), false)
             }
             if let hit = cache?.article(path: entry.relativePath, contentHash: StableHash.of(bytes: bytes)) {
                 return (hit.relocated(to: display), false)
@@ -94,5 +113,29 @@ public struct ContentLoader: Sendable {
         let published = results.map(\.0).filter { !$0.draft || project.config.drafts }
         return LoadedContent(project: project, articles: published, assets: assets, entries: entries,
                              diagnostics: diags, parsedCount: results.filter(\.1).count, fileSystem: fileSystem)
+    }
+
+    /// False only when the file surely has no front matter: it does not start with `---`, `+++`
+    /// or a byte-order mark.
+    static func mayHaveFrontMatter(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first else { return false }
+        return first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == 0xEF
+    }
+
+    /// The article of a file with no front matter, as far as its path decides it: what
+    /// `ArticleParser.parse` makes of an empty file at that path (its title is the file name, its
+    /// body unread). `blank` is the parse of one empty file, reused so no file is parsed here.
+    static func identityOnly(_ parser: ArticleParser, blank: Article, path: String, displayPath: String) -> Article {
+        let ident = parser.identity(ofPath: path)
+        var a = blank
+        a.path = path
+        a.displayPath = displayPath
+        a.canonicalID = ident.canonical
+        a.shortID = ident.slug
+        a.lang = ident.lang
+        a.isSectionIndex = ident.isIndex
+        a.section = ident.isIndex ? ident.canonical : ident.canonical.split(separator: "/").dropLast().joined(separator: "/")
+        a.title = ident.slug
+        return a
     }
 }

@@ -28,19 +28,20 @@ public enum GraphLoader {
         let packed = try PackedSources.open(site: Project.absolute(site, from: FileManager.default.currentDirectoryPath))
         let project = try Project.discover(content: packed.root, fileSystem: packed)
         let loader = ContentLoader(fileSystem: packed)
-        var wanted: Set<String> = []
+        let bare = id.hasPrefix("kb:") ? String(id.dropFirst(3)) : id
+        // Parsed at once: every article `id` may name; then whatever its page names, if any.
+        var extra: Set<String> = []
         while true {
-            let loaded = try loader.load(project, parsing: wanted)
+            let also = extra
+            let loaded = try loader.load(project) { $0.canonicalID == bare || $0.shortID == bare || also.contains($0.path) }
             let graph = KnowledgeGraph(content: loaded)
             guard case .found(let i) = graph.resolve(id, lang: lang ?? graph.config.defaultLanguage) else { return (loaded, graph) }
             let a = graph.articles[i]
-            var needed: Set<String> = [a.path]
-            for t in graph.causes[i] + graph.fixes[i] { needed.insert(graph.articles[t].path) }
-            for c in graph.causes[i] {
-                if let t = graph.article(canonical: graph.articles[c].canonicalID, lang: a.lang) { needed.insert(graph.articles[t].path) }
-            }
-            if needed.isSubset(of: wanted) { return (loaded, graph) }
-            wanted.formUnion(needed)
+            var named = [i] + graph.causes[i] + graph.fixes[i]
+            named += graph.causes[i].compactMap { graph.article(canonical: graph.articles[$0].canonicalID, lang: a.lang) }
+            let unparsed = named.map { graph.articles[$0] }.filter { ContentLoader.isIdentityOnly($0) && !extra.contains($0.path) }
+            if unparsed.isEmpty { return (loaded, graph) }
+            extra.formUnion(unparsed.map(\.path))
         }
     }
 }

@@ -39,28 +39,26 @@ public struct PackedSources: FileSystem {
     public let root: String
     /// Relative path → text, as packed (unsafe paths dropped).
     let files: [String: String]
-    /// Every folder that holds a packed file, relative ("" is the root).
-    let folders: Set<String>
 
     public init(root: String, files: [String: String]) {
         self.root = root
         var kept: [String: String] = [:]
-        var folders: Set<String> = [""]
+        kept.reserveCapacity(files.count)
         for (path, text) in files {
-            guard let safe = KnowledgeGraph.normalizedContentPath(path) else { continue } // never outside the folder
+            // Only a path with an empty, `.` or `..` segment or a leading `/` needs folding.
+            let plain = !path.isEmpty && !path.hasPrefix("/") && !path.hasPrefix(".") && !path.hasSuffix("/")
+                && !path.contains("/.") && !path.contains("//")
+            guard let safe = plain ? path : KnowledgeGraph.normalizedContentPath(path) else { continue } // never outside the folder
             kept[safe] = text
-            var dir = (safe as NSString).deletingLastPathComponent
-            while !dir.isEmpty, folders.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
         }
         self.files = kept
-        self.folders = folders
     }
 
     /// The sources packed into the site at `site` (an absolute path).
     public static func open(site: String) throws -> PackedSources {
         let pack = site + "/" + SiteBuilder.sourcesPack
         guard let data = FileManager.default.contents(atPath: pack),
-              let doc = try? JSONDecoder().decode([String: [String: String]].self, from: data), let files = doc["files"] else {
+              let files = PackReader.files(data) ?? (try? JSONDecoder().decode([String: [String: String]].self, from: data))?["files"] else {
             throw DiagnosticError(.error("\(site) is not a site built by kb (no \(SiteBuilder.sourcesPack))", rule: .usage, at: nil))
         }
         return PackedSources(root: pack, files: files)
@@ -82,32 +80,131 @@ public struct PackedSources: FileSystem {
 
     public func exists(_ path: String) -> Bool {
         guard let rel = relative(path) else { return false }
-        return files[rel] != nil || folders.contains(rel)
+        return files[rel] != nil || isFolder(rel)
     }
 
     public func isDirectory(_ path: String) -> Bool {
-        relative(path).map(folders.contains) ?? false
+        relative(path).map(isFolder) ?? false
+    }
+
+    /// A folder is there when a packed file is under it (asked a few times per load: a scan).
+    func isFolder(_ rel: String) -> Bool {
+        rel.isEmpty || files.keys.contains { $0.hasPrefix(rel + "/") }
     }
 
     /// The packed files under `start`, sorted, skipping hidden names the way a walk of the disk does.
     public func walk(_ start: String, diagnostics: inout [Diagnostic]) throws -> [FileEntry] {
-        guard let base = relative(start), base.isEmpty || folders.contains(base) else {
+        guard let base = relative(start), isFolder(base) else {
             diagnostics.append(.error("cannot list folder: not in the packed sources", rule: .io,
                                       at: SourceLocation(path: start, line: 1, column: 1)))
             return []
         }
         var out: [FileEntry] = []
+        out.reserveCapacity(files.count)
         for (path, text) in files {
             let rel: Substring
             if base.isEmpty { rel = Substring(path) } else {
                 guard path.hasPrefix(base + "/") else { continue }
                 rel = path.dropFirst(base.count + 1)
             }
-            let visible = rel.split(separator: "/").allSatisfy { name in
+            let visible = !rel.contains(".") || rel.split(separator: "/").allSatisfy { name in
                 !name.hasPrefix(".") || (name.hasSuffix(".md") && name.count > 3)
             }
             if visible { out.append(FileEntry(relativePath: String(rel), size: text.utf8.count, modified: 0)) }
         }
         return out.sorted { $0.relativePath < $1.relativePath }
+    }
+}
+
+/// Reads `{"files": {"path": "text", …}}`, the one shape kb writes into `_kb/content.json`, in one
+/// pass over the bytes (Foundation's decoder builds a tree of the whole file first). Anything else
+/// gives nil, and the caller decodes the file with JSONDecoder.
+enum PackReader {
+    static func files(_ data: Data) -> [String: String]? {
+        data.withUnsafeBytes { raw -> [String: String]? in
+            let b = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            func skipSpace() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
+            func expect(_ c: UInt8) -> Bool {
+                skipSpace()
+                guard i < b.count, b[i] == c else { return false }
+                i += 1
+                return true
+            }
+            func string() -> String? {
+                guard expect(0x22) else { return nil }
+                let start = i
+                // Fast path: no escape before the closing quote.
+                while i < b.count, b[i] != 0x22, b[i] != 0x5C { i += 1 }
+                guard i < b.count else { return nil }
+                if b[i] == 0x22 {
+                    defer { i += 1 }
+                    return String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+                }
+                var out = [UInt8](UnsafeBufferPointer(rebasing: b[start..<i]))
+                while i < b.count {
+                    let c = b[i]
+                    if c == 0x22 { i += 1; return String(decoding: out, as: UTF8.self) }
+                    if c < 0x20 { return nil }
+                    if c != 0x5C { out.append(c); i += 1; continue }
+                    i += 1
+                    guard i < b.count else { return nil }
+                    let e = b[i]
+                    i += 1
+                    switch e {
+                    case 0x22, 0x5C, 0x2F: out.append(e)
+                    case UInt8(ascii: "b"): out.append(0x08)
+                    case UInt8(ascii: "f"): out.append(0x0C)
+                    case UInt8(ascii: "n"): out.append(0x0A)
+                    case UInt8(ascii: "r"): out.append(0x0D)
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "u"):
+                        guard var scalar = hex4() else { return nil }
+                        if (0xD800..<0xDC00).contains(scalar), i + 1 < b.count, b[i] == 0x5C, b[i + 1] == UInt8(ascii: "u") {
+                            i += 2
+                            guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                        // A lone surrogate becomes U+FFFD, as String(decoding:) would make of it.
+                        out.append(contentsOf: Array(String(Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8))
+                    default: return nil
+                    }
+                }
+                return nil
+            }
+            func hex4() -> UInt32? {
+                guard i + 4 <= b.count else { return nil }
+                var v: UInt32 = 0
+                for _ in 0..<4 {
+                    guard let d = hexDigit(b[i]) else { return nil }
+                    v = v << 4 | d
+                    i += 1
+                }
+                return v
+            }
+            func hexDigit(_ c: UInt8) -> UInt32? {
+                switch c {
+                case 0x30...0x39: return UInt32(c - 0x30)
+                case 0x41...0x46: return UInt32(c - 0x41 + 10)
+                case 0x61...0x66: return UInt32(c - 0x61 + 10)
+                default: return nil
+                }
+            }
+            guard expect(0x7B), string() == "files", expect(0x3A), expect(0x7B) else { return nil }
+            var files: [String: String] = [:]
+            skipSpace()
+            if i < b.count, b[i] == 0x7D { i += 1 } else {
+                while true {
+                    guard let key = string(), expect(0x3A), let value = string() else { return nil }
+                    files[key] = value
+                    if expect(0x2C) { continue }
+                    guard expect(0x7D) else { return nil }
+                    break
+                }
+            }
+            guard expect(0x7D) else { return nil }
+            skipSpace()
+            return i == b.count ? files : nil
+        }
     }
 }

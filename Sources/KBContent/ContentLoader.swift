@@ -70,17 +70,30 @@ public struct ContentLoader: Sendable {
         try load(project, cache: cache, parsing: nil)
     }
 
-    /// Like `load`, but parses only the files named in `wanted` and the files with front matter:
-    /// any other article carries what its path decides (canonical and short id, language,
-    /// section; its file name as title) and nothing of its body. Front matter is the only other
+    /// Like `load`, but parses only the files with front matter and those whose path-decided
+    /// article `parse` accepts: any other article carries what its path decides (canonical and
+    /// short id, language, section; its file name as title) and nothing of its body, exactly what
+    /// parsing an empty file at that path gives (`isIdentityOnly`). Front matter is the only other
     /// source of an id, a language or a draft flag, so ids and references resolve exactly as after
     /// a full load: enough for a command that shows one article. In a compat mode (foreign front
-    /// matter, other index names) every file is parsed.
-    public func load(_ project: Project, parsing wanted: Set<String>) throws -> LoadedContent {
-        try load(project, cache: nil, parsing: wanted)
+    /// matter, other index names) every file is parsed. The articles come in the graph's order.
+    public func load(_ project: Project, parsing wanted: @escaping @Sendable (Article) -> Bool) throws -> LoadedContent {
+        var loaded = try load(project, cache: nil, parsing: wanted)
+        // KnowledgeGraph sorts by (canonical id, language, path): sorted here by key alone, its own
+        // sort finds one run and moves no article.
+        let order = Dictionary(uniqueKeysWithValues: project.config.languageCodes.enumerated().map { ($1, $0) })
+        let keys = loaded.articles.map { ($0.canonicalID, order[$0.lang] ?? 99, $0.path) }
+        loaded.articles = keys.indices.sorted { keys[$0] < keys[$1] }.map { loaded.articles[$0] }
+        return loaded
     }
 
-    func load(_ project: Project, cache: ParseCache?, parsing wanted: Set<String>?) throws -> LoadedContent {
+    /// The content hash of an article `load(_:parsing:)` did not parse.
+    public static let identityOnlyHash = StableHash.of(bytes: [])
+
+    /// True for an article with nothing but what its path decides (an unparsed or empty file).
+    public static func isIdentityOnly(_ a: Article) -> Bool { a.contentHash == identityOnlyHash }
+
+    func load(_ project: Project, cache: ParseCache?, parsing wanted: (@Sendable (Article) -> Bool)?) throws -> LoadedContent {
         var diags: [Diagnostic] = []
         let entries = try fileSystem.walk(project.contentDirectory, diagnostics: &diags)
             .filter { $0.relativePath != "kb.yml" }
@@ -101,8 +114,9 @@ public struct ContentLoader: Sendable {
                 a.diagnostics.append(.error("cannot read file", rule: .io, at: a.location))
                 return (a, true)
             }
-            if let lazy, !lazy.contains(entry.relativePath), !Self.mayHaveFrontMatter(bytes) {
-                return (Self.identityOnly(parser, blank: blank, path: entry.relativePath, displayPath: display), false)
+            if let lazy, !Self.mayHaveFrontMatter(bytes) {
+                let identity = Self.identityOnly(parser, blank: blank, path: entry.relativePath, displayPath: display)
+                if !lazy(identity) { return (identity, false) }
             }
             if let hit = cache?.article(path: entry.relativePath, contentHash: StableHash.of(bytes: bytes)) {
                 return (hit.relocated(to: display), false)

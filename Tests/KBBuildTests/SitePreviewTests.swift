@@ -94,3 +94,21 @@ import Testing
         #expect(!ChangeWatcher.matters(".git"))
     }
 }
+
+/// The one-pass reader of `_kb/content.json` agrees with JSONDecoder, and refuses other shapes.
+@Suite struct PackReaderTests {
+    @Test func readsWhatTheEncoderWritesAndNothingElse() throws {
+        let files = ["a.md": "plain", "b/c.md": "quote \" backslash \\ slash / tab \t newline \n nul \u{0} bell \u{7}",
+                     "中文.md": "汉字 and emoji 🙂 and \u{2028}", "e.md": ""]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(["files": files])
+        #expect(PackReader.files(data) == files)
+        #expect(PackReader.files(Data(#"{ "files" : { "x.md" : "\u00e9\ud83d\ude42\/" } }"#.utf8)) == ["x.md": "é🙂/"])
+        #expect(PackReader.files(Data(#"{"files":{}}"#.utf8)) == [:])
+        #expect(PackReader.files(Data(#"{"other":{}}"#.utf8)) == nil)
+        #expect(PackReader.files(Data(#"{"files":{"a":"b"}"#.utf8)) == nil)
+        #expect(PackReader.files(Data(#"{"files":{"a":1}}"#.utf8)) == nil)
+        #expect(PackReader.files(Data(#"{"files":{"a":"b\q"}}"#.utf8)) == nil)
+    }
+}

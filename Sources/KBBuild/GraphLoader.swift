@@ -19,29 +19,35 @@ public enum GraphLoader {
         return (loaded, KnowledgeGraph(content: loaded))
     }
 
-    /// `kb show --site`: the KB as far as article `id` needs it. Every article's identity comes
-    /// from its path or front matter (ContentLoader's partial load); parsed in full are only the
-    /// files with front matter, the article itself, the articles it names as causes and fixes, and
-    /// those causes in its language. What `kb show` prints from this graph is what it prints after
-    /// a full load: ids resolve the same way, and every article it shows is parsed.
+    /// `kb show --site`: the KB as far as article `id` needs it. Loaded are only the articles
+    /// that carry `id`, the ids its causes and fixes name, and those causes' translations
+    /// (ContentLoader's `only` load): each of those ids resolves as in the whole KB, since every
+    /// article that carries it is there, and every article `kb show` prints is parsed. An id that
+    /// names nothing needs every article's id for its suggestion: then every identity is loaded,
+    /// and only files with front matter are parsed.
     public static func load(site: String, article id: String, lang: String?) throws -> (LoadedContent, KnowledgeGraph) {
         let packed = try PackedSources.open(site: Project.absolute(site, from: FileManager.default.currentDirectoryPath))
         let project = try Project.discover(content: packed.root, fileSystem: packed)
         let loader = ContentLoader(fileSystem: packed)
-        let bare = id.hasPrefix("kb:") ? String(id.dropFirst(3)) : id
-        // Parsed at once: every article `id` may name; then whatever its page names, if any.
-        var extra: Set<String> = []
+        func bare(_ s: String) -> String { s.hasPrefix("kb:") ? String(s.dropFirst(3)) : s }
+        var ids: Set<String> = [bare(id)]
         while true {
-            let also = extra
-            let loaded = try loader.load(project) { $0.canonicalID == bare || $0.shortID == bare || also.contains($0.path) }
+            let wanted = ids
+            let loaded = try loader.load(project, only: { wanted.contains($0) || wanted.contains($1) })
             let graph = KnowledgeGraph(content: loaded)
-            guard case .found(let i) = graph.resolve(id, lang: lang ?? graph.config.defaultLanguage) else { return (loaded, graph) }
-            let a = graph.articles[i]
-            var named = [i] + graph.causes[i] + graph.fixes[i]
-            named += graph.causes[i].compactMap { graph.article(canonical: graph.articles[$0].canonicalID, lang: a.lang) }
-            let unparsed = named.map { graph.articles[$0] }.filter { ContentLoader.isIdentityOnly($0) && !extra.contains($0.path) }
-            if unparsed.isEmpty { return (loaded, graph) }
-            extra.formUnion(unparsed.map(\.path))
+            switch graph.resolve(id, lang: lang ?? graph.config.defaultLanguage) {
+            case .missing:
+                let everyID = try loader.load(project, parsing: { _ in false })
+                return (everyID, KnowledgeGraph(content: everyID))
+            case .ambiguous:
+                return (loaded, graph)
+            case .found(let i):
+                let a = graph.articles[i]
+                var named = Set((a.causes + a.fixes).map { bare($0.id) })
+                named.formUnion(graph.causes[i].map { graph.articles[$0].canonicalID })
+                if named.isSubset(of: ids) { return (loaded, graph) }
+                ids.formUnion(named)
+            }
         }
     }
 }

@@ -39,6 +39,8 @@ public struct PackedSources: FileSystem {
     public let root: String
     /// Relative path → text, as packed (unsafe paths dropped).
     let files: [String: String]
+    /// The paths, sorted: walks come out in order and folders are found by a binary search.
+    let sortedPaths: [String]
 
     public init(root: String, files: [String: String]) {
         self.root = root
@@ -52,6 +54,7 @@ public struct PackedSources: FileSystem {
             kept[safe] = text
         }
         self.files = kept
+        sortedPaths = kept.keys.sorted()
     }
 
     /// The sources packed into the site at `site` (an absolute path).
@@ -87,9 +90,16 @@ public struct PackedSources: FileSystem {
         relative(path).map(isFolder) ?? false
     }
 
-    /// A folder is there when a packed file is under it (asked a few times per load: a scan).
+    /// A folder is there when a packed file is under it.
     func isFolder(_ rel: String) -> Bool {
-        rel.isEmpty || files.keys.contains { $0.hasPrefix(rel + "/") }
+        if rel.isEmpty { return true }
+        let prefix = rel + "/"
+        var low = 0, high = sortedPaths.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sortedPaths[mid] < prefix { low = mid + 1 } else { high = mid }
+        }
+        return low < sortedPaths.count && sortedPaths[low].hasPrefix(prefix)
     }
 
     /// The packed files under `start`, sorted, skipping hidden names the way a walk of the disk does.
@@ -101,7 +111,7 @@ public struct PackedSources: FileSystem {
         }
         var out: [FileEntry] = []
         out.reserveCapacity(files.count)
-        for (path, text) in files {
+        for path in sortedPaths {
             let rel: Substring
             if base.isEmpty { rel = Substring(path) } else {
                 guard path.hasPrefix(base + "/") else { continue }
@@ -110,9 +120,9 @@ public struct PackedSources: FileSystem {
             let visible = !rel.contains(".") || rel.split(separator: "/").allSatisfy { name in
                 !name.hasPrefix(".") || (name.hasSuffix(".md") && name.count > 3)
             }
-            if visible { out.append(FileEntry(relativePath: String(rel), size: text.utf8.count, modified: 0)) }
+            if visible { out.append(FileEntry(relativePath: String(rel), size: files[path]?.utf8.count ?? 0, modified: 0)) }
         }
-        return out.sorted { $0.relativePath < $1.relativePath }
+        return out // sorted: the paths are, and a common prefix keeps their order
     }
 }
 

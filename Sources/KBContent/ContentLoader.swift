@@ -93,6 +93,43 @@ public struct ContentLoader: Sendable {
     /// True for an article with nothing but what its path decides (an unparsed or empty file).
     public static func isIdentityOnly(_ a: Article) -> Bool { a.contentHash == identityOnlyHash }
 
+    /// Only the articles whose canonical or short id `wanted` accepts, parsed in full. A file with
+    /// no front matter is judged by what its path decides, without being parsed; one with front
+    /// matter (which may set the id) is parsed and then judged. Every article that has an id
+    /// `wanted` accepts is there, so those ids resolve as they do in the whole KB (a missing one
+    /// has no suggestion here: ask a full or partial load). In a compat mode every file is parsed.
+    public func load(_ project: Project, only wanted: @escaping @Sendable (_ canonicalID: String, _ shortID: String) -> Bool) throws -> LoadedContent {
+        var diags: [Diagnostic] = []
+        let entries = try fileSystem.walk(project.contentDirectory, diagnostics: &diags)
+            .filter { $0.relativePath != "kb.yml" }
+            .filter { Self.acceptable($0, root: project.contentDirectory, fs: fileSystem, diagnostics: &diags) }
+        let parser = ArticleParser(config: project.config)
+        let fs = fileSystem
+        let root = project.contentDirectory
+        let plain = project.config.compat == nil
+        let found: [Article?] = entries.filter { $0.relativePath.hasSuffix(".md") }.parallelMap { entry in
+            if plain {
+                let ident = parser.identity(ofPath: entry.relativePath)
+                if !wanted(ident.canonical, ident.slug) {
+                    // Skipped unread only when its front matter cannot name another id.
+                    guard let bytes = try? fs.read(root + "/" + entry.relativePath), Self.mayHaveFrontMatter(bytes) else { return nil }
+                }
+            }
+            let full = root + "/" + entry.relativePath
+            let display = Project.displayPath(full)
+            guard let bytes = try? fs.read(full) else {
+                var a = parser.parse(bytes: [], path: entry.relativePath, displayPath: display).article
+                a.diagnostics.append(.error("cannot read file", rule: .io, at: a.location))
+                return wanted(a.canonicalID, a.shortID) ? a : nil
+            }
+            let a = parser.parse(bytes: bytes, path: entry.relativePath, displayPath: display).article
+            return wanted(a.canonicalID, a.shortID) ? a : nil
+        }
+        let articles = found.compactMap { $0 }.filter { !$0.draft || project.config.drafts }
+        return LoadedContent(project: project, articles: articles, assets: entries.filter { !$0.relativePath.hasSuffix(".md") },
+                             entries: entries, diagnostics: diags, parsedCount: articles.count, fileSystem: fileSystem)
+    }
+
     func load(_ project: Project, cache: ParseCache?, parsing wanted: (@Sendable (Article) -> Bool)?) throws -> LoadedContent {
         var diags: [Diagnostic] = []
         let entries = try fileSystem.walk(project.contentDirectory, diagnostics: &diags)

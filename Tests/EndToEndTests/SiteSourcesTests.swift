@@ -38,12 +38,16 @@ import Testing
     }
 
     @Test func basicKBAnswersTheSameFromItsSite() throws {
-        try compare(fixture: "basic", commands: [
+        // Every article, in both languages, as text and JSON (kb show --site parses only the one it shows).
+        let every = ["dns-fails", "resolver-down", "dns-concept", "restart-resolver", "plain", "net", "kb:net/dns-fails", "net/dns-concept"]
+            .flatMap { id in [["show", id], ["show", id, "--lang", "zh", "--json"]] }
+        try compare(fixture: "basic", commands: every + [
             ["show", "dns-fails"],
             ["show", "dns-fails", "--json"],
             ["show", "dns-fails", "--lang", "zh"],
             ["show", "resolver-down", "--json", "--lang", "zh"],
             ["show", "no-such-article"],
+            ["show", "dns-fail", "--lang", "zh"],
             ["graph"],
             ["graph", "--format", "dot"],
             ["graph", "--format", "graphml", "--lang", "zh"],

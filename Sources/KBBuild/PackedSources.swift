@@ -127,8 +127,8 @@ public struct PackedSources: FileSystem {
 }
 
 /// Reads `{"files": {"path": "text", …}}`, the one shape kb writes into `_kb/content.json`, in one
-/// pass over the bytes (Foundation's decoder builds a tree of the whole file first). Anything else
-/// gives nil, and the caller decodes the file with JSONDecoder.
+/// pass over the bytes (Foundation's decoder builds a tree of the whole file first). Another shape
+/// or a bad escape gives nil, and the caller decodes the file with JSONDecoder.
 enum PackReader {
     static func files(_ data: Data) -> [String: String]? {
         data.withUnsafeBytes { raw -> [String: String]? in
@@ -143,23 +143,30 @@ enum PackReader {
             }
             func string() -> String? {
                 guard expect(0x22) else { return nil }
-                let start = i
-                // Fast path: no escape before the closing quote.
-                while i < b.count, b[i] != 0x22, b[i] != 0x5C { i += 1 }
-                guard i < b.count else { return nil }
-                if b[i] == 0x22 {
-                    defer { i += 1 }
-                    return String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+                guard let base = b.baseAddress else { return nil }
+                // The next quote or backslash at or after `i`, or the end.
+                func special() -> Int {
+                    var j = i
+                    while j < b.count {
+                        let c = base[j]
+                        if c == 0x22 || c == 0x5C { return j }
+                        j += 1
+                    }
+                    return j
                 }
-                var out = [UInt8](UnsafeBufferPointer(rebasing: b[start..<i]))
-                while i < b.count {
-                    let c = b[i]
-                    if c == 0x22 { i += 1; return String(decoding: out, as: UTF8.self) }
-                    if c < 0x20 { return nil }
-                    if c != 0x5C { out.append(c); i += 1; continue }
-                    i += 1
+                var out: [UInt8] = []
+                while true {
+                    let j = special()
+                    guard j < b.count else { return nil }
+                    if base[j] == 0x22, out.isEmpty {
+                        defer { i = j + 1 }
+                        return String(decoding: UnsafeBufferPointer(start: base + i, count: j - i), as: UTF8.self)
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: j - i))
+                    i = j + 1
+                    if base[j] == 0x22 { return String(decoding: out, as: UTF8.self) }
                     guard i < b.count else { return nil }
-                    let e = b[i]
+                    let e = base[i]
                     i += 1
                     switch e {
                     case 0x22, 0x5C, 0x2F: out.append(e)
@@ -180,7 +187,6 @@ enum PackReader {
                     default: return nil
                     }
                 }
-                return nil
             }
             func hex4() -> UInt32? {
                 guard i + 4 <= b.count else { return nil }

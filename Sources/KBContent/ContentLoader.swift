@@ -39,7 +39,8 @@ public struct ContentLoader: Sendable {
     /// cannot be read.
     static func acceptable(_ entry: FileEntry, root: String, fs: FileSystem, diagnostics: inout [Diagnostic]) -> Bool {
         let full = root + "/" + entry.relativePath
-        let at = SourceLocation(path: Project.displayPath(full), line: 1, column: 1)
+        // Computed only for a message: the display path asks for the current folder.
+        var at: SourceLocation { SourceLocation(path: Project.displayPath(full), line: 1, column: 1) }
         // Control characters (a newline ends a line of a generated script) and bidirectional
         // overrides (they make a name read as another one: "Trojan Source").
         if entry.relativePath.unicodeScalars.contains(where: TerminalText.isHostile) {

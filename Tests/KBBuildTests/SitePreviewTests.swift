@@ -110,5 +110,7 @@ import Testing
         #expect(PackReader.files(Data(#"{"files":{"a":"b"}"#.utf8)) == nil)
         #expect(PackReader.files(Data(#"{"files":{"a":1}}"#.utf8)) == nil)
         #expect(PackReader.files(Data(#"{"files":{"a":"b\q"}}"#.utf8)) == nil)
+        #expect(PackReader.files(Data(#"{"files":{"a":"b\"}}"#.utf8)) == nil)
+        #expect(PackReader.files(Data(#"{"files":{"a":"x\n"}}"#.utf8)) == ["a": "x\n"])
     }
 }

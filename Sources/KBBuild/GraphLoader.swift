@@ -33,7 +33,8 @@ public enum GraphLoader {
         var ids: Set<String> = [bare(id)]
         while true {
             let wanted = ids
-            let loaded = try loader.load(project, only: { wanted.contains($0) || wanted.contains($1) })
+            let names = Set(wanted.map { $0.split(separator: "/").last.map(String.init) ?? $0 })
+            let loaded = try loader.load(project, names: names, only: { wanted.contains($0) || wanted.contains($1) })
             let graph = KnowledgeGraph(content: loaded)
             switch graph.resolve(id, lang: lang ?? graph.config.defaultLanguage) {
             case .missing:

@@ -44,17 +44,26 @@ public struct PackedSources: FileSystem {
 
     public init(root: String, files: [String: String]) {
         self.root = root
-        var kept: [String: String] = [:]
-        kept.reserveCapacity(files.count)
-        for (path, text) in files {
-            // Only a path with an empty, `.` or `..` segment or a leading `/` needs folding.
-            let plain = !path.isEmpty && !path.hasPrefix("/") && !path.hasPrefix(".") && !path.hasSuffix("/")
-                && !path.contains("/.") && !path.contains("//")
-            guard let safe = plain ? path : KnowledgeGraph.normalizedContentPath(path) else { continue } // never outside the folder
-            kept[safe] = text
+        // Only a path with an empty, `.` or `..` segment or a leading `/` needs folding.
+        func plain(_ path: String) -> Bool {
+            var previous: UInt8 = 0x2F // as if after a "/"
+            for c in path.utf8 {
+                if previous == 0x2F, c == 0x2F || c == 0x2E { return false }
+                previous = c
+            }
+            return !path.isEmpty && previous != 0x2F
         }
-        self.files = kept
-        sortedPaths = kept.keys.sorted()
+        if files.keys.allSatisfy(plain) {
+            self.files = files
+        } else {
+            var kept: [String: String] = [:]
+            for (path, text) in files {
+                guard let safe = KnowledgeGraph.normalizedContentPath(path) else { continue } // never outside the folder
+                kept[safe] = text
+            }
+            self.files = kept
+        }
+        sortedPaths = self.files.keys.sorted()
     }
 
     /// The sources packed into the site at `site` (an absolute path).
@@ -117,7 +126,7 @@ public struct PackedSources: FileSystem {
                 guard path.hasPrefix(base + "/") else { continue }
                 rel = path.dropFirst(base.count + 1)
             }
-            let visible = !rel.contains(".") || rel.split(separator: "/").allSatisfy { name in
+            let visible = !rel.utf8.contains(0x2E) || rel.split(separator: "/").allSatisfy { name in
                 !name.hasPrefix(".") || (name.hasSuffix(".md") && name.count > 3)
             }
             if visible { out.append(FileEntry(relativePath: String(rel), size: files[path]?.utf8.count ?? 0, modified: 0)) }

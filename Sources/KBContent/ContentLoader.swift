@@ -99,7 +99,12 @@ public struct ContentLoader: Sendable {
     /// matter (which may set the id) is parsed and then judged. Every article that has an id
     /// `wanted` accepts is there, so those ids resolve as they do in the whole KB (a missing one
     /// has no suggestion here: ask a full or partial load). In a compat mode every file is parsed.
-    public func load(_ project: Project, only wanted: @escaping @Sendable (_ canonicalID: String, _ shortID: String) -> Bool) throws -> LoadedContent {
+    ///
+    /// `names` holds the last path segment of every id `wanted` accepts: the path of a file without
+    /// front matter that `wanted` accepts contains one of them (its short id is its file name, the
+    /// last segment of its canonical id its file or folder name), so other paths are not looked at.
+    public func load(_ project: Project, names: Set<String>,
+                     only wanted: @escaping @Sendable (_ canonicalID: String, _ shortID: String) -> Bool) throws -> LoadedContent {
         var diags: [Diagnostic] = []
         let entries = try fileSystem.walk(project.contentDirectory, diagnostics: &diags)
             .filter { $0.relativePath != "kb.yml" }
@@ -110,8 +115,9 @@ public struct ContentLoader: Sendable {
         let plain = project.config.compat == nil
         let found: [Article?] = entries.filter { $0.relativePath.hasSuffix(".md") }.parallelMap { entry in
             if plain {
-                let ident = parser.identity(ofPath: entry.relativePath)
-                if !wanted(ident.canonical, ident.slug) {
+                let path = Array(entry.relativePath.utf8)
+                let named = names.contains { n in Self.bytes(path, contain: Array(n.utf8)) }
+                if !named || !{ let ident = parser.identity(ofPath: entry.relativePath); return wanted(ident.canonical, ident.slug) }() {
                     // Skipped unread only when its front matter cannot name another id.
                     guard let bytes = try? fs.read(root + "/" + entry.relativePath), Self.mayHaveFrontMatter(bytes) else { return nil }
                 }
@@ -165,6 +171,15 @@ public struct ContentLoader: Sendable {
         let published = results.map(\.0).filter { !$0.draft || project.config.drafts }
         return LoadedContent(project: project, articles: published, assets: assets, entries: entries,
                              diagnostics: diags, parsedCount: results.filter(\.1).count, fileSystem: fileSystem)
+    }
+
+    static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     /// False only when the file surely has no front matter: it does not start with `---`, `+++`

@@ -61,4 +61,26 @@ struct MemoryFiles: FileSystem {
         #expect(partial.resolve("resolver-down", lang: "en") == full.resolve("resolver-down", lang: "en"))
         #expect(partial.resolve("nope", lang: "en") == full.resolve("nope", lang: "en"))
     }
+
+    @Test func anOnlyLoadHasEveryArticleThatCarriesTheIDs() throws {
+        let files = [
+            "kb.yml": "title: T\nlang_dirs:\n  pages.zh: {lang: zh, of: pages}\n",
+            "a/tar.md": "# tar\n",
+            "pages.zh/common/tar.md": "# tar 中文\n",
+            "b/other.md": "---\nid: tar\ntitle: Named tar in front matter\n---\n",
+            "c/tarball.md": "# not tar\n",
+            "d/_index.md": "# d\n",
+        ]
+        let fs = MemoryFiles(root: "/kb", files: files)
+        let project = try Project.discover(content: "/kb", fileSystem: fs)
+        let all = try ContentLoader(fileSystem: fs).load(project).articles
+        for ids in [["tar"], ["pages/common/tar"], ["d"], ["tarball", "a/tar"]] {
+            let want = Set(ids)
+            let names = Set(ids.map { $0.split(separator: "/").last.map(String.init) ?? $0 })
+            let some = try ContentLoader(fileSystem: fs).load(project, names: names) { want.contains($0) || want.contains($1) }.articles
+            let expected = all.filter { want.contains($0.canonicalID) || want.contains($0.shortID) }
+            #expect(Set(some) == Set(expected), "\(ids)")
+            #expect(!some.isEmpty)
+        }
+    }
 }

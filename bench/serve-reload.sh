@@ -3,8 +3,8 @@
 # Serves tldr (built as in bench/build.sh), opens pages/common/tar.html, then EDITS times (default 10)
 # appends a line to pages/common/tar.md and times the file's mtime to the open page's load event
 # (bench/serve_reload.py, over the DevTools protocol). Also prints kb's own build time of each of
-# those rebuilds (from kb serve's output): the rest is change detection, the reload signal and the
-# browser's reload.
+# those rebuilds (from kb serve's output) and the difference, edit by edit: change detection, the
+# reload signal and the browser's reload and load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EDITS=${1:-10}
@@ -32,7 +32,10 @@ DEVTOOLS=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 
 CHROME=$!
 
 builds_before=$(grep -c '^Built ' "$WORK/serve.log" || true)
-python3 bench/serve_reload.py "$DEVTOOLS" "http://127.0.0.1:$PORT/pages/common/tar.html" "$WORK/tldr/pages/common/tar.md" "$EDITS"
-grep '^Built ' "$WORK/serve.log" | tail -n +"$((builds_before + 1))" | grep -o 'in [0-9.]* s' | awk '{print $2}' | sort -n \
-  | awk '{a[NR]=$1} END {if (NR) printf "kb serve rebuild (one changed file), median of %d: %.3f s (min %.3f, max %.3f)\n", NR, a[int((NR+1)/2)], a[1], a[NR]}'
+python3 bench/serve_reload.py "$DEVTOOLS" "http://127.0.0.1:$PORT/pages/common/tar.html" "$WORK/tldr/pages/common/tar.md" "$EDITS" "$WORK/latencies"
+grep '^Built ' "$WORK/serve.log" | tail -n +"$((builds_before + 1))" | head -n "$EDITS" | grep -o 'in [0-9.]* s' | awk '{print $2}' > "$WORK/builds"
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.3f s (min %.3f, max %.3f)", a[int((NR+1)/2)], a[1], a[NR]}'; }
+echo "kb serve rebuild (one changed file), median of $(wc -l < "$WORK/builds"): $(median < "$WORK/builds")"
+# What serving adds to the build: change detection, the reload signal, the browser's reload and load.
+echo "save to load event minus the build, median: $(paste "$WORK/latencies" "$WORK/builds" | awk '{print $1 - $2}' | median)"
 printf 'machine: %s cores; %s; %s\n' "$(nproc)" "$("$KB" --version)" "$("$browser" --version 2>/dev/null | head -1)"

@@ -7,7 +7,7 @@ SOURCE and waits for the open page's next load event. For each edit it prints th
 file's modification time (st_mtime_ns, after the write) to the page's load event
 (performance.timing.loadEventStart, the same clock: one machine).
 
-usage: serve_reload.py DEVTOOLS_PORT PAGE_URL SOURCE EDITS
+usage: serve_reload.py DEVTOOLS_PORT PAGE_URL SOURCE EDITS [LATENCIES_FILE]
 """
 import base64
 import json
@@ -135,6 +135,9 @@ def main():
         latencies.append((loaded_ms - mtime_ms) / 1000)
         print(f"edit {i + 1}: {latencies[-1]:.3f} s from save to load event", flush=True)
         time.sleep(0.5)
+    if len(sys.argv) > 5:
+        with open(sys.argv[5], "w") as f:
+            f.write("".join(f"{x:.4f}\n" for x in latencies))
     print(f"save to reloaded page, median of {edits}: {statistics.median(latencies):.3f} s "
           f"(min {min(latencies):.3f}, max {max(latencies):.3f})")
 

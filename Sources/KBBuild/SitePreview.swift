@@ -36,16 +36,17 @@ public final class SitePreview: Sendable {
         [project.contentDirectory, project.root + "/Templates"] + (project.configPath.map { [$0] } ?? [])
     }
 
-    /// Watches until cancelled: each change (a burst of them counts once) rebuilds; `built` sees
-    /// every outcome; the reload signal moves on when a build changed the site.
+    /// Watches until cancelled: each change (a burst of them counts once) rebuilds; the reload
+    /// signal moves on when a build changed the site, then `built` sees the outcome.
     public func watch(interval: Double, built: @escaping @Sendable (Result<BuildContext, Error>) async -> Void) async {
         let output = Project.absolute(options.output ?? (project.root + "/Site"), from: FileManager.default.currentDirectoryPath)
         let watcher = ChangeWatcher(paths: watchedPaths, ignoring: output, interval: interval)
         defer { watcher.stop() }
         for await _ in watcher.changes {
             let result = await build()
-            await built(result)
+            // Pages reload first: what `built` does with the result (messages, indexes) can wait.
             if case .success(let c) = result, !c.upToDate { await reload.bump() }
+            await built(result)
         }
     }
 }

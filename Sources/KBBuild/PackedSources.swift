@@ -53,16 +53,13 @@ public struct PackedSources: FileSystem {
             }
             return !path.isEmpty && previous != 0x2F
         }
-        if files.keys.allSatisfy(plain) {
-            self.files = files
-        } else {
-            var kept: [String: String] = [:]
-            for (path, text) in files {
-                guard let safe = KnowledgeGraph.normalizedContentPath(path) else { continue } // never outside the folder
-                kept[safe] = text
-            }
-            self.files = kept
+        var kept = files
+        for path in files.keys where !plain(path) {
+            let text = kept.removeValue(forKey: path)
+            // Never outside the folder; a folded path that names another packed file keeps that one.
+            if let safe = KnowledgeGraph.normalizedContentPath(path), kept[safe] == nil { kept[safe] = text }
         }
+        self.files = kept
         sortedPaths = self.files.keys.sorted()
     }
 

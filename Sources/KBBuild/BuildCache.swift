@@ -5,13 +5,12 @@ import KBCore
 
 /// The incremental build cache: parsed articles by file (size, mtime, content hash), the render
 /// key of every page written, and the fingerprint of the last successful build. SQLite via GRDB.
-public final class BuildCache: ParseCache, @unchecked Sendable {
+public final class BuildCache: ParseCache, Sendable {
     /// Bump when the parser or the page models change shape: old entries are then ignored.
-    public static let formatVersion = "kb-cache-3"
+    public static let formatVersion = "kb-cache-4"
 
     private let queue: DatabaseQueue
     private let articlesByPath: [String: (size: Int, mtime: Double, hash: String, data: Data)]
-    private let decoder = JSONDecoder()
 
     public init(path: String, parserKey: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -46,18 +45,21 @@ public final class BuildCache: ParseCache, @unchecked Sendable {
 
     public func article(for entry: FileEntry) -> Article? {
         guard let hit = articlesByPath[entry.relativePath], hit.size == entry.size, hit.mtime == entry.modified else { return nil }
-        return try? decoder.decode(Article.self, from: hit.data)
+        return Self.decode(hit.data)
     }
+
+    /// Articles are kept in `BinaryCodec`'s form: decoding the whole tldr corpus from JSON was a
+    /// third of a one-file rebuild. A row that does not decode is a miss (the file is parsed again).
+    static func decode(_ data: Data) -> Article? { try? BinaryCodec.decode(Article.self, from: [UInt8](data)) }
 
     public func article(path: String, contentHash: String) -> Article? {
         guard let hit = articlesByPath[path], hit.hash == contentHash else { return nil }
-        return try? decoder.decode(Article.self, from: hit.data)
+        return Self.decode(hit.data)
     }
 
     /// Stores what this build parsed, forgetting files that are gone.
     public func saveArticles(_ articles: [Article], entries: [FileEntry]) throws {
         let byPath = Dictionary(entries.map { ($0.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
-        let encoder = JSONEncoder()
         let current = articlesByPath
         try queue.write { db in
             let keep = Set(articles.map(\.path))
@@ -68,7 +70,7 @@ public final class BuildCache: ParseCache, @unchecked Sendable {
                 guard let e = byPath[a.path] else { continue }
                 if let old = current[a.path], old.size == e.size, old.mtime == e.modified, old.hash == a.contentHash { continue }
                 try db.execute(sql: "INSERT OR REPLACE INTO articles (path, size, mtime, hash, data) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [a.path, e.size, e.modified, a.contentHash, try encoder.encode(a)])
+                               arguments: [a.path, e.size, e.modified, a.contentHash, Data(try BinaryCodec.encode(a))])
             }
         }
     }
@@ -83,11 +85,20 @@ public final class BuildCache: ParseCache, @unchecked Sendable {
         }
     }
 
-    public func savePageKeys(_ keys: [String: String], output: String) throws {
+    /// Records this build's page keys; `previous` (what `pageKeys(output:)` returned at the start)
+    /// limits the writes to the rows that changed: a one-file rebuild rewrites one row, not 7,600.
+    public func savePageKeys(_ keys: [String: String], output: String, previous: [String: String]? = nil) throws {
         try queue.write { db in
-            try db.execute(sql: "DELETE FROM pages WHERE output = ?", arguments: [output])
-            let statement = try db.makeStatement(sql: "INSERT INTO pages (output, path, key) VALUES (?, ?, ?)")
-            for (path, key) in keys { try statement.execute(arguments: [output, path, key]) }
+            guard let previous else {
+                try db.execute(sql: "DELETE FROM pages WHERE output = ?", arguments: [output])
+                let statement = try db.makeStatement(sql: "INSERT INTO pages (output, path, key) VALUES (?, ?, ?)")
+                for (path, key) in keys { try statement.execute(arguments: [output, path, key]) }
+                return
+            }
+            let remove = try db.makeStatement(sql: "DELETE FROM pages WHERE output = ? AND path = ?")
+            for path in previous.keys where keys[path] == nil { try remove.execute(arguments: [output, path]) }
+            let upsert = try db.makeStatement(sql: "INSERT OR REPLACE INTO pages (output, path, key) VALUES (?, ?, ?)")
+            for (path, key) in keys where previous[path] != key { try upsert.execute(arguments: [output, path, key]) }
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KBContent
 import KBCore
+import KBSearch
 import KBSite
 
 public struct BuildOptions: Sendable {
@@ -22,28 +23,61 @@ public struct BuildOptions: Sendable {
     }
 }
 
-/// What one build knows so far; each step reads and adds to it.
-public struct BuildContext: Sendable {
-    public var options: BuildOptions
-    public var project: Project
+/// What `kb build` reports: where the site went, whether it was already current, what was found.
+public struct BuildResult: Sendable {
     public var outputDirectory: String
-    public var cache: BuildCache?
-    public var content: LoadedContent?
+    /// Nothing changed since the last build into this folder: nothing was written.
+    public var upToDate: Bool
+    public var diagnostics: [Diagnostic]
+    public var stats: BuildStats
+    /// The resolved graph the site was built from (nil when up to date: nothing was loaded).
     public var graph: KnowledgeGraph?
-    public var theme: Theme?
-    public var pages: [SitePage] = []
-    public var pageKeys: [String: String] = [:]
-    public var diagrams: Diagrams?
-    public var diagnostics: [Diagnostic] = []
-    public var stats = BuildStats()
-    public var fingerprint = ""
-    /// The search step's input fingerprint, recorded at commit as proof for the next build.
-    public var searchFingerprint = ""
-    /// The content folder's Markdown fingerprint, from the same walk as `fingerprint`.
-    public var markdownFingerprint: String?
-    /// Set by a step that found nothing to do: the rest is skipped.
-    public var upToDate = false
-    var staged: StagedDirectory?
+}
+
+/// What a build is asked to do, fixed before the first phase runs.
+struct BuildTarget: Sendable {
+    var options: BuildOptions
+    var project: Project
+    /// The output folder, absolute.
+    var output: String
+    var cache: BuildCache?
+}
+
+/// What accumulates across the phases: findings and counts, and the time of each phase.
+struct BuildRun {
+    var diagnostics: [Diagnostic] = []
+    var stats = BuildStats()
+
+    /// Runs one phase, timing it; a failure is reported with the phase's name and everything
+    /// found so far.
+    mutating func step<T>(_ name: String, _ body: (inout BuildRun) throws -> T) throws -> T {
+        let start = Date()
+        defer { stats.steps.append([name, String(format: "%.3f", Date().timeIntervalSince(start))]) }
+        do {
+            return try body(&self)
+        } catch let error as DiagnosticError {
+            throw BuildFailure(step: name, diagnostics: diagnostics + error.diagnostics)
+        } catch let error as BuildFailure {
+            throw error
+        } catch {
+            throw BuildFailure(step: name, diagnostics: diagnostics + [.error("\(error)", rule: .build, at: nil)])
+        }
+    }
+}
+
+/// The plan phase's result: every page of the site and its render key.
+struct SitePlan: Sendable {
+    var pages: [SitePage]
+    var keys: [String: String]
+}
+
+/// The render phase's result: the staging folder the later phases write into, the page keys the
+/// cache held when the build started (nil: none, or a forced build), and the search documents
+/// of the articles rendered, by path.
+struct StagedSite {
+    var staged: StagedDirectory
+    var previousKeys: [String: String]?
+    var searchDocuments: [String: SearchDocument]
 }
 
 public struct BuildStats: Sendable, Codable {
@@ -60,12 +94,6 @@ public struct BuildStats: Sendable, Codable {
     public var resolvedLinks = 0
     /// [step name, seconds] in order.
     public var steps: [[String]] = []
-}
-
-/// One named stage of the build; errors are reported with its name.
-public struct BuildStep: Sendable {
-    public var name: String
-    public var run: @Sendable (inout BuildContext) throws -> Void
 }
 
 public struct BuildFailure: Error, CustomStringConvertible {

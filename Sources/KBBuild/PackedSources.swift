@@ -7,21 +7,21 @@ extension SiteBuilder {
     /// so `kb show --site`, `kb doctor --site` and `kb graph --site` work from a built site on a
     /// machine with no Content/. One file, not a tree: creating thousands of small files would
     /// cost more than the whole render.
-    static func sources(_ c: inout BuildContext) throws {
+    static func sources(_ project: Project, entries: [FileEntry], into staged: StagedDirectory) throws {
         var files: [String: String] = [:]
-        for entry in c.content!.entries where entry.relativePath.hasSuffix(".md") {
-            let bytes = try LocalFileSystem().read(c.project.contentDirectory + "/" + entry.relativePath)
+        for entry in entries where entry.relativePath.hasSuffix(".md") {
+            let bytes = try LocalFileSystem().read(project.contentDirectory + "/" + entry.relativePath)
             files[entry.relativePath] = String(decoding: bytes, as: UTF8.self)
         }
-        if let config = c.project.configPath, let data = FileManager.default.contents(atPath: config) {
+        if let config = project.configPath, let data = FileManager.default.contents(atPath: config) {
             files["kb.yml"] = String(decoding: data, as: UTF8.self)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try c.staged!.write(sourcesPack, try encoder.encode(["files": files]))
+        try staged.write(sourcesPack, try encoder.encode(["files": files]))
         // Editors validate front matter and kb.yml against these (docs/writing.md).
-        try c.staged!.write(schemaFolder + "/front-matter.schema.json", JSONSchemas.frontMatterSchema(languages: c.project.config.languageCodes))
-        try c.staged!.write(schemaFolder + "/config.schema.json", JSONSchemas.configSchema())
+        try staged.write(schemaFolder + "/front-matter.schema.json", JSONSchemas.frontMatterSchema(languages: project.config.languageCodes))
+        try staged.write(schemaFolder + "/config.schema.json", JSONSchemas.configSchema())
     }
 
     /// Where a built site keeps the KB's sources.

@@ -23,14 +23,15 @@ public enum SearchIndexing {
         return h.hex
     }
 
-    /// Refreshes the store from `graph` (SearchIndexer, with the site's addresses and languages).
+    /// Refreshes the store from `graph` (SearchIndexer, with the site's addresses and languages);
+    /// `prepared`: search documents the render step made from its own parse, by article path.
     @discardableResult
     public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String, reuse: Bool = true,
-                              site: Bool = true) throws -> SearchIndexer.Output {
+                              site: Bool = true, prepared: [String: SearchDocument] = [:]) throws -> SearchIndexer.Output {
         let layout = SiteLayout(config: graph.config)
         return try SearchIndexer.update(graph: graph, contentDirectory: project.contentDirectory, storePath: storePath(project),
                                         languages: PageBuilder(graph: graph).languages, fingerprint: fingerprint, reuse: reuse, site: site,
-                                        url: { layout.articlePath($0) })
+                                        prepared: prepared, url: { layout.articlePath($0) })
     }
 
     /// The store for `kb search` inside a KB, rebuilt first when the content changed since.
@@ -60,13 +61,14 @@ public enum SearchIndexing {
 }
 
 /// Computes a project's fingerprint on its own thread.
-final class FingerprintCheck: @unchecked Sendable {
+final class FingerprintCheck: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var fresh = false
+    private let fresh = Locked(false)
 
     init(project: Project, expected: String) {
         let thread = Thread { [self] in
-            fresh = (try? SearchIndexing.fingerprint(project)) == expected
+            let same = (try? SearchIndexing.fingerprint(project)) == expected
+            fresh.withLock { $0 = same }
             done.signal()
         }
         thread.start()
@@ -75,6 +77,6 @@ final class FingerprintCheck: @unchecked Sendable {
     func wait() -> Bool {
         done.wait()
         done.signal() // later callers see the same answer
-        return fresh
+        return fresh.withLock { $0 }
     }
 }

@@ -5,26 +5,23 @@ import KBCore
 import KBSearch
 import KBSite
 
-/// `kb build`: the whole pipeline, readable in one place.
+/// `kb build`: the whole pipeline, readable in one place. Each phase takes what the previous
+/// one produced and returns what the next needs — no optional state, no phase looking at
+/// another — and is timed under its name in `stats.steps`.
 public enum SiteBuilder {
     public static let version = "0.1.0"
 
-    public static let steps: [BuildStep] = [
-        BuildStep(name: "fingerprint", run: fingerprint),
-        BuildStep(name: "load", run: load),
-        BuildStep(name: "resolve", run: resolve),
-        BuildStep(name: "theme", run: theme),
-        BuildStep(name: "plan", run: plan),
-        BuildStep(name: "diagrams", run: diagrams),
-        BuildStep(name: "render", run: render),
-        BuildStep(name: "assets", run: assets),
-        BuildStep(name: "doctor-scripts", run: doctorScripts),
-        BuildStep(name: "feeds", run: feeds),
-        BuildStep(name: "search", run: search),
-        BuildStep(name: "commit", run: commit),
-    ]
+    /// The phases, in order (the names `kb build --json` reports).
+    public static let stepNames = ["fingerprint", "load", "resolve", "theme", "plan", "diagrams", "render", "assets",
+                                   "doctor-scripts", "feeds", "search", "commit"]
 
-    public static func build(_ options: BuildOptions) throws -> BuildContext {
+    /// A rebuild stages only its changed files when at most one page in this many changes.
+    static let overlayShare = 10
+
+    /// The site-root scripts every build writes; the "diagnose this" panels link them.
+    static let doctorScripts = ["doctor.ps1", "doctor.sh"]
+
+    public static func build(_ options: BuildOptions) throws -> BuildResult {
         let start = Date()
         var project = try Project.discover(content: options.content)
         if let base = options.baseURL { project.config.baseURL = base }
@@ -34,29 +31,41 @@ public enum SiteBuilder {
                                force: options.forceOutput)
         let lock = try BuildLock(kbRoot: project.root)
         defer { lock.release() }
-        var context = BuildContext(options: options, project: project, outputDirectory: output)
+        var run = BuildRun()
+        var cache: BuildCache?
         do {
-            context.cache = try BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: parserKey(project))
+            cache = try BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: parserKey(project))
         } catch {
             // A broken cache only costs speed.
-            context.diagnostics.append(.warning("build cache unavailable (\(error)); building everything", rule: .cache, at: nil))
+            run.diagnostics.append(.warning("build cache unavailable (\(error)); building everything", rule: .cache, at: nil))
         }
-        for step in steps {
-            let stepStart = Date()
-            defer { context.stats.steps.append([step.name, String(format: "%.3f", Date().timeIntervalSince(stepStart))]) }
-            do {
-                try step.run(&context)
-            } catch let error as DiagnosticError {
-                throw BuildFailure(step: step.name, diagnostics: context.diagnostics + error.diagnostics)
-            } catch let error as BuildFailure {
-                throw error
-            } catch {
-                throw BuildFailure(step: step.name, diagnostics: context.diagnostics + [.error("\(error)", rule: .build, at: nil)])
-            }
-            if context.upToDate { break }
+        let target = BuildTarget(options: options, project: project, output: output, cache: cache)
+
+        let fingerprints = try run.step("fingerprint") { run in try fingerprint(target, &run) }
+        if fingerprints.upToDate {
+            run.stats.seconds = Date().timeIntervalSince(start)
+            return BuildResult(outputDirectory: output, upToDate: true, diagnostics: run.diagnostics, stats: run.stats, graph: nil)
         }
-        context.stats.seconds = Date().timeIntervalSince(start)
-        return context
+        let content = try run.step("load") { run in try load(target, &run) }
+        let graph = try run.step("resolve") { run in try resolve(content, &run) }
+        let theme = try run.step("theme") { _ in try Theme(overrides: project.root + "/Templates") }
+        let pages = try run.step("plan") { run in plan(graph, theme: theme, &run) }
+        let drawn = try run.step("diagrams") { run in diagrams(graph, plan: pages, cache: cache, &run) }
+        let site = try run.step("render") { run in try render(target, graph: graph, theme: theme, plan: pages, diagrams: drawn, &run) }
+        try run.step("assets") { run in try assets(target, content: content, theme: theme, into: site.staged, &run) }
+        try run.step("doctor-scripts") { _ in try doctorScripts(graph, into: site.staged) }
+        try run.step("feeds") { _ in
+            for (path, text) in SiteFeeds.files(graph: graph, pages: pages.pages) { try site.staged.write(path, text) }
+        }
+        let searchFingerprint = try run.step("search") { _ in
+            try search(target, graph: graph, markdown: fingerprints.markdown, documents: site.searchDocuments, into: site.staged)
+        }
+        try run.step("commit") { run in
+            try commit(target, content: content, plan: pages, site: site, fingerprint: fingerprints.site,
+                       searchFingerprint: searchFingerprint, run)
+        }
+        run.stats.seconds = Date().timeIntervalSince(start)
+        return BuildResult(outputDirectory: output, upToDate: false, diagnostics: run.diagnostics, stats: run.stats, graph: graph)
     }
 
     static func parserKey(_ project: Project) -> String {
@@ -69,156 +78,158 @@ public enum SiteBuilder {
         return h.hex
     }
 
-    // MARK: steps
+    // MARK: phases
 
-    /// Nothing changed since the last successful build into the same folder: stop here.
-    static func fingerprint(_ c: inout BuildContext) throws {
+    /// The whole input's fingerprint and the content folder's Markdown-only one (one walk).
+    /// `upToDate`: nothing changed since the last successful build into the same folder; the
+    /// diagnostics and counts of that build are restored and the build stops here.
+    static func fingerprint(_ t: BuildTarget, _ run: inout BuildRun) throws -> (site: String, markdown: String, upToDate: Bool) {
         let fs = LocalFileSystem()
         var h = StableHash()
         h.combine(version)
-        h.combine(c.outputDirectory)
-        h.combine(String(describing: c.project.config))
-        let content = ContentFingerprint.folder(c.project.contentDirectory)
-        c.markdownFingerprint = content.markdown
+        h.combine(t.output)
+        h.combine(String(describing: t.project.config))
+        let content = ContentFingerprint.folder(t.project.contentDirectory)
         h.combine(content.all)
-        let templates = c.project.root + "/Templates"
+        let templates = t.project.root + "/Templates"
         if fs.isDirectory(templates) { h.combine(ContentFingerprint.folder(templates, files: .all)) }
-        if let configPath = c.project.configPath, let bytes = try? fs.read(configPath) { h.combine(bytes: bytes) }
-        c.fingerprint = h.hex
-        guard !c.options.force, let cache = c.cache,
-              FileManager.default.fileExists(atPath: c.outputDirectory + "/index.html"),
-              try cache.meta("fingerprint:" + c.outputDirectory) == c.fingerprint else { return }
-        if let saved = try cache.meta("diagnostics:" + c.outputDirectory), let data = saved.data(using: .utf8) {
-            c.diagnostics = (try? JSONDecoder().decode([Diagnostic].self, from: data)) ?? []
+        if let configPath = t.project.configPath, let bytes = try? fs.read(configPath) { h.combine(bytes: bytes) }
+        let site = h.hex
+        guard !t.options.force, let cache = t.cache,
+              FileManager.default.fileExists(atPath: t.output + "/index.html"),
+              try cache.meta("fingerprint:" + t.output) == site else { return (site, content.markdown, false) }
+        if let saved = try cache.meta("diagnostics:" + t.output), let data = saved.data(using: .utf8) {
+            run.diagnostics = (try? JSONDecoder().decode([Diagnostic].self, from: data)) ?? []
         }
-        if let saved = try cache.meta("stats:" + c.outputDirectory), let data = saved.data(using: .utf8),
+        if let saved = try cache.meta("stats:" + t.output), let data = saved.data(using: .utf8),
            let stats = try? JSONDecoder().decode(BuildStats.self, from: data) {
-            c.stats = stats
+            run.stats = stats
         }
-        c.stats.steps = [] // this run's steps are appended as they run
-        c.stats.parsed = 0
-        c.stats.rendered = 0
-        c.stats.reused = c.stats.pages
-        c.upToDate = true
+        run.stats.steps = [] // this run's steps are appended as they run
+        run.stats.parsed = 0
+        run.stats.rendered = 0
+        run.stats.reused = run.stats.pages
+        return (site, content.markdown, true)
     }
 
-    static func load(_ c: inout BuildContext) throws {
-        let content = try ContentLoader().load(c.project, cache: c.options.force ? nil : c.cache)
-        c.stats.articles = content.articles.count
-        c.stats.parsed = content.parsedCount
-        c.content = content
+    static func load(_ t: BuildTarget, _ run: inout BuildRun) throws -> LoadedContent {
+        let content = try ContentLoader().load(t.project, cache: t.options.force ? nil : t.cache)
+        run.stats.articles = content.articles.count
+        run.stats.parsed = content.parsedCount
+        return content
     }
 
-    static func resolve(_ c: inout BuildContext) throws {
-        let graph = KnowledgeGraph(content: c.content!)
-        c.diagnostics += graph.diagnostics
-        (c.stats.internalLinks, c.stats.resolvedLinks) = graph.internalLinkCounts
-        c.graph = graph
+    static func resolve(_ content: LoadedContent, _ run: inout BuildRun) throws -> KnowledgeGraph {
+        let graph = KnowledgeGraph(content: content)
+        run.diagnostics += graph.diagnostics
+        (run.stats.internalLinks, run.stats.resolvedLinks) = graph.internalLinkCounts
         if graph.diagnostics.hasErrors { throw DiagnosticError([]) }
+        return graph
     }
 
-    static func theme(_ c: inout BuildContext) throws {
-        c.theme = try Theme(overrides: c.project.root + "/Templates")
-    }
-
-    static func plan(_ c: inout BuildContext) throws {
-        let graph = c.graph!
-        // The "diagnose this" panels link the doctor scripts once a step writes them.
-        let doctor = steps.contains { $0.name.hasPrefix("doctor") } ? ["doctor.ps1", "doctor.sh"] : []
-        c.pages = PageBuilder(graph: graph, doctorScripts: doctor).pages()
-        c.stats.pages = c.pages.count
+    /// Every page with its model, and its render key: what the page's bytes depend on.
+    static func plan(_ graph: KnowledgeGraph, theme: Theme, _ run: inout BuildRun) -> SitePlan {
+        let pages = PageBuilder(graph: graph, doctorScripts: doctorScripts).pages()
+        run.stats.pages = pages.count
         let body = BodyRenderer(graph: graph)
-        let themeFP = c.theme!.fingerprint
+        let themeFP = theme.fingerprint
         let rawHTML = graph.config.rawHTML
-        let keys: [String] = c.pages.parallelMap { page in
+        let keys: [String] = pages.parallelMap { page in
             var h = StableHash()
             h.combine(version)
             h.combine(themeFP)
             h.combine(rawHTML ? "raw" : "escaped")
-            HashingEncoder.hash(page.model, into: &h)
+            // The model's positional bytes (BinaryCodec): it is a fixed type, so they identify it,
+            // at a fraction of HashingEncoder's cost (which names every key of every page).
+            if let bytes = try? BinaryCodec.encode(page.model) { h.combine(bytes: bytes) } else { HashingEncoder.hash(page.model, into: &h) }
             if let i = page.article {
                 h.combine(graph.articles[i].contentHash)
                 h.combine(body.linkFingerprint(i, page: page.path))
             }
             return h.hex
         }
-        c.pageKeys = Dictionary(zip(c.pages.map(\.path), keys), uniquingKeysWith: { a, _ in a })
+        return SitePlan(pages: pages, keys: Dictionary(zip(pages.map(\.path), keys), uniquingKeysWith: { a, _ in a }))
     }
 
-    static func render(_ c: inout BuildContext) throws {
-        let staged = try StagedDirectory(destination: c.outputDirectory)
-        c.staged = staged
-        let previous = c.options.force ? [:] : ((try? c.cache?.pageKeys(output: c.outputDirectory)) ?? [:])
+    /// ```dot / ```mermaid blocks and the graph pages, drawn by Graphviz (kept in the cache).
+    static func diagrams(_ graph: KnowledgeGraph, plan: SitePlan, cache: BuildCache?, _ run: inout BuildRun) -> Diagrams {
+        let store = cache.map { cache in
+            Diagrams.Cache(get: { try? cache.meta($0) }, set: { try? cache.setMeta($0, $1) })
+        }
+        let drawn = Diagrams.render(graph: graph, pages: plan.pages, graphviz: Graphviz.locate(), cache: store)
+        run.diagnostics += drawn.diagnostics
+        return drawn
+    }
+
+    /// Opens the staging folder and writes every page whose key changed; the others are taken
+    /// from the current site. A rendered article's search document is made here from the same
+    /// parse, so the search phase reads and parses no file this one already did.
+    static func render(_ t: BuildTarget, graph: KnowledgeGraph, theme: Theme, plan: SitePlan, diagrams: Diagrams,
+                       _ run: inout BuildRun) throws -> StagedSite {
+        let stored = t.options.force ? nil : (try? t.cache?.pageKeys(output: t.output))
+        let previous = stored ?? [:]
+        let changing = plan.pages.filter { previous[$0.path] != plan.keys[$0.path] }
+        // A few changed pages of a large site: stage only those (StagedDirectory's overlay).
+        let overlay = stored != nil && changing.count * overlayShare <= plan.pages.count
+        let staged = try StagedDirectory(destination: t.output, overlay: overlay)
         // Folders first, serially: the parallel writers below then never race to create them.
-        let folders = Set(c.pages.map { ($0.path as NSString).deletingLastPathComponent })
+        let folders = Set((staged.overlay ? changing : plan.pages).map { ($0.path as NSString).deletingLastPathComponent })
         for folder in folders.sorted() where !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: staged.path(folder), withIntermediateDirectories: true)
         }
-        let graph = c.graph!
-        let theme = c.theme!
-        let diagrams = c.diagrams
         let body = BodyRenderer(graph: graph, diagrams: diagrams)
         let parser = ArticleParser(config: graph.config)
-        let contentDir = c.project.contentDirectory
-        let keys = c.pageKeys
-        let results: [Result<Bool, Error>] = c.pages.parallelMap { page in
+        let contentDir = t.project.contentDirectory
+        let keys = plan.keys
+        let layout = SiteLayout(config: graph.config)
+        let results: [Result<(rendered: Bool, search: SearchDocument?), Error>] = plan.pages.parallelMap { page in
             do {
-                if previous[page.path] == keys[page.path], staged.reuse(page.path) { return .success(false) }
+                if previous[page.path] == keys[page.path], staged.reuse(page.path) { return .success((false, nil)) }
                 var model = page.model
+                var search: SearchDocument?
                 if let i = page.article {
                     let a = graph.articles[i]
                     let bytes = try LocalFileSystem().read(contentDir + "/" + a.path)
-                    let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
-                    model.body = body.render(i, document: parsed.document, page: page.path)
+                    let document = parser.document(bytes: bytes, displayPath: a.displayPath)
+                    model.body = body.render(i, document: document, page: page.path)
+                    if !a.isSectionIndex { search = SearchDocument.make(article: a, document: document, url: layout.articlePath(a)) }
                 }
-                if let dot = model.diagramSource { model.diagram = diagrams?.inline(dot: dot, idPrefix: "g-", label: model.title) }
+                if let dot = model.diagramSource { model.diagram = diagrams.inline(dot: dot, idPrefix: "g-", label: model.title) }
                 try staged.write(page.path, try theme.render(model))
-                return .success(true)
+                return .success((true, search))
             } catch {
                 return .failure(error)
             }
         }
+        var searchDocuments: [String: SearchDocument] = [:]
         for r in results {
             switch r {
-            case .success(true): c.stats.rendered += 1
-            case .success(false): c.stats.reused += 1
+            case .success(let done):
+                if done.rendered { run.stats.rendered += 1 } else { run.stats.reused += 1 }
+                if let doc = done.search { searchDocuments[doc.path] = doc }
             case .failure(let e): throw e
             }
         }
-    }
-
-    /// ```dot / ```mermaid blocks and the graph pages, drawn by Graphviz (kept in the cache).
-    static func diagrams(_ c: inout BuildContext) throws {
-        let cache = c.cache.map { cache in
-            Diagrams.Cache(get: { try? cache.meta($0) }, set: { try? cache.setMeta($0, $1) })
-        }
-        let drawn = Diagrams.render(graph: c.graph!, pages: c.pages, graphviz: Graphviz.locate(), cache: cache)
-        c.diagnostics += drawn.diagnostics
-        c.diagrams = drawn
-    }
-
-    /// sitemap.xml and the Atom feeds, when a base URL is configured.
-    static func feeds(_ c: inout BuildContext) throws {
-        for (path, text) in SiteFeeds.files(graph: c.graph!, pages: c.pages) { try c.staged!.write(path, text) }
+        return StagedSite(staged: staged, previousKeys: stored, searchDocuments: searchDocuments)
     }
 
     /// `doctor.sh` and `doctor.ps1`: the KB's checks, runnable with no kb installed.
-    static func doctorScripts(_ c: inout BuildContext) throws {
-        let scripts = DoctorScripts(graph: c.graph!, version: version)
-        try c.staged!.write("doctor.sh", scripts.shell())
+    static func doctorScripts(_ graph: KnowledgeGraph, into staged: StagedDirectory) throws {
+        let scripts = DoctorScripts(graph: graph, version: version)
+        try staged.write("doctor.sh", scripts.shell())
         // UTF-8 with a BOM: Windows PowerShell 5.1 reads a BOM-less script in the ANSI code page.
-        try c.staged!.write("doctor.ps1", "\u{FEFF}" + scripts.powershell())
+        try staged.write("doctor.ps1", "\u{FEFF}" + scripts.powershell())
     }
 
-    static func assets(_ c: inout BuildContext) throws {
-        let staged = c.staged!
-        for (path, text) in c.theme!.assets {
+    /// The theme's files, the content folder's own files, and the KB's packed sources.
+    static func assets(_ t: BuildTarget, content: LoadedContent, theme: Theme, into staged: StagedDirectory, _ run: inout BuildRun) throws {
+        for (path, text) in theme.assets {
             try staged.write(path, text)
-            c.stats.assets += 1
+            run.stats.assets += 1
         }
-        for asset in c.content!.assets {
+        for asset in content.assets {
             let target = staged.path(asset.relativePath)
-            let source = c.project.contentDirectory + "/" + asset.relativePath
+            let source = t.project.contentDirectory + "/" + asset.relativePath
             do {
                 try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try FileManager.default.copyItem(atPath: source, toPath: target)
@@ -227,9 +238,9 @@ public enum SiteBuilder {
                 throw DiagnosticError(.error("cannot copy this file into the site: \(reason)", rule: .io,
                                              at: SourceLocation(path: Project.displayPath(source), line: 1, column: 1)))
             }
-            c.stats.assets += 1
+            run.stats.assets += 1
         }
-        try sources(&c)
+        try sources(t.project, entries: content.entries, into: staged)
     }
 
     /// Where a built site keeps the JSON Schemas of front matter and kb.yml.
@@ -240,32 +251,35 @@ public enum SiteBuilder {
     /// those files are current is what the last *committed* build of this output recorded, never
     /// the store's own fingerprint: `kb search` refreshes the store without touching the site, and
     /// a build killed after this step never commits.
-    static func search(_ c: inout BuildContext) throws {
-        let staged = c.staged!
-        let fp = try SearchIndexing.fingerprint(c.project, markdown: c.markdownFingerprint)
-        c.searchFingerprint = fp
-        let languages = PageBuilder(graph: c.graph!).languages
-        let old = c.outputDirectory + "/search"
-        if !c.options.force, let recorded = try? c.cache?.meta("search:" + c.outputDirectory), recorded == fp,
+    static func search(_ t: BuildTarget, graph: KnowledgeGraph, markdown: String, documents: [String: SearchDocument],
+                       into staged: StagedDirectory) throws -> String {
+        let fp = try SearchIndexing.fingerprint(t.project, markdown: markdown)
+        let languages = PageBuilder(graph: graph).languages
+        let old = t.output + "/search"
+        if !t.options.force, let recorded = try? t.cache?.meta("search:" + t.output), recorded == fp,
            languages.allSatisfy({ FileManager.default.fileExists(atPath: old + "/" + $0 + "/meta.js") }),
            let files = FileManager.default.enumerator(atPath: old)?.allObjects as? [String] {
             var reused = true
             for f in files where f.hasSuffix(".js") { reused = reused && staged.reuse("search/" + f) }
-            if reused { return }
+            if reused { return fp }
         }
-        let output = try SearchIndexing.update(graph: c.graph!, project: c.project, fingerprint: fp, reuse: !c.options.force)
-        try SearchIndexer.writeSite(output, into: staged, previousSite: c.outputDirectory)
+        let output = try SearchIndexing.update(graph: graph, project: t.project, fingerprint: fp, reuse: !t.options.force,
+                                               prepared: documents)
+        try SearchIndexer.writeSite(output, into: staged, previousSite: t.output)
+        return fp
     }
 
-    static func commit(_ c: inout BuildContext) throws {
-        try c.staged!.commit()
-        guard let cache = c.cache else { return }
-        try cache.saveArticles(c.content!.articles, entries: c.content!.entries)
-        try cache.savePageKeys(c.pageKeys, output: c.outputDirectory)
+    /// Swaps the staged site in, then records what the next build needs to reuse this one.
+    static func commit(_ t: BuildTarget, content: LoadedContent, plan: SitePlan, site: StagedSite, fingerprint: String,
+                       searchFingerprint: String, _ run: BuildRun) throws {
+        try site.staged.commit()
+        guard let cache = t.cache else { return }
+        try cache.saveArticles(content.articles, entries: content.entries)
+        try cache.savePageKeys(plan.keys, output: t.output, previous: site.previousKeys)
         let enc = JSONEncoder()
-        try cache.setMeta("diagnostics:" + c.outputDirectory, String(decoding: try enc.encode(c.diagnostics), as: UTF8.self))
-        try cache.setMeta("stats:" + c.outputDirectory, String(decoding: try enc.encode(c.stats), as: UTF8.self))
-        try cache.setMeta("fingerprint:" + c.outputDirectory, c.fingerprint)
-        try cache.setMeta("search:" + c.outputDirectory, c.searchFingerprint)
+        try cache.setMeta("diagnostics:" + t.output, String(decoding: try enc.encode(run.diagnostics), as: UTF8.self))
+        try cache.setMeta("stats:" + t.output, String(decoding: try enc.encode(run.stats), as: UTF8.self))
+        try cache.setMeta("fingerprint:" + t.output, fingerprint)
+        try cache.setMeta("search:" + t.output, searchFingerprint)
     }
 }

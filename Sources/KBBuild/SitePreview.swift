@@ -24,7 +24,7 @@ public final class SitePreview: Sendable {
     }
 
     /// One (incremental) build.
-    public func build() async -> Result<BuildContext, Error> {
+    public func build() async -> Result<BuildResult, Error> {
         let options = self.options
         return await withCheckedContinuation { done in
             builder.async { done.resume(returning: Result { try SiteBuilder.build(options) }) }
@@ -38,7 +38,7 @@ public final class SitePreview: Sendable {
 
     /// Watches until cancelled: each change (a burst of them counts once) rebuilds; the reload
     /// signal moves on when a build changed the site, then `built` sees the outcome.
-    public func watch(interval: Double, built: @escaping @Sendable (Result<BuildContext, Error>) async -> Void) async {
+    public func watch(interval: Double, built: @escaping @Sendable (Result<BuildResult, Error>) async -> Void) async {
         let output = Project.absolute(options.output ?? (project.root + "/Site"), from: FileManager.default.currentDirectoryPath)
         let watcher = ChangeWatcher(paths: watchedPaths, ignoring: output, interval: interval)
         defer { watcher.stop() }

@@ -106,7 +106,7 @@ public struct Doctor: Sendable {
 
     public func run(_ checks: [Check], symptom: String? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) -> Report {
         let graph = self.graph, runner = self.runner
-        let done = Counter()
+        let done = Locked(0)
         let results: [CheckResult] = concurrentMap(checks, jobs: jobs) { check in
             let a = graph.articles[check.article]
             var r = CheckResult(id: check.block.id ?? "", article: a.canonicalID, kind: "check", status: .unknown,
@@ -132,7 +132,7 @@ public struct Doctor: Sendable {
                     r.message = "could not check (exit \(out.status.map(String.init) ?? "signal")): \(said)"
                 }
             }
-            progress?(done.increment(), checks.count)
+            progress?(done.withLock { n in n += 1; return n }, checks.count)
             return r
         }
         var findings: [Finding] = []
@@ -183,12 +183,3 @@ public struct Doctor: Sendable {
     }
 }
 
-final class Counter: @unchecked Sendable {
-    private var n = 0
-    private let lock = NSLock()
-    func increment() -> Int {
-        lock.lock(); defer { lock.unlock() }
-        n += 1
-        return n
-    }
-}

@@ -93,7 +93,7 @@ extension KB {
 
         /// A build reported like `kb build`; nil when it failed (the previous site stays).
         @discardableResult
-        static func report(_ result: Result<BuildContext, Error>, term: Terminal) -> BuildContext? {
+        static func report(_ result: Result<BuildResult, Error>, term: Terminal) -> BuildResult? {
             switch result {
             case .success(let c):
                 term.report(c.diagnostics)

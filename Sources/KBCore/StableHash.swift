@@ -14,6 +14,22 @@ public struct StableHash: Sendable {
         }
     }
 
+    /// The same, for contiguous bytes: a generic `Sequence` called from another module is not
+    /// specialized and walks its iterator through witness tables, byte by byte.
+    public mutating func combine(bytes: UnsafeBufferPointer<UInt8>) {
+        var a = self.a, b = self.b
+        for byte in bytes {
+            a = (a ^ UInt64(byte)) &* Self.prime
+            b = (b ^ UInt64(byte ^ 0x5c)) &* Self.prime
+        }
+        self.a = a
+        self.b = b
+    }
+
+    public mutating func combine(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { combine(bytes: $0) }
+    }
+
     public mutating func combine(_ string: String) {
         var s = string
         s.withUTF8 { combine(bytes: $0) }
@@ -32,6 +48,12 @@ public struct StableHash: Sendable {
     public static func of(_ string: String) -> String {
         var h = StableHash()
         h.combine(string)
+        return h.hex
+    }
+
+    public static func of(bytes: [UInt8]) -> String {
+        var h = StableHash()
+        h.combine(bytes: bytes)
         return h.hex
     }
 

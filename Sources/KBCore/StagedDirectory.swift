@@ -4,25 +4,37 @@ import Foundation
 /// Builds a folder beside its final place and swaps it in at the end, so a failed build leaves
 /// the previous output untouched, and readers never see a half-written site.
 ///
+/// An `overlay` staging (a rebuild that changes a few pages of a large site) holds only the files
+/// that changed: the unchanged ones are recorded by `reuse` and stay where they are. Its commit
+/// moves each staged file over its old copy (one rename each, after every write has succeeded)
+/// and removes the files the new site no longer has — instead of re-linking every unchanged
+/// file into a new folder and deleting the old folder, which costs a full pass over the site.
+///
 /// kb replaces only a folder it created: every staged folder carries `SiteMarker.fileName`, and
 /// `OutputPolicy.check` refuses anything else before a build starts. An output folder that is a
 /// mount point cannot be renamed, so it is staged inside itself and its contents are swapped.
-public final class StagedDirectory: @unchecked Sendable {
-    // @unchecked: `committed` is written only by `commit()`, which the build calls once from one
-    // thread after every writer has finished; the other members are immutable.
+public final class StagedDirectory: Sendable {
     public let destination: String
     public let staging: String
     /// The destination is a mount point: swap its entries instead of the folder itself.
     public let inPlace: Bool
-    private var committed = false
+    /// Set once the staged folder is in place: then it is no longer removed on deinit.
+    private let committed = Locked(false)
+    /// Only changed files are staged; unchanged ones stay in the destination (see above).
+    public let overlay: Bool
+    /// The destination's files `reuse` kept (overlay only).
+    private let kept = Locked<Set<String>>([])
 
-    public init(destination: String) throws {
+    /// `overlay` is honoured only for an existing destination that kb built and that is not a
+    /// mount point; otherwise the whole site is staged.
+    public init(destination: String, overlay: Bool = false) throws {
         let url = URL(fileURLWithPath: destination).standardizedFileURL
         self.destination = url.path
         let parent = url.deletingLastPathComponent().path
         let fm = FileManager.default
         try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
         inPlace = OutputPolicy.isMountPoint(url.path)
+        self.overlay = overlay && !inPlace && SiteMarker.isPresent(in: url.path)
         let token = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let prefix = Self.stagingPrefix(destination: url.path, inPlace: inPlace)
         Self.removeStale(prefix: prefix)
@@ -31,7 +43,7 @@ public final class StagedDirectory: @unchecked Sendable {
         try write(SiteMarker.fileName, SiteMarker.contents)
     }
 
-    deinit { if !committed { try? FileManager.default.removeItem(atPath: staging) } }
+    deinit { if !committed.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: staging) } }
 
     /// `.<name>.kb-staging-` beside the destination, or `.kb-staging-` inside a mount point.
     static func stagingPrefix(destination: String, inPlace: Bool) -> String {
@@ -94,6 +106,10 @@ public final class StagedDirectory: @unchecked Sendable {
         let old = destination + "/" + relative
         let new = path(relative)
         guard FileManager.default.fileExists(atPath: old) else { return false }
+        if overlay {
+            kept.withLock { _ = $0.insert(relative) }
+            return true
+        }
         let dir = (new as NSString).deletingLastPathComponent
         if !FileManager.default.fileExists(atPath: dir) {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -111,9 +127,10 @@ public final class StagedDirectory: @unchecked Sendable {
             try? fm.copyItem(atPath: destination + "/" + keep, toPath: path(keep))
         }
         if inPlace { return try commitInPlace() }
+        if overlay { return try commitOverlay() }
         if fm.fileExists(atPath: destination) {
             if kb_exchange_paths(staging, destination) == 0 {
-                committed = true
+                committed.withLock { $0 = true }
                 try? fm.removeItem(atPath: staging) // now holds the previous output
                 return
             }
@@ -126,14 +143,72 @@ public final class StagedDirectory: @unchecked Sendable {
                 _ = rename(old, destination)
                 throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(code)))", rule: .io, at: nil))
             }
-            committed = true
+            committed.withLock { $0 = true }
             try? fm.removeItem(atPath: old)
         } else {
             guard rename(staging, destination) == 0 else {
                 throw DiagnosticError(.error("cannot move the new site into place: \(String(cString: strerror(errno)))", rule: .io, at: nil))
             }
-            committed = true
+            committed.withLock { $0 = true }
         }
+    }
+
+    /// Moves every staged file over its old copy, then removes the destination's files that were
+    /// neither staged nor kept, and folders left empty. All writes happened before: what can fail
+    /// here is a rename within one folder tree.
+    private func commitOverlay() throws {
+        let fm = FileManager.default
+        let staged = Self.files(under: staging)
+        var made = Set<String>()
+        for rel in staged.sorted() {
+            let target = destination + "/" + rel
+            let dir = (target as NSString).deletingLastPathComponent
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: dir, isDirectory: &isDir), !isDir.boolValue { try? fm.removeItem(atPath: dir) }
+            if !made.contains(dir) {
+                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                made.insert(dir)
+            }
+            if fm.fileExists(atPath: target, isDirectory: &isDir), isDir.boolValue { try fm.removeItem(atPath: target) }
+            guard rename(staging + "/" + rel, target) == 0 else {
+                throw DiagnosticError(.error("cannot move \(rel) into the site: \(String(cString: strerror(errno)))", rule: .io, at: nil))
+            }
+        }
+        committed.withLock { $0 = true }
+        let keep = kept.withLock { $0 }.union(staged).union([".gitignore", ".gitkeep"])
+        var folders = Set<String>()
+        for rel in Self.files(under: destination) where !keep.contains(rel) {
+            _ = unlink(destination + "/" + rel)
+            folders.insert((rel as NSString).deletingLastPathComponent)
+        }
+        // Deepest first: a folder emptied by the removals above goes, and then its parent may.
+        for folder in folders.sorted(by: { $0.count > $1.count }) where !folder.isEmpty {
+            var f = folder
+            while !f.isEmpty, rmdir(destination + "/" + f) == 0 { f = (f as NSString).deletingLastPathComponent }
+        }
+        try? fm.removeItem(atPath: staging)
+    }
+
+    /// Every file under `root` (not folders), as paths relative to it; readdir only.
+    static func files(under root: String) -> [String] {
+        var out: [String] = []
+        var folders = [""]
+        while let rel = folders.popLast() {
+            guard let dir = opendir(rel.isEmpty ? root : root + "/" + rel) else { continue }
+            defer { closedir(dir) }
+            while let item = readdir(dir) {
+                let name = withUnsafeBytes(of: item.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name == "." || name == ".." { continue }
+                let child = rel.isEmpty ? name : rel + "/" + name
+                var type = item.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var st = stat()
+                    if lstat(root + "/" + child, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG) }
+                }
+                if type == UInt8(DT_DIR) { folders.append(child) } else { out.append(child) }
+            }
+        }
+        return out
     }
 
     /// A mount point stays where it is: its old entries move into a hidden folder inside it, the
@@ -167,7 +242,7 @@ public final class StagedDirectory: @unchecked Sendable {
             }
             movedIn.append(name)
         }
-        committed = true
+        committed.withLock { $0 = true }
         try? fm.removeItem(atPath: staging)
         try? fm.removeItem(atPath: old)
     }

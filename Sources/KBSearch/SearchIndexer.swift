@@ -20,12 +20,14 @@ public enum SearchIndexer {
     }
 
     /// Refreshes the store at `storePath` from `graph`; `url` gives an article's site address and
-    /// `languages` the site's languages, the default first. `reuse: false` (a forced build)
+    /// `languages` the site's languages, the default first; `prepared`: documents already made from
+    /// this build's parse, by article path. `reuse: false` (a forced build)
     /// makes every document again and rewrites the whole store. `site: false` (`kb search`'s own
     /// refresh, which writes no site) makes no document file: one not known by its stored hash is
     /// recorded as unknown, and the next build makes it.
     public static func update(graph: KnowledgeGraph, contentDirectory: String, storePath: String, languages: [String],
                               fingerprint: String, reuse: Bool = true, site: Bool = true,
+                              prepared: [String: SearchDocument] = [:],
                               url: @escaping @Sendable (Article) -> String) throws -> Output {
         var timing = Timing()
         let store = try SearchStore(path: storePath)
@@ -46,9 +48,12 @@ public enum SearchIndexer {
                 if let old = stored[a.path], old.doc.contentHash == a.contentHash, old.doc.url == address, old.doc.lang == a.lang {
                     return (old.doc, old.terms, old.digest, old.lang == lang && old.n == n)
                 }
+                // Made by the build's render step from the Markdown it had parsed anyway.
+                if let doc = prepared[a.path], doc.contentHash == a.contentHash, doc.url == address, doc.lang == a.lang {
+                    return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
+                }
                 let bytes = (try? LocalFileSystem().read(contentDirectory + "/" + a.path)) ?? []
-                let parsed = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath)
-                let doc = SearchDocument.make(article: a, document: parsed.document, url: address)
+                let doc = SearchDocument.make(article: a, document: parser.document(bytes: bytes, displayPath: a.displayPath), url: address)
                 return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
             }
             timing.lap("\(lang) documents (\(made.filter { !$0.sameSpot }.count) of \(made.count) new or moved)")

@@ -4,7 +4,7 @@ import KBCore
 
 /// The SQLite search index `kb search` and `kb match` read (`.build-kb/search.sqlite`): documents,
 /// each term's encoded postings, error signatures and facets, per language.
-public final class SearchStore: @unchecked Sendable {
+public final class SearchStore: Sendable {
     /// Bump when the tokenizer, the weights or the tables change: the index is then rebuilt.
     public static let formatVersion = "kb-search-8.\(StoreCodec.version)"
 

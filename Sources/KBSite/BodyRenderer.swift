@@ -50,10 +50,10 @@ public struct BodyRenderer: Sendable {
         renderer.dropHTMLComments = graph.config.compat != nil
         renderer.resolveURL = { targets[$0] }
         let strings = UIStrings.table(a.lang)
-        let counter = Counter()
+        let counter = Locked(0)
         let diagrams = self.diagrams
         renderer.renderCodeBlock = { node in
-            if let diagrams, let html = Self.diagram(node, diagrams: diagrams, number: counter.next(), strings: strings) { return html }
+            if let diagrams, let html = Self.diagram(node, diagrams: diagrams, number: counter.withLock { n in n += 1; return n }, strings: strings) { return html }
             return Self.decorate(node, strings: strings)
         }
         var doc = document
@@ -77,7 +77,7 @@ public struct BodyRenderer: Sendable {
         let language = node.info.split(separator: " ").first.map { $0.lowercased() } ?? ""
         guard Diagrams.dotLanguages.contains(language) || Diagrams.mermaidLanguages.contains(language),
               let dot = Diagrams.dot(language: language, code: node.literal),
-              let svg = diagrams.inline(dot: dot, idPrefix: "d\(number)-", label: strings["diagramLabel"] ?? "Diagram") else { return nil }
+              let svg = diagrams.inline(dot: dot, idPrefix: "d\(number)-", label: strings[.diagramLabel]) else { return nil }
         return "<figure class=\"diagram\">\n\(svg)\n<details class=\"diagram-source\"><summary>\(HTML.escape(language))</summary>\n"
             + HTML.codeBlock(language: language, code: node.literal) + "</details>\n</figure>\n"
     }
@@ -100,19 +100,14 @@ public struct BodyRenderer: Sendable {
         if role == .fix || block.effect != .read {
             badges += " <span class=\"badge effect effect-\(block.effect.rawValue)\">\(block.effect.rawValue)</span>"
         }
-        if block.admin { badges += " <span class=\"badge admin\">\(HTML.escape(strings["admin"] ?? "admin"))</span>" }
+        if block.admin { badges += " <span class=\"badge admin\">\(HTML.escape(strings[.admin]))</span>" }
         let anchor = block.id.map { " id=\"block-\(HTML.escapeAttribute($0))\"" } ?? ""
         var out = "<figure class=\"block block-\(role.rawValue)\"\(anchor)>\n<figcaption>\(badges)</figcaption>\n"
         if block.effect == .destructive {
-            out += "<p class=\"callout danger\" role=\"note\">\(HTML.escape(strings["destructive"] ?? ""))</p>\n"
+            out += "<p class=\"callout danger\" role=\"note\">\(HTML.escape(strings[.destructive]))</p>\n"
         }
         out += HTML.codeBlock(language: block.language, code: node.literal)
         return out + "</figure>\n"
     }
 }
 
-/// Numbers the diagrams of one page so their SVG ids stay unique.
-final class Counter: @unchecked Sendable {
-    private var n = 0
-    func next() -> Int { n += 1; return n }
-}

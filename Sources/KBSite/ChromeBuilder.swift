@@ -100,7 +100,7 @@ struct ChromeBuilder: Sendable {
             // links it and the page's own section.
             let rest = page.hasPrefix(layout.prefix(lang)) ? String(page.dropFirst(layout.prefix(lang).count)) : page
             let own = rest.split(separator: "/").first.map(String.init).flatMap { topSections.contains($0) ? $0 : nil }
-            top = [PageModel.Item(title: t["sections"] ?? "Sections", url: SiteLayout.relativeURL(from: page, to: layout.homePath(lang)))]
+            top = [PageModel.Item(title: t[.sections], url: SiteLayout.relativeURL(from: page, to: layout.homePath(lang)))]
                 + (own.map { [PageModel.Item(title: sectionTitle($0), url: SiteLayout.relativeURL(from: page, to: layout.sectionPath($0, lang: lang)))] } ?? [])
         } else {
             top = childSections(of: "", from: page).map { item -> PageModel.Item in

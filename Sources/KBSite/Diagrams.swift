@@ -81,9 +81,7 @@ public struct Diagrams: Sendable {
         }
         // Each drawing is a process: run them side by side even when there are few.
         let sources = todo.map(\.0)
-        let box = ResultBox(count: sources.count)
-        DispatchQueue.concurrentPerform(iterations: sources.count) { n in box.set(n, graphviz.svg(sources[n])) }
-        let drawings = box.values
+        let drawings = concurrentMap(sources, jobs: max(2, ProcessInfo.processInfo.activeProcessorCount)) { graphviz.svg($0) }
         for ((dot, at), drawing) in zip(todo, drawings) {
             switch drawing {
             case .success(let svg):
@@ -103,11 +101,3 @@ public struct Diagrams: Sendable {
     }
 }
 
-/// Results written from concurrent iterations, each to its own slot.
-private final class ResultBox: @unchecked Sendable {
-    private var slots: [Result<String, Graphviz.Failure>?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ n: Int, _ r: Result<String, Graphviz.Failure>) { lock.lock(); slots[n] = r; lock.unlock() }
-    var values: [Result<String, Graphviz.Failure>] { slots.map { $0 ?? .failure(.cannotRun("not run")) } }
-}

@@ -5,7 +5,7 @@ extension PageBuilder {
     /// Templates/assets/search.js fills from `?q=` (docs/search.md).
     func searchPage(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
         let path = layout.searchPath(lang)
-        let title = UIStrings.table(lang)["searchButton"] ?? "Search"
+        let title = UIStrings.table(lang)[.searchButton]
         var m = PageModel(template: "search", chrome: chromeBase.chrome(for: path, title: title, counterpart: { layout.searchPath($0) }),
                           title: title)
         m.settle()

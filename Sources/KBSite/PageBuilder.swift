@@ -60,7 +60,7 @@ public struct PageBuilder: Sendable {
             out.append(searchPage(lang, chromeBase))
         }
         var notFound = PageModel(template: "404", chrome: ChromeBuilder(graph: graph, layout: layout, lang: graph.config.defaultLanguage)
-            .chrome(for: "404.html", title: UIStrings.table(graph.config.defaultLanguage)["notFound"]!), title: UIStrings.table(graph.config.defaultLanguage)["notFound"]!)
+            .chrome(for: "404.html", title: UIStrings.table(graph.config.defaultLanguage)[.notFound]), title: UIStrings.table(graph.config.defaultLanguage)[.notFound])
         notFound.settle()
         out.append(SitePage(path: "404.html", model: notFound, article: nil))
         out += redirects(taken: Set(out.map(\.path)))
@@ -139,7 +139,7 @@ public struct PageBuilder: Sendable {
         if a.kind == .symptom, m.tree.contains(where: { !$0.checks.isEmpty }) {
             let scripts: [PageModel.Item] = doctorScripts.map { name in
                 .init(title: name, url: SiteLayout.relativeURL(from: path, to: layout.doctorScriptPath(name)),
-                      note: name.hasSuffix(".ps1") ? t["doctorWindows"] : t["doctorUnix"])
+                      note: name.hasSuffix(".ps1") ? t[.doctorWindows] : t[.doctorUnix])
             }
             m.diagnose = .init(command: "kb doctor --symptom " + referenceID(i), scripts: scripts)
         }
@@ -202,12 +202,12 @@ public struct PageBuilder: Sendable {
             return wx != wy ? wx > wy : graph.articles[x].title < graph.articles[y].title
         }
         if !symptoms.isEmpty {
-            m.groups.append(.init(title: t["symptoms"]!, url: SiteLayout.relativeURL(from: path, to: layout.errorsPath(lang)),
+            m.groups.append(.init(title: t[.symptoms], url: SiteLayout.relativeURL(from: path, to: layout.errorsPath(lang)),
                                   items: symptoms.prefix(Self.homeSymptoms).map { card($0, from: path) }))
         }
         let runbooks = langArticles.filter { graph.articles[$0].kind == .runbook }
         if !runbooks.isEmpty {
-            m.groups.append(.init(title: t["runbooks"]!, items: runbooks.map { i in
+            m.groups.append(.init(title: t[.runbooks], items: runbooks.map { i in
                 var it = item(i, from: path)
                 let a = graph.articles[i]
                 it.detail = a.alerts.first
@@ -234,8 +234,8 @@ public struct PageBuilder: Sendable {
     func errorIndex(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
         let path = layout.errorsPath(lang)
         let t = UIStrings.table(lang)
-        var m = PageModel(template: "errors", chrome: chromeBase.chrome(for: path, title: t["errorIndex"]!, counterpart: { layout.errorsPath($0) }), title: t["errorIndex"]!)
-        m.summary = t["errorIndexIntro"]
+        var m = PageModel(template: "errors", chrome: chromeBase.chrome(for: path, title: t[.errorIndex], counterpart: { layout.errorsPath($0) }), title: t[.errorIndex])
+        m.summary = t[.errorIndexIntro]
         var bySection: [String: [PageModel.ErrorEntry]] = [:]
         var count = 0
         let withErrors = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].errors.isEmpty }
@@ -249,7 +249,7 @@ public struct PageBuilder: Sendable {
             }
         }
         m.errorGroups = bySection.keys.sorted().map { section in
-            .init(title: section.isEmpty ? t["articles"]! : chromeBase.sectionTitle(section),
+            .init(title: section.isEmpty ? t[.articles] : chromeBase.sectionTitle(section),
                   url: section.isEmpty ? nil : SiteLayout.relativeURL(from: path, to: layout.sectionPath(section, lang: lang)),
                   entries: bySection[section]!)
         }
@@ -262,8 +262,8 @@ public struct PageBuilder: Sendable {
     func graphPage(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
         let path = layout.graphPath(lang)
         let t = UIStrings.table(lang)
-        var m = PageModel(template: "graph", chrome: chromeBase.chrome(for: path, title: t["graph"]!, counterpart: { layout.graphPath($0) }), title: t["graph"]!)
-        m.summary = t["graphIntro"]
+        var m = PageModel(template: "graph", chrome: chromeBase.chrome(for: path, title: t[.graph], counterpart: { layout.graphPath($0) }), title: t[.graph])
+        m.summary = t[.graphIntro]
         let diagram = GraphDiagram(graph: graph, layout: layout, lang: lang, page: path)
         m.diagramSource = diagram.dot()
         // The text alternative: each article with the articles it leads to.
@@ -301,10 +301,10 @@ public struct PageBuilder: Sendable {
         }
         var out: [SitePage] = []
         let indexPath = layout.alertsIndexPath(lang)
-        var index = PageModel(template: "alerts", chrome: chromeBase.chrome(for: indexPath, title: t["alertRunbooks"]!, counterpart: { code in
+        var index = PageModel(template: "alerts", chrome: chromeBase.chrome(for: indexPath, title: t[.alertRunbooks], counterpart: { code in
             withAlerts.contains(code) ? layout.alertsIndexPath(code) : nil
-        }), title: t["alertRunbooks"]!)
-        index.summary = t["alertsIntro"]
+        }), title: t[.alertRunbooks])
+        index.summary = t[.alertsIntro]
         for alert in byAlert.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
             let i = byAlert[alert]!
             let a = graph.articles[i]
@@ -321,9 +321,9 @@ public struct PageBuilder: Sendable {
                     languagesOf[alert]?.contains(code) == true ? layout.alertPath(alert, lang: code) : nil
                 }), title: alert)
                 m.kind = "alert"
-                m.kindLabel = t["alert"]
+                m.kindLabel = t[.alert]
                 m.severity = a.severity?.rawValue
-                m.breadcrumbs = [.init(title: t["alertRunbooks"]!, url: SiteLayout.relativeURL(from: path, to: indexPath))]
+                m.breadcrumbs = [.init(title: t[.alertRunbooks], url: SiteLayout.relativeURL(from: path, to: indexPath))]
                 var runbook = item(i, from: path)
                 runbook.detail = alert
                 m.items = [runbook]

@@ -1,3 +1,15 @@
+/// The interface strings Swift code asks for by name (templates ask with `{{t.key}}`): a typo
+/// is a compile error, and a test proves every one exists in every language.
+public enum UIKey: String, CaseIterable, Sendable {
+    case notFound, graph, graphIntro, errorIndex, errorIndexIntro, alertRunbooks, alertsIntro, alert, articles, runbooks,
+         symptoms, doctorWindows, doctorUnix, searchButton, sections, diagramLabel, destructive, admin
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// A `UIStrings.table`'s text for `key` (English when the language lacks it).
+    public subscript(_ key: UIKey) -> String { self[key.rawValue] ?? UIStrings.en[key.rawValue] ?? key.rawValue }
+}
+
 /// Interface text per language; the default theme reads them as `{{t.key}}`.
 public enum UIStrings {
     public static func table(_ lang: String) -> [String: String] {

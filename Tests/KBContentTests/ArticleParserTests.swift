@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import KBTesting
 @testable import KBContent
 import KBCore
 
@@ -176,5 +178,47 @@ func parse(_ text: String, path: String = "sec/page.md", config: KBConfig = KBCo
         #expect(block("go title=\"main.go\"").1.count == 1) // key=value without a role is still checked
         #expect(block("rust ignore").1.isEmpty)
         #expect(block("rust ignore").0.role == nil)
+    }
+}
+
+@Suite struct ArticleCacheFormTests {
+    /// The build cache keeps parsed articles in BinaryCodec's form: every article of the real KB,
+    /// and of the tldr corpus when it is there, reads back equal to what was parsed.
+    @Test func everyRealArticleReadsBackEqual() throws {
+        var roots = [TestSupport.packageRoot + "/Content"]
+        if let tldr = TestSupport.tldrCorpus { roots.append(tldr) }
+        var checked = 0
+        for root in roots {
+            let project = try Project.discover(content: root)
+            let content = try ContentLoader().load(project, cache: nil)
+            for a in content.articles.prefix(3000) {
+                let back = try BinaryCodec.decode(Article.self, from: try BinaryCodec.encode(a))
+                #expect(back == a, "\(a.path)")
+                checked += 1
+            }
+        }
+        #expect(checked > 80)
+    }
+}
+
+@Suite struct DocumentOnlyParseTests {
+    /// `document(bytes:)` (what rendering uses) gives exactly the tree `parse` gives, for the real
+    /// KB and the compat fixtures (Hugo, Docusaurus, Obsidian front matter and shortcodes).
+    @Test func theTreeIsTheSameAsAFullParse() throws {
+        let fixtures = TestSupport.packageRoot + "/Tests/EndToEndTests/Fixtures"
+        var compared = 0
+        for root in [TestSupport.packageRoot + "/Content", fixtures + "/compat-components/Content", fixtures + "/compat-docusaurus/docs",
+                     fixtures + "/compat-obsidian/Content", fixtures + "/basic/Content"] {
+            let project = try Project.discover(content: root)
+            let parser = ArticleParser(config: project.config)
+            let content = try ContentLoader().load(project, cache: nil)
+            for a in content.articles {
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: project.contentDirectory + "/" + a.path)))
+                let full = parser.parse(bytes: bytes, path: a.path, displayPath: a.displayPath).document
+                #expect(parser.document(bytes: bytes, displayPath: a.displayPath) == full, "\(a.displayPath)")
+                compared += 1
+            }
+        }
+        #expect(compared > 90)
     }
 }

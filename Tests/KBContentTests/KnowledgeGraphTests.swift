@@ -125,3 +125,26 @@ func graph(_ files: [String: String], config: KBConfig = KBConfig(), assets: Set
         #expect(g.export(lang: "zh").nodes.filter { $0.type == "article" }.count == 1)
     }
 }
+
+@Suite struct RelativeURLTests {
+    /// The byte-level form agrees with the by-folder reference on every pair of many paths:
+    /// shared and diverging folders, empty segments, encoded names, a file name that equals a folder.
+    @Test func byteFormAgreesWithTheReference() {
+        let parts = ["a", "b", "ab", "", "go windows", "现象", "x.html", "a.html", "%", "a b#c", "javascript:x.html"]
+        var generator = SystemRandomNumberGenerator()
+        var paths: [String] = ["index.html", "a/index.html", "a/b/c.html", "a/", "/a.html", "a//b.html"]
+        for _ in 0..<400 {
+            let n = Int.random(in: 1...4, using: &generator)
+            paths.append((0..<n).map { _ in parts.randomElement(using: &generator)! }.joined(separator: "/"))
+        }
+        var compared = 0
+        for from in paths {
+            for to in paths.prefix(60) {
+                #expect(SiteLayout.relativeURL(from: from, to: to) == SiteLayout.relativeURLBySegments(from: from, to: to), "\(from) → \(to)")
+                compared += 1
+            }
+        }
+        #expect(compared > 20_000)
+        #expect(SiteLayout.relativeURL(from: "a/b/c.html", to: "a/d/e f.html", anchor: "x") == "../d/e%20f.html#x")
+    }
+}

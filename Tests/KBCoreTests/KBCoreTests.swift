@@ -132,6 +132,73 @@ import Testing
         #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8) == "old")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["Site"])
     }
+
+    /// A site kb built, with a page in a folder of its own, a kept page and a page that goes.
+    func builtSite(_ dir: String) throws -> String {
+        let out = dir + "/Site"
+        let first = try StagedDirectory(destination: out)
+        try first.write("index.html", "old index")
+        try first.write("a/kept.html", "kept")
+        try first.write("gone/only.html", "gone")
+        try first.write("a/also-gone.html", "gone")
+        try first.commit()
+        return out
+    }
+
+    @Test func overlayMovesChangedFilesAndRemovesWhatTheNewSiteLacks() throws {
+        let dir = NSTemporaryDirectory() + "kb-stage-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try builtSite(dir)
+        let keptInode = try FileManager.default.attributesOfItem(atPath: out + "/a/kept.html")[.systemFileNumber] as? Int
+        let staged = try StagedDirectory(destination: out, overlay: true)
+        #expect(staged.overlay)
+        try staged.write("index.html", "new index")
+        try staged.write("b/new.html", "new")
+        #expect(staged.reuse("a/kept.html"))
+        #expect(!staged.reuse("a/missing.html"))
+        // Before the commit the site is untouched.
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8) == "old index")
+        try staged.commit()
+        #expect(TestFiles.list(out) == [".kb-site", "a/kept.html", "b/new.html", "index.html"])
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8) == "new index")
+        // The kept file was not touched (same inode), the emptied folder is gone, no staging left.
+        #expect(try FileManager.default.attributesOfItem(atPath: out + "/a/kept.html")[.systemFileNumber] as? Int == keptInode)
+        #expect(!FileManager.default.fileExists(atPath: out + "/gone"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["Site"])
+    }
+
+    @Test func abandonedOverlayLeavesTheSiteAsItWas() throws {
+        let dir = NSTemporaryDirectory() + "kb-stage-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try builtSite(dir)
+        let before = TestFiles.list(out)
+        do {
+            let staged = try StagedDirectory(destination: out, overlay: true)
+            try staged.write("index.html", "half")
+            _ = staged.reuse("a/kept.html")
+        }
+        #expect(TestFiles.list(out) == before)
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8) == "old index")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["Site"])
+    }
+
+    @Test func overlayIsRefusedForAFolderKBDidNotBuild() throws {
+        let dir = NSTemporaryDirectory() + "kb-stage-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/Site", withIntermediateDirectories: true)
+        try "x".write(toFile: dir + "/Site/x.html", atomically: true, encoding: .utf8)
+        let staged = try StagedDirectory(destination: dir + "/Site", overlay: true)
+        #expect(!staged.overlay)
+    }
+}
+
+enum TestFiles {
+    static func list(_ root: String) -> [String] {
+        (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter {
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: root + "/" + $0, isDirectory: &isDir) && !isDir.boolValue
+        }.sorted()
+    }
 }
 
 @Suite struct ParallelMapTests {
@@ -329,5 +396,68 @@ import Testing
         #expect(alive.withLock { $0 } == 0)
         let small = Array(0..<200).parallelMap { $0 * 2 }
         #expect(small == Array(0..<200).map { $0 * 2 })
+    }
+}
+
+@Suite struct BinaryCodecTests {
+    enum Mode: String, Codable, Equatable { case run, lint }
+    struct Inner: Codable, Equatable {
+        var name: String
+        var location: KBCore.SourceLocation?
+        var mode: Mode?
+    }
+    struct Sample: Codable, Equatable {
+        var text: String
+        var number: Int
+        var small: Int8
+        var big: UInt64
+        var ratio: Double
+        var single: Float
+        var flag: Bool
+        var maybe: String?
+        var maybeNumber: Int?
+        var list: [Inner]
+        var holes: [String?]
+        var nested: [[String]]
+        var rule: Rule
+        var mode: Mode
+    }
+
+    static let sample = Sample(
+        text: "go: 找不到 \u{0}\u{1F600} \"quoted\"", number: -1_234_567_890_123, small: -128, big: .max, ratio: -0.1, single: 2.5,
+        flag: true, maybe: nil, maybeNumber: 0,
+        list: [Inner(name: "", location: KBCore.SourceLocation(path: "a.md", line: 3, column: 1), mode: .lint), Inner(name: "x", location: nil, mode: nil)],
+        holes: [nil, "", "b", nil], nested: [[], ["a", "b"]], rule: .io, mode: .run)
+
+    @Test func valuesReadBackAsTheyWereWritten() throws {
+        let bytes = try BinaryCodec.encode(Self.sample)
+        #expect(try BinaryCodec.decode(Sample.self, from: bytes) == Self.sample)
+        // Smaller than JSON: no keys, varints.
+        #expect(bytes.count < (try JSONEncoder().encode(Self.sample)).count / 2)
+    }
+
+    @Test func dictionariesAreRefusedWhenWriting() {
+        #expect(throws: BinaryCodec.Unsupported.self) { try BinaryCodec.encode(["a": 1]) }
+        struct Holder: Codable { var map: [String: String] }
+        #expect(throws: BinaryCodec.Unsupported.self) { try BinaryCodec.encode(Holder(map: [:])) }
+    }
+
+    @Test func damagedBytesThrowAndNeverTrap() throws {
+        let bytes = try BinaryCodec.encode(Self.sample)
+        // Every truncation, and every single-byte change, either throws or decodes to some value:
+        // what matters is that none traps or hangs.
+        for n in 0..<bytes.count {
+            #expect(throws: DecodingError.self) { try BinaryCodec.decode(Sample.self, from: Array(bytes.prefix(n))) }
+        }
+        var decodedChanged = 0
+        for i in bytes.indices {
+            for value: UInt8 in [0, 1, 0x7F, 0x80, 0xFF] where bytes[i] != value {
+                var damaged = bytes
+                damaged[i] = value
+                if let v = try? BinaryCodec.decode(Sample.self, from: damaged), v != Self.sample { decodedChanged += 1 }
+            }
+        }
+        #expect(decodedChanged > 0) // the loop really decoded damaged input, not only threw
+        #expect(throws: DecodingError.self) { try BinaryCodec.decode(Sample.self, from: bytes + [0]) }
     }
 }

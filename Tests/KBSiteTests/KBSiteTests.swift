@@ -92,3 +92,15 @@ import Testing
         #expect(html.contains("<span class=\"badge os\">windows</span>"))
     }
 }
+
+@Suite struct UIKeyTests {
+    /// Every interface string Swift code asks for by name exists in every language of the theme,
+    /// so the English fallback of `UIStrings.table(…)[key]` is never what a page shows.
+    @Test func everyKeyIsTranslated() {
+        for key in UIKey.allCases {
+            #expect(UIStrings.en[key.rawValue] != nil, "\(key) has no English text")
+            #expect(UIStrings.zh[key.rawValue] != nil, "\(key) has no Chinese text")
+            #expect(UIStrings.table("zh")[key] == UIStrings.zh[key.rawValue])
+        }
+    }
+}

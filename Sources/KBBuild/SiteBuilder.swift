@@ -243,50 +243,8 @@ public enum SiteBuilder {
         try sources(t.project, entries: content.entries, into: staged)
     }
 
-    /// The KB's own sources packed into one file, `_kb/content.json` ({"files": {path: text}}),
-    /// so `kb show --site`, `kb doctor --site` and `kb graph --site` work from a built site on a
-    /// machine with no Content/. One file, not a tree: creating thousands of small files would
-    /// cost more than the whole render.
-    static func sources(_ project: Project, entries: [FileEntry], into staged: StagedDirectory) throws {
-        var files: [String: String] = [:]
-        for entry in entries where entry.relativePath.hasSuffix(".md") {
-            let bytes = try LocalFileSystem().read(project.contentDirectory + "/" + entry.relativePath)
-            files[entry.relativePath] = String(decoding: bytes, as: UTF8.self)
-        }
-        if let config = project.configPath, let data = FileManager.default.contents(atPath: config) {
-            files["kb.yml"] = String(decoding: data, as: UTF8.self)
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try staged.write(sourcesPack, try encoder.encode(["files": files]))
-        // Editors validate front matter and kb.yml against these (docs/writing.md).
-        try staged.write(schemaFolder + "/front-matter.schema.json", JSONSchemas.frontMatterSchema(languages: project.config.languageCodes))
-        try staged.write(schemaFolder + "/config.schema.json", JSONSchemas.configSchema())
-    }
-
     /// Where a built site keeps the JSON Schemas of front matter and kb.yml.
     public static let schemaFolder = "_kb/schema"
-
-    /// Unpacks a built site's sources into a temp folder and returns it (for `--site`).
-    public static func unpackSources(site: String) throws -> String {
-        let pack = site + "/" + sourcesPack
-        guard let data = FileManager.default.contents(atPath: pack),
-              let doc = try? JSONDecoder().decode([String: [String: String]].self, from: data), let files = doc["files"] else {
-            throw DiagnosticError(.error("\(site) is not a site built by kb (no \(sourcesPack))", rule: .usage, at: nil))
-        }
-        let dir = NSTemporaryDirectory() + "kb-site-\(UUID().uuidString.prefix(12))"
-        TemporaryFolders.removeAtExit(dir)
-        for (path, text) in files {
-            guard let safe = KnowledgeGraph.normalizedContentPath(path) else { continue } // never outside the folder
-            let full = dir + "/" + safe
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: full))
-        }
-        return dir
-    }
-
-    /// Where a built site keeps the KB's sources.
-    public static let sourcesPack = "_kb/content.json"
 
     /// The search index: `.build-kb/search.sqlite` for the CLI and `search/<lang>/*.js` for the site
     /// (SearchIndexer); unchanged content reuses the previous site's files. The proof that
@@ -324,24 +282,5 @@ public enum SiteBuilder {
         try cache.setMeta("stats:" + t.output, String(decoding: try enc.encode(run.stats), as: UTF8.self))
         try cache.setMeta("fingerprint:" + t.output, fingerprint)
         try cache.setMeta("search:" + t.output, searchFingerprint)
-    }
-}
-
-/// Folders removed when the process exits (the unpacked sources of `--site`).
-enum TemporaryFolders {
-    nonisolated(unsafe) static var paths: [String] = []
-    static let lock = NSLock()
-    nonisolated(unsafe) static var registered = false
-
-    static func removeAtExit(_ path: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        paths.append(path)
-        if !registered {
-            registered = true
-            atexit {
-                for p in TemporaryFolders.paths { try? FileManager.default.removeItem(atPath: p) }
-            }
-        }
     }
 }

@@ -92,3 +92,34 @@ public enum FiringPage {
 
     static func esc(_ s: String) -> String { HTML.escapeAttribute(s) }
 }
+
+/// `kb serve`'s firing page and JSON: the webhook's store joined with the KB of the last good
+/// build, kept in memory (set once per build, never reloaded per request).
+public actor FiringBoard {
+    public nonisolated let store: FiringStore
+    private var runbooks: RunbookIndex?
+    private var title = "kb"
+    private var layout = SiteLayout(config: KBConfig())
+
+    public init(store: FiringStore = FiringStore()) { self.store = store }
+
+    /// After each good build.
+    public func update(graph: KnowledgeGraph) {
+        runbooks = RunbookIndex(graph: graph)
+        title = graph.config.title
+        layout = SiteLayout(config: graph.config)
+    }
+
+    /// The firing alerts with their runbooks, and when Alertmanager last delivered.
+    public func alerts() async -> (alerts: [AlertStatus], lastDelivery: Date?) {
+        let entries = await store.firing()
+        let last = await store.lastDelivery
+        return (FiringPage.statuses(entries, index: runbooks), last)
+    }
+
+    /// The whole page.
+    public func page(now: Date = Date()) async -> String {
+        let (alerts, last) = await alerts()
+        return FiringPage.html(alerts, lastDelivery: last, now: now, siteTitle: title, layout: layout)
+    }
+}

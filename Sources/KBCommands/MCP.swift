@@ -233,8 +233,7 @@ actor MCPLibrary {
 
     private func markdown(_ i: Int) throws -> String {
         let a = graph.articles[i]
-        let bytes = try LocalFileSystem().read(content.project.contentDirectory + "/" + a.path)
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: try content.read(a.path), as: UTF8.self)
     }
 
     private func show(_ args: ToolArguments) throws -> CallTool.Result {

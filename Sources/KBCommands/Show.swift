@@ -48,7 +48,15 @@ extension KB {
         func run() async throws {
             let term = global.terminal
             let content: LoadedContent, graph: KnowledgeGraph
-            (content, graph) = try global.loadKB(site: siteOption.site, terminal: term)
+            if let site = siteOption.site {
+                // Only this article (and what its page names) is parsed from the site's sources.
+                do { (content, graph) = try GraphLoader.load(site: site, article: id, lang: lang) } catch let e as DiagnosticError {
+                    term.report(e.diagnostics)
+                    throw ExitCode(ExitStatus.usage)
+                }
+            } else {
+                (content, graph) = try global.loadKB(terminal: term)
+            }
             let wanted = lang ?? graph.config.defaultLanguage
             let i: Int
             switch graph.resolve(id, lang: wanted) {
@@ -62,8 +70,7 @@ extension KB {
                 throw ExitCode(ExitStatus.usage)
             }
             let a = graph.articles[i]
-            let full = content.project.contentDirectory + "/" + a.path
-            let parsed = ArticleParser(config: graph.config).parse(bytes: (try? LocalFileSystem().read(full)) ?? [],
+            let parsed = ArticleParser(config: graph.config).parse(bytes: (try? content.read(a.path)) ?? [],
                                                                    path: a.path, displayPath: a.displayPath)
             var style = TextRenderer.Style()
             style.heading = term.bold

@@ -20,6 +20,14 @@ public struct LoadedContent: Sendable {
     public var diagnostics: [Diagnostic]
     /// How many articles were parsed now (the rest came from the cache).
     public var parsedCount: Int
+    /// Where the files were read: the disk, or a built site's packed sources (`--site`). Read an
+    /// article's text again through this, never through the disk directly.
+    public var fileSystem: FileSystem
+
+    /// The bytes of article `a` (a path relative to the content folder), from where it was loaded.
+    public func read(_ relativePath: String) throws -> [UInt8] {
+        try fileSystem.read(project.contentDirectory + "/" + relativePath)
+    }
 }
 
 public struct ContentLoader: Sendable {
@@ -31,7 +39,8 @@ public struct ContentLoader: Sendable {
     /// cannot be read.
     static func acceptable(_ entry: FileEntry, root: String, fs: FileSystem, diagnostics: inout [Diagnostic]) -> Bool {
         let full = root + "/" + entry.relativePath
-        let at = SourceLocation(path: Project.displayPath(full), line: 1, column: 1)
+        // Computed only for a message: the display path asks for the current folder.
+        var at: SourceLocation { SourceLocation(path: Project.displayPath(full), line: 1, column: 1) }
         // Control characters (a newline ends a line of a generated script) and bidirectional
         // overrides (they make a name read as another one: "Trojan Source").
         if entry.relativePath.unicodeScalars.contains(where: TerminalText.isHostile) {
@@ -59,6 +68,76 @@ public struct ContentLoader: Sendable {
     public init(fileSystem: FileSystem = LocalFileSystem()) { self.fileSystem = fileSystem }
 
     public func load(_ project: Project, cache: ParseCache? = nil) throws -> LoadedContent {
+        try load(project, cache: cache, parsing: nil)
+    }
+
+    /// Like `load`, but parses only the files with front matter and those whose path-decided
+    /// article `parse` accepts: any other article carries what its path decides (canonical and
+    /// short id, language, section; its file name as title) and nothing of its body, exactly what
+    /// parsing an empty file at that path gives (`isIdentityOnly`). Front matter is the only other
+    /// source of an id, a language or a draft flag, so ids and references resolve exactly as after
+    /// a full load: enough for a command that shows one article. In a compat mode (foreign front
+    /// matter, other index names) every file is parsed. The articles come in the graph's order.
+    public func load(_ project: Project, parsing wanted: @escaping @Sendable (Article) -> Bool) throws -> LoadedContent {
+        var loaded = try load(project, cache: nil, parsing: wanted)
+        // KnowledgeGraph sorts by (canonical id, language, path): sorted here by key alone, its own
+        // sort finds one run and moves no article.
+        let order = Dictionary(uniqueKeysWithValues: project.config.languageCodes.enumerated().map { ($1, $0) })
+        let keys = loaded.articles.map { ($0.canonicalID, order[$0.lang] ?? 99, $0.path) }
+        loaded.articles = keys.indices.sorted { keys[$0] < keys[$1] }.map { loaded.articles[$0] }
+        return loaded
+    }
+
+    /// The content hash of an article `load(_:parsing:)` did not parse.
+    public static let identityOnlyHash = StableHash.of(bytes: [])
+
+    /// True for an article with nothing but what its path decides (an unparsed or empty file).
+    public static func isIdentityOnly(_ a: Article) -> Bool { a.contentHash == identityOnlyHash }
+
+    /// Only the articles whose canonical or short id `wanted` accepts, parsed in full. A file with
+    /// no front matter is judged by what its path decides, without being parsed; one with front
+    /// matter (which may set the id) is parsed and then judged. Every article that has an id
+    /// `wanted` accepts is there, so those ids resolve as they do in the whole KB (a missing one
+    /// has no suggestion here: ask a full or partial load). In a compat mode every file is parsed.
+    ///
+    /// `names` holds the last path segment of every id `wanted` accepts: the path of a file without
+    /// front matter that `wanted` accepts contains one of them (its short id is its file name, the
+    /// last segment of its canonical id its file or folder name), so other paths are not looked at.
+    public func load(_ project: Project, names: Set<String>,
+                     only wanted: @escaping @Sendable (_ canonicalID: String, _ shortID: String) -> Bool) throws -> LoadedContent {
+        var diags: [Diagnostic] = []
+        let entries = try fileSystem.walk(project.contentDirectory, diagnostics: &diags)
+            .filter { $0.relativePath != "kb.yml" }
+            .filter { Self.acceptable($0, root: project.contentDirectory, fs: fileSystem, diagnostics: &diags) }
+        let parser = ArticleParser(config: project.config)
+        let fs = fileSystem
+        let root = project.contentDirectory
+        let plain = project.config.compat == nil
+        let found: [Article?] = entries.filter { $0.relativePath.hasSuffix(".md") }.parallelMap { entry in
+            if plain {
+                let path = Array(entry.relativePath.utf8)
+                let named = names.contains { n in Self.bytes(path, contain: Array(n.utf8)) }
+                if !named || !{ let ident = parser.identity(ofPath: entry.relativePath); return wanted(ident.canonical, ident.slug) }() {
+                    // Skipped unread only when its front matter cannot name another id.
+                    guard let bytes = try? fs.read(root + "/" + entry.relativePath), Self.mayHaveFrontMatter(bytes) else { return nil }
+                }
+            }
+            let full = root + "/" + entry.relativePath
+            let display = Project.displayPath(full)
+            guard let bytes = try? fs.read(full) else {
+                var a = parser.parse(bytes: [], path: entry.relativePath, displayPath: display).article
+                a.diagnostics.append(.error("cannot read file", rule: .io, at: a.location))
+                return wanted(a.canonicalID, a.shortID) ? a : nil
+            }
+            let a = parser.parse(bytes: bytes, path: entry.relativePath, displayPath: display).article
+            return wanted(a.canonicalID, a.shortID) ? a : nil
+        }
+        let articles = found.compactMap { $0 }.filter { !$0.draft || project.config.drafts }
+        return LoadedContent(project: project, articles: articles, assets: entries.filter { !$0.relativePath.hasSuffix(".md") },
+                             entries: entries, diagnostics: diags, parsedCount: articles.count, fileSystem: fileSystem)
+    }
+
+    func load(_ project: Project, cache: ParseCache?, parsing wanted: (@Sendable (Article) -> Bool)?) throws -> LoadedContent {
         var diags: [Diagnostic] = []
         let entries = try fileSystem.walk(project.contentDirectory, diagnostics: &diags)
             .filter { $0.relativePath != "kb.yml" }
@@ -68,6 +147,8 @@ public struct ContentLoader: Sendable {
         let parser = ArticleParser(config: project.config)
         let fs = fileSystem
         let root = project.contentDirectory
+        let lazy = project.config.compat == nil ? wanted : nil
+        let blank = parser.parse(bytes: [], path: "_.md", displayPath: "_.md").article
         let results: [(Article, Bool)] = markdown.parallelMap { entry in
             let full = root + "/" + entry.relativePath
             let display = Project.displayPath(full)
@@ -77,6 +158,10 @@ public struct ContentLoader: Sendable {
                 a.diagnostics.append(.error("cannot read file", rule: .io, at: a.location))
                 return (a, true)
             }
+            if let lazy, !Self.mayHaveFrontMatter(bytes) {
+                let identity = Self.identityOnly(parser, blank: blank, path: entry.relativePath, displayPath: display)
+                if !lazy(identity) { return (identity, false) }
+            }
             if let hit = cache?.article(path: entry.relativePath, contentHash: StableHash.of(bytes: bytes)) {
                 return (hit.relocated(to: display), false)
             }
@@ -85,6 +170,39 @@ public struct ContentLoader: Sendable {
         // Drafts are left out unless the build asks for them (`--drafts`).
         let published = results.map(\.0).filter { !$0.draft || project.config.drafts }
         return LoadedContent(project: project, articles: published, assets: assets, entries: entries,
-                             diagnostics: diags, parsedCount: results.filter(\.1).count)
+                             diagnostics: diags, parsedCount: results.filter(\.1).count, fileSystem: fileSystem)
+    }
+
+    static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
+    /// False only when the file surely has no front matter: it does not start with `---`, `+++`
+    /// or a byte-order mark.
+    static func mayHaveFrontMatter(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first else { return false }
+        return first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == 0xEF
+    }
+
+    /// The article of a file with no front matter, as far as its path decides it: what
+    /// `ArticleParser.parse` makes of an empty file at that path (its title is the file name, its
+    /// body unread). `blank` is the parse of one empty file, reused so no file is parsed here.
+    static func identityOnly(_ parser: ArticleParser, blank: Article, path: String, displayPath: String) -> Article {
+        let ident = parser.identity(ofPath: path)
+        var a = blank
+        a.path = path
+        a.displayPath = displayPath
+        a.canonicalID = ident.canonical
+        a.shortID = ident.slug
+        a.lang = ident.lang
+        a.isSectionIndex = ident.isIndex
+        a.section = ident.isIndex ? ident.canonical : ident.canonical.split(separator: "/").dropLast().joined(separator: "/")
+        a.title = ident.slug
+        return a
     }
 }

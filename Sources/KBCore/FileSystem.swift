@@ -6,6 +6,12 @@ public struct FileEntry: Sendable, Hashable {
     public var relativePath: String
     public var size: Int
     public var modified: Double
+
+    public init(relativePath: String, size: Int, modified: Double) {
+        self.relativePath = relativePath
+        self.size = size
+        self.modified = modified
+    }
 }
 
 /// File access at the edges, so parsing and graph code stay pure and tests can use memory.

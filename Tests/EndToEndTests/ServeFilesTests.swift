@@ -24,16 +24,8 @@ import Testing
         let kb = try TestSupport.fixture("basic")
         let tmp = (kb as NSString).deletingLastPathComponent
         defer { TestSupport.remove(tmp) }
-        let serve = try Daemon("kb serve", TestSupport.kbBinary, ["serve", "--port", "0"], dir: tmp, cwd: kb)
+        let (serve, port) = try await ServeSecurityTests.serve([], kb: kb, tmp: tmp)
         defer { serve.stop() }
-        var port = 0
-        let deadline = Date().addingTimeInterval(90)
-        while true {
-            if let m = serve.output.firstMatch(of: /at http:\/\/127\.0\.0\.1:(\d+)\//) { port = Int(m.1) ?? 0; break }
-            if Date() > deadline { break }
-            try await Task.sleep(nanoseconds: 200_000_000)
-        }
-        try #require(port > 0, "kb serve did not start:\n\(serve.output)")
 
         let page = try Self.get(port, "/net/dns-fails.html")
         #expect(page.status == 200)

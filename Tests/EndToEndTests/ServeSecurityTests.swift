@@ -57,6 +57,22 @@ import Testing
         try raw(port, "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
     }
 
+    /// `kb serve --port 0 EXTRA…` in `kb`, and the port it announced (up to 90 s on a busy pool).
+    static func serve(_ extra: [String], kb: String, tmp: String) async throws -> (Daemon, Int) {
+        let serve = try Daemon("kb serve", TestSupport.kbBinary, ["serve", "--port", "0"] + extra, dir: tmp, cwd: kb)
+        var port = 0
+        let deadline = Date().addingTimeInterval(90)
+        // Look once more after the deadline: a busy test pool may resume this task late.
+        while true {
+            if let m = serve.output.firstMatch(of: /at http:\/\/127\.0\.0\.1:(\d+)\//) { port = Int(m.1) ?? 0; break }
+            if Date() > deadline { break }
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        if port == 0 { serve.stop() }
+        try #require(port > 0, "kb serve did not start:\n\(serve.output)")
+        return (serve, port)
+    }
+
     static func post(_ port: Int, type: String, auth: String? = nil, body: String) throws -> (status: Int, text: String) {
         var head = "POST /hooks/alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: \(type)\r\nContent-Length: \(body.utf8.count)\r\n"
         if let auth { head += "Authorization: \(auth)\r\n" }
@@ -67,17 +83,8 @@ import Testing
         let kb = try TestSupport.fixture("basic")
         let tmp = (kb as NSString).deletingLastPathComponent
         defer { TestSupport.remove(tmp) }
-        let serve = try Daemon("kb serve", TestSupport.kbBinary, ["serve", "--port", "0", "--webhook-token", "s3cret"], dir: tmp, cwd: kb)
+        let (serve, port) = try await Self.serve(["--webhook-token", "s3cret"], kb: kb, tmp: tmp)
         defer { serve.stop() }
-        var port = 0
-        let deadline = Date().addingTimeInterval(90)
-        // Look once more after the deadline: a busy test pool may resume this task late.
-        while true {
-            if let m = serve.output.firstMatch(of: /at http:\/\/127\.0\.0\.1:(\d+)\//) { port = Int(m.1) ?? 0; break }
-            if Date() > deadline { break }
-            try await Task.sleep(nanoseconds: 200_000_000)
-        }
-        try #require(port > 0, "kb serve did not start:\n\(serve.output)")
 
         let home = try Self.get(port, "/")
         #expect(home.status == 200)

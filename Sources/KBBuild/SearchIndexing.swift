@@ -61,22 +61,12 @@ public enum SearchIndexing {
 }
 
 /// Computes a project's fingerprint on its own thread.
-final class FingerprintCheck: Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private let fresh = Locked(false)
+struct FingerprintCheck: Sendable {
+    private let job: Background<Bool>
 
     init(project: Project, expected: String) {
-        let thread = Thread { [self] in
-            let same = (try? SearchIndexing.fingerprint(project)) == expected
-            fresh.withLock { $0 = same }
-            done.signal()
-        }
-        thread.start()
+        job = Background { (try? SearchIndexing.fingerprint(project)) == expected }
     }
 
-    func wait() -> Bool {
-        done.wait()
-        done.signal() // later callers see the same answer
-        return fresh.withLock { $0 }
-    }
+    func wait() -> Bool { (try? job.wait()) ?? false }
 }

@@ -48,6 +48,11 @@ public enum SiteBuilder {
         }
         let content = try run.step("load") { run in try load(target, &run) }
         let graph = try run.step("resolve") { run in try resolve(content, &run) }
+        // A rebuild of a few articles refreshes the search index beside the page phases (it
+        // parses those few itself); a large one waits for render's search documents instead.
+        let early = !options.force && content.parsedCount * overlayShare <= content.articles.count
+            ? Background { try searchIndex(target, graph: graph, markdown: fingerprints.markdown, documents: [:]) } : nil
+        defer { _ = try? early?.wait() } // never left running when a later phase fails
         let theme = try run.step("theme") { _ in try Theme(overrides: project.root + "/Templates") }
         let pages = try run.step("plan") { run in plan(graph, theme: theme, &run) }
         let drawn = try run.step("diagrams") { run in diagrams(graph, plan: pages, cache: cache, &run) }
@@ -58,7 +63,9 @@ public enum SiteBuilder {
             for (path, text) in SiteFeeds.files(graph: graph, pages: pages.pages) { try site.staged.write(path, text) }
         }
         let searchFingerprint = try run.step("search") { _ in
-            try search(target, graph: graph, markdown: fingerprints.markdown, documents: site.searchDocuments, into: site.staged)
+            let index = try early?.wait() ?? searchIndex(target, graph: graph, markdown: fingerprints.markdown, documents: site.searchDocuments)
+            try writeSearch(index, target, graph: graph, documents: site.searchDocuments, into: site.staged)
+            return index.fingerprint
         }
         try run.step("commit") { run in
             try commit(target, content: content, plan: pages, site: site, fingerprint: fingerprints.site,
@@ -250,23 +257,40 @@ public enum SiteBuilder {
     /// (SearchIndexer); unchanged content reuses the previous site's files. The proof that
     /// those files are current is what the last *committed* build of this output recorded, never
     /// the store's own fingerprint: `kb search` refreshes the store without touching the site, and
-    /// a build killed after this step never commits.
-    static func search(_ t: BuildTarget, graph: KnowledgeGraph, markdown: String, documents: [String: SearchDocument],
-                       into staged: StagedDirectory) throws -> String {
+    /// a build killed after this step never commits. `searchIndex` refreshes the store (it may
+    /// run beside the page phases); `writeSearch` puts the files into the staged site.
+    struct SearchIndexResult: Sendable {
+        var fingerprint: String
+        var languages: [String]
+        /// nil: the previous site's files are current (`writeSearch` reuses them).
+        var output: SearchIndexer.Output?
+    }
+
+    static func searchIndex(_ t: BuildTarget, graph: KnowledgeGraph, markdown: String,
+                            documents: [String: SearchDocument]) throws -> SearchIndexResult {
         let fp = try SearchIndexing.fingerprint(t.project, markdown: markdown)
         let languages = PageBuilder(graph: graph).languages
-        let old = t.output + "/search"
         if !t.options.force, let recorded = try? t.cache?.meta("search:" + t.output), recorded == fp,
-           languages.allSatisfy({ FileManager.default.fileExists(atPath: old + "/" + $0 + "/meta.js") }),
-           let files = FileManager.default.enumerator(atPath: old)?.allObjects as? [String] {
-            var reused = true
-            for f in files where f.hasSuffix(".js") { reused = reused && staged.reuse("search/" + f) }
-            if reused { return fp }
+           languages.allSatisfy({ FileManager.default.fileExists(atPath: t.output + "/search/" + $0 + "/meta.js") }) {
+            return SearchIndexResult(fingerprint: fp, languages: languages, output: nil)
         }
         let output = try SearchIndexing.update(graph: graph, project: t.project, fingerprint: fp, reuse: !t.options.force,
                                                prepared: documents)
+        return SearchIndexResult(fingerprint: fp, languages: languages, output: output)
+    }
+
+    /// Writes the search files into the staged site, or takes the current ones when they are current.
+    static func writeSearch(_ index: SearchIndexResult, _ t: BuildTarget, graph: KnowledgeGraph, documents: [String: SearchDocument],
+                            into staged: StagedDirectory) throws {
+        let old = t.output + "/search"
+        if index.output == nil, let files = FileManager.default.enumerator(atPath: old)?.allObjects as? [String] {
+            var reused = true
+            for f in files where f.hasSuffix(".js") { reused = reused && staged.reuse("search/" + f) }
+            if reused { return }
+        }
+        let output = try index.output ?? SearchIndexing.update(graph: graph, project: t.project, fingerprint: index.fingerprint,
+                                                                reuse: !t.options.force, prepared: documents)
         try SearchIndexer.writeSite(output, into: staged, previousSite: t.output)
-        return fp
     }
 
     /// Swaps the staged site in, then records what the next build needs to reuse this one.

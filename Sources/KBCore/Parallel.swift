@@ -35,6 +35,28 @@ extension Array where Element: Sendable {
     }
 }
 
+/// Work started on its own thread now and waited for later: `wait()` returns its value or
+/// rethrows its error (every caller gets the same answer).
+public final class Background<Value: Sendable>: Sendable {
+    private let done = DispatchGroup()
+    private let result = Locked<Result<Value, any Error>?>(nil)
+
+    public init(_ body: @escaping @Sendable () throws -> Value) {
+        done.enter()
+        let result = self.result, done = self.done
+        Thread.detachNewThread {
+            let r = Result { try body() }
+            result.withLock { $0 = r }
+            done.leave()
+        }
+    }
+
+    public func wait() throws -> Value {
+        done.wait()
+        return try result.withLock { $0! }.get()
+    }
+}
+
 /// A value behind a lock.
 public final class Locked<Value>: @unchecked Sendable {
     // @unchecked: `value` is only read or written inside `withLock`, under `lock`.

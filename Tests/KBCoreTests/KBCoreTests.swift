@@ -463,3 +463,20 @@ enum TestFiles {
         #expect(throws: DecodingError.self) { try BinaryCodec.decode(Sample.self, from: bytes + [0]) }
     }
 }
+
+@Suite struct BackgroundTests {
+    struct Failure: Error, Equatable { var code: Int }
+
+    @Test func valueAndErrorReachEveryWaiter() throws {
+        // The job waits for the caller, which signals only after `init` returned: run inline, it
+        // would never finish.
+        let gate = DispatchSemaphore(value: 0)
+        let job = Background { () -> Int in gate.wait(); return 42 }
+        gate.signal()
+        #expect(try job.wait() == 42)
+        #expect(try job.wait() == 42)
+        let failing = Background { () throws -> Int in throw Failure(code: 7) }
+        #expect(throws: Failure(code: 7)) { try failing.wait() }
+        #expect(throws: Failure(code: 7)) { try failing.wait() }
+    }
+}

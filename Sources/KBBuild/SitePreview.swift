@@ -177,9 +177,11 @@ public final class ChangeWatcher: Sendable {
                 if dir == output || dir.hasPrefix(output + "/") || (dir != root && OutputPolicy.isKBSite(dir)) { continue }
                 add(dir, only: nil)
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where !name.hasPrefix(".") {
+                    // Real folders only, like the content walk: a link to a folder (possibly to
+                    // an ancestor, a loop) is not followed.
+                    var st = stat()
                     let child = dir + "/" + name
-                    var isDir: ObjCBool = false
-                    if FileManager.default.fileExists(atPath: child, isDirectory: &isDir), isDir.boolValue { stack.append(child) }
+                    if lstat(child, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { stack.append(child) }
                 }
             }
         }

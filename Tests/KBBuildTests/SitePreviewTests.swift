@@ -85,6 +85,41 @@ import Testing
         edit.cancel()
     }
 
+    /// Links to folders are not followed: two links back to the watched folder would otherwise
+    /// make the watch list grow as 2^depth and the watcher never start.
+    @Test func folderLinkLoopsDoNotStopTheWatcher() async throws {
+        let dir = try TestSupport.tempDirectory("kb-watch")
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("# A\n", to: dir + "/Content/a.md")
+        for name in ["loop1", "loop2"] {
+            try FileManager.default.createSymbolicLink(atPath: dir + "/Content/" + name, withDestinationPath: dir + "/Content")
+        }
+        let watcher = ChangeWatcher(paths: [dir + "/Content"], ignoring: dir + "/Site", interval: 0.05)
+        defer { watcher.stop() }
+        let edit = Task {
+            while !Task.isCancelled {
+                try TestSupport.write("# A\n\nEdited \(Date()).\n", to: dir + "/Content/a.md")
+                try await Task.sleep(nanoseconds: 200_000_000)
+            }
+        }
+        defer { edit.cancel() }
+        let seen = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var changes = watcher.changes.makeAsyncIterator()
+                return await changes.next() != nil
+            }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: 30_000_000_000)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            watcher.stop()
+            return first
+        }
+        #expect(seen, "a change under a folder with link loops is seen within 30 s")
+    }
+
     @Test func hiddenNamesAndEditorBackupsDoNotCount() {
         #expect(ChangeWatcher.matters("a.md"))
         #expect(ChangeWatcher.matters("..md"))

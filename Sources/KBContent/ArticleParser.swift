@@ -43,15 +43,19 @@ public struct ArticleParser: Sendable {
         return (name, slug, lang, false)
     }
 
-    public func parse(bytes: [UInt8], path: String, displayPath: String) -> Parsed {
-        let hash = StableHash.of(bytes: bytes)
+    /// The article as far as its path decides it (ids, language, section), before its text is read.
+    public func pathArticle(path: String, displayPath: String, contentHash: String) -> Article {
         let ident = identity(ofPath: path)
-        var article = Article(path: path, displayPath: displayPath, canonicalID: ident.canonical, shortID: ident.slug,
-                              hasExplicitID: false, idLocation: nil, lang: ident.lang, isSectionIndex: ident.isIndex,
-                              section: ident.canonical.split(separator: "/").dropLast(ident.isIndex ? 0 : 1).joined(separator: "/"),
-                              title: "", titleFromHeading: false, kind: .reference, kindLocation: nil, summary: "",
-                              contentHash: hash)
-        if ident.isIndex { article.section = ident.canonical }
+        return Article(path: path, displayPath: displayPath, canonicalID: ident.canonical, shortID: ident.slug,
+                       hasExplicitID: false, idLocation: nil, lang: ident.lang, isSectionIndex: ident.isIndex,
+                       section: ident.isIndex ? ident.canonical : ident.canonical.split(separator: "/").dropLast().joined(separator: "/"),
+                       title: "", titleFromHeading: false, kind: .reference, kindLocation: nil, summary: "",
+                       contentHash: contentHash)
+    }
+
+    public func parse(bytes: [UInt8], path: String, displayPath: String) -> Parsed {
+        let ident = identity(ofPath: path)
+        var article = pathArticle(path: path, displayPath: displayPath, contentHash: StableHash.of(bytes: bytes))
         let empty = MarkdownDocument(root: MarkdownNode(kind: .document))
         guard bytes.count <= Self.maxFileSize else {
             article.diagnostics.append(.error("file is larger than \(Self.maxFileSize / 1024 / 1024) MiB; split it",

@@ -114,17 +114,18 @@ public struct ContentLoader: Sendable {
         let root = project.contentDirectory
         let plain = project.config.compat == nil
         let found: [Article?] = entries.filter { $0.relativePath.hasSuffix(".md") }.parallelMap { entry in
+            let full = root + "/" + entry.relativePath
+            let bytes = try? fs.read(full)
             if plain {
                 let path = Array(entry.relativePath.utf8)
                 let named = names.contains { n in Self.bytes(path, contain: Array(n.utf8)) }
                 if !named || !{ let ident = parser.identity(ofPath: entry.relativePath); return wanted(ident.canonical, ident.slug) }() {
-                    // Skipped unread only when its front matter cannot name another id.
-                    guard let bytes = try? fs.read(root + "/" + entry.relativePath), Self.mayHaveFrontMatter(bytes) else { return nil }
+                    // Skipped unparsed only when its front matter cannot name another id.
+                    guard let bytes, Self.mayHaveFrontMatter(bytes) else { return nil }
                 }
             }
-            let full = root + "/" + entry.relativePath
             let display = Project.displayPath(full)
-            guard let bytes = try? fs.read(full) else {
+            guard let bytes else {
                 var a = parser.parse(bytes: [], path: entry.relativePath, displayPath: display).article
                 a.diagnostics.append(.error("cannot read file", rule: .io, at: a.location))
                 return wanted(a.canonicalID, a.shortID) ? a : nil
@@ -148,7 +149,6 @@ public struct ContentLoader: Sendable {
         let fs = fileSystem
         let root = project.contentDirectory
         let lazy = project.config.compat == nil ? wanted : nil
-        let blank = parser.parse(bytes: [], path: "_.md", displayPath: "_.md").article
         let results: [(Article, Bool)] = markdown.parallelMap { entry in
             let full = root + "/" + entry.relativePath
             let display = Project.displayPath(full)
@@ -159,7 +159,7 @@ public struct ContentLoader: Sendable {
                 return (a, true)
             }
             if let lazy, !Self.mayHaveFrontMatter(bytes) {
-                let identity = Self.identityOnly(parser, blank: blank, path: entry.relativePath, displayPath: display)
+                let identity = Self.identityOnly(parser, path: entry.relativePath, displayPath: display)
                 if !lazy(identity) { return (identity, false) }
             }
             if let hit = cache?.article(path: entry.relativePath, contentHash: StableHash.of(bytes: bytes)) {
@@ -191,18 +191,10 @@ public struct ContentLoader: Sendable {
 
     /// The article of a file with no front matter, as far as its path decides it: what
     /// `ArticleParser.parse` makes of an empty file at that path (its title is the file name, its
-    /// body unread). `blank` is the parse of one empty file, reused so no file is parsed here.
-    static func identityOnly(_ parser: ArticleParser, blank: Article, path: String, displayPath: String) -> Article {
-        let ident = parser.identity(ofPath: path)
-        var a = blank
-        a.path = path
-        a.displayPath = displayPath
-        a.canonicalID = ident.canonical
-        a.shortID = ident.slug
-        a.lang = ident.lang
-        a.isSectionIndex = ident.isIndex
-        a.section = ident.isIndex ? ident.canonical : ident.canonical.split(separator: "/").dropLast().joined(separator: "/")
-        a.title = ident.slug
+    /// body unread), without parsing anything.
+    static func identityOnly(_ parser: ArticleParser, path: String, displayPath: String) -> Article {
+        var a = parser.pathArticle(path: path, displayPath: displayPath, contentHash: identityOnlyHash)
+        a.title = a.shortID
         return a
     }
 }

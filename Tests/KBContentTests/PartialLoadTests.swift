@@ -27,10 +27,9 @@ struct MemoryFiles: FileSystem {
         var config = KBConfig()
         config.languageFolders["pages.zh"] = .init(lang: "zh", of: "pages")
         let parser = ArticleParser(config: config)
-        let blank = parser.parse(bytes: [], path: "_.md", displayPath: "_.md").article
         for path in ["a.md", "go/foo.zh.md", "pages.zh/common/tar.md", "net/_index.md", "net/_index.zh.md", "common/..md", "x/y/mkfs.ext4.md"] {
             let expected = parser.parse(bytes: [], path: path, displayPath: "shown/" + path).article
-            let identity = ContentLoader.identityOnly(parser, blank: blank, path: path, displayPath: "shown/" + path)
+            let identity = ContentLoader.identityOnly(parser, path: path, displayPath: "shown/" + path)
             #expect(identity == expected, "\(path)")
             #expect(ContentLoader.isIdentityOnly(identity))
         }

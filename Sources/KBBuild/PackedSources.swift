@@ -7,18 +7,29 @@ extension SiteBuilder {
     /// so `kb show --site`, `kb doctor --site` and `kb graph --site` work from a built site on a
     /// machine with no Content/. One file, not a tree: creating thousands of small files would
     /// cost more than the whole render.
-    static func sources(_ project: Project, entries: [FileEntry], into staged: StagedDirectory) throws {
-        var files: [String: String] = [:]
-        for entry in entries where entry.relativePath.hasSuffix(".md") {
-            let bytes = try LocalFileSystem().read(project.contentDirectory + "/" + entry.relativePath)
-            files[entry.relativePath] = String(decoding: bytes, as: UTF8.self)
+    ///
+    /// Each file is read once per build: its text comes from the load when the load read it,
+    /// else from the previous site's pack when that holds exactly the bytes the article was
+    /// parsed from (same content hash), else from the disk (drafts, files the cache answered for
+    /// that the previous pack does not hold).
+    static func sources(_ project: Project, content: LoadedContent, previousSite: String, into staged: StagedDirectory) throws {
+        let previous = (try? PackedSources.open(site: previousSite))?.files ?? [:]
+        let hashes = Dictionary(content.articles.map { ($0.path, $0.contentHash) }, uniquingKeysWith: { a, _ in a })
+        let markdown = content.entries.filter { $0.relativePath.hasSuffix(".md") }
+        let texts: [Result<[UInt8], Error>] = markdown.parallelMap { entry in
+            let path = entry.relativePath
+            if let held = content.sources[path] { return .success(held.bytes) }
+            if let text = previous[path], let hash = hashes[path] {
+                let bytes = Array(text.utf8)
+                if StableHash.of(bytes: bytes) == hash { return .success(bytes) }
+            }
+            return Result { try LocalFileSystem().read(project.contentDirectory + "/" + path) }
         }
+        var files = try zip(markdown, texts).map { ($0.relativePath, try $1.get()) }
         if let config = project.configPath, let data = FileManager.default.contents(atPath: config) {
-            files["kb.yml"] = String(decoding: data, as: UTF8.self)
+            files.append(("kb.yml", Array(data)))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try staged.write(sourcesPack, try encoder.encode(["files": files]))
+        try staged.write(sourcesPack, PackWriter.pack(files))
         // Editors validate front matter and kb.yml against these (docs/writing.md).
         try staged.write(schemaFolder + "/front-matter.schema.json", JSONSchemas.frontMatterSchema(languages: project.config.languageCodes))
         try staged.write(schemaFolder + "/config.schema.json", JSONSchemas.configSchema())
@@ -129,6 +140,47 @@ public struct PackedSources: FileSystem {
             if visible { out.append(FileEntry(relativePath: String(rel), size: files[path]?.utf8.count ?? 0, modified: 0)) }
         }
         return out // sorted: the paths are, and a common prefix keeps their order
+    }
+}
+
+/// Writes `{"files": {"path": "text", …}}` with the paths sorted, as JSONEncoder would with sorted
+/// keys and unescaped slashes (PackReader and JSONDecoder read it), in one pass over the bytes.
+enum PackWriter {
+    static func pack(_ files: [(path: String, bytes: [UInt8])]) -> Data {
+        let sorted = files.sorted { $0.path < $1.path }
+        var out: [UInt8] = []
+        out.reserveCapacity(sorted.reduce(32) { $0 + $1.bytes.count + $1.path.utf8.count + 8 })
+        out.append(contentsOf: Array(#"{"files":{"#.utf8))
+        for (k, file) in sorted.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            string(Array(file.path.utf8), into: &out)
+            out.append(0x3A)
+            // Invalid UTF-8 is packed as String(decoding:) reads it (U+FFFD), as before.
+            string(Array(String(decoding: file.bytes, as: UTF8.self).utf8), into: &out)
+        }
+        out.append(contentsOf: Array("}}".utf8))
+        return Data(out)
+    }
+
+    static func string(_ bytes: [UInt8], into out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(0x22)
+        for c in bytes {
+            switch c {
+            case 0x22: out.append(0x5C); out.append(0x22)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
+            case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
+            case 0..<0x20:
+                out.append(contentsOf: Array(#"\u00"#.utf8))
+                out.append(hex[Int(c >> 4)]); out.append(hex[Int(c & 0xF)])
+            default: out.append(c)
+            }
+        }
+        out.append(0x22)
     }
 }
 

@@ -34,6 +34,18 @@ public enum SearchIndexing {
                                         prepared: prepared, url: { layout.articlePath($0) })
     }
 
+    /// Search documents of the articles whose Markdown tree the load holds (the ones it parsed),
+    /// by path: the index takes them instead of reading and parsing those files again.
+    public static func documents(_ content: LoadedContent, graph: KnowledgeGraph) -> [String: SearchDocument] {
+        let layout = SiteLayout(config: graph.config)
+        var out: [String: SearchDocument] = [:]
+        for a in graph.articles where !a.isSectionIndex {
+            guard let tree = content.sources[a.path]?.document else { continue }
+            out[a.path] = SearchDocument.make(article: a, document: tree, url: layout.articlePath(a))
+        }
+        return out
+    }
+
     /// The store for `kb search` inside a KB, rebuilt first when the content changed since.
     /// The existing store, to query at once, and a check that runs meanwhile on another thread:
     /// `isFresh()` waits for it and says whether the store matched the content. A stale answer is
@@ -54,8 +66,8 @@ public enum SearchIndexing {
            (try? store.meta("format")) == SearchStore.formatVersion, (try? store.meta("fingerprint")) == fp {
             return (store, false)
         }
-        let (_, graph) = try GraphLoader.load(content: project.contentDirectory)
-        try update(graph: graph, project: project, fingerprint: fp, site: false)
+        let (loaded, graph) = try GraphLoader.load(content: project.contentDirectory)
+        try update(graph: graph, project: project, fingerprint: fp, site: false, prepared: documents(loaded, graph: graph))
         return (try SearchStore(path: path), true)
     }
 }

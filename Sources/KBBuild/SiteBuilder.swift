@@ -51,12 +51,15 @@ public enum SiteBuilder {
         // A rebuild of a few articles refreshes the search index beside the page phases (it
         // parses those few itself); a large one waits for render's search documents instead.
         let early = !options.force && content.parsedCount * overlayShare <= content.articles.count
-            ? Background { try searchIndex(target, graph: graph, markdown: fingerprints.markdown, documents: [:]) } : nil
+            ? Background { try searchIndex(target, graph: graph, markdown: fingerprints.markdown,
+                                           documents: SearchIndexing.documents(content, graph: graph)) } : nil
         defer { _ = try? early?.wait() } // never left running when a later phase fails
         let theme = try run.step("theme") { _ in try Theme(overrides: project.root + "/Templates") }
         let pages = try run.step("plan") { run in plan(graph, theme: theme, &run) }
         let drawn = try run.step("diagrams") { run in diagrams(graph, plan: pages, cache: cache, &run) }
-        let site = try run.step("render") { run in try render(target, graph: graph, theme: theme, plan: pages, diagrams: drawn, &run) }
+        let site = try run.step("render") { run in
+            try render(target, content: content, graph: graph, theme: theme, plan: pages, diagrams: drawn, &run)
+        }
         try run.step("assets") { run in try assets(target, content: content, theme: theme, into: site.staged, &run) }
         try run.step("doctor-scripts") { _ in try doctorScripts(graph, into: site.staged) }
         try run.step("feeds") { _ in
@@ -169,10 +172,11 @@ public enum SiteBuilder {
     }
 
     /// Opens the staging folder and writes every page whose key changed; the others are taken
-    /// from the current site. A rendered article's search document is made here from the same
-    /// parse, so the search phase reads and parses no file this one already did.
-    static func render(_ t: BuildTarget, graph: KnowledgeGraph, theme: Theme, plan: SitePlan, diagrams: Diagrams,
-                       _ run: inout BuildRun) throws -> StagedSite {
+    /// from the current site. An article's text and tree come from the load when it read them
+    /// (`LoadedContent.sources`), and a rendered article's search document is made here from that
+    /// tree, so no phase reads or parses a file another one already did.
+    static func render(_ t: BuildTarget, content: LoadedContent, graph: KnowledgeGraph, theme: Theme, plan: SitePlan,
+                       diagrams: Diagrams, _ run: inout BuildRun) throws -> StagedSite {
         let stored = t.options.force ? nil : (try? t.cache?.pageKeys(output: t.output))
         let previous = stored ?? [:]
         let changing = plan.pages.filter { previous[$0.path] != plan.keys[$0.path] }
@@ -186,7 +190,6 @@ public enum SiteBuilder {
         }
         let body = BodyRenderer(graph: graph, diagrams: diagrams)
         let parser = ArticleParser(config: graph.config)
-        let contentDir = t.project.contentDirectory
         let keys = plan.keys
         let layout = SiteLayout(config: graph.config)
         let results: [Result<(rendered: Bool, search: SearchDocument?), Error>] = plan.pages.parallelMap { page in
@@ -196,8 +199,7 @@ public enum SiteBuilder {
                 var search: SearchDocument?
                 if let i = page.article {
                     let a = graph.articles[i]
-                    let bytes = try LocalFileSystem().read(contentDir + "/" + a.path)
-                    let document = parser.document(bytes: bytes, displayPath: a.displayPath)
+                    let document = try content.document(a, parser: parser)
                     model.body = body.render(i, document: document, page: page.path)
                     if !a.isSectionIndex { search = SearchDocument.make(article: a, document: document, url: layout.articlePath(a)) }
                 }
@@ -247,7 +249,7 @@ public enum SiteBuilder {
             }
             run.stats.assets += 1
         }
-        try sources(t.project, entries: content.entries, into: staged)
+        try sources(t.project, content: content, previousSite: t.output, into: staged)
     }
 
     /// Where a built site keeps the JSON Schemas of front matter and kb.yml.

@@ -93,3 +93,51 @@ func inode(_ path: String) -> UInt64 {
         #expect(!TestSupport.read(site + "/index.html").contains("plain.html"))
     }
 }
+
+@Suite(.serialized) struct PackedSourcesWriteTests {
+    /// The pack takes an unchanged file's text from the previous site only when it holds the
+    /// bytes the article was parsed from: a site built before an edit made into another output
+    /// gets the edited text, not its own stale copy.
+    @Test func aPackNeverKeepsAStaleText() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let a = kb + "/SiteA", b = kb + "/SiteB"
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: a))
+        let path = kb + "/Content/net/resolver-down.md"
+        try TestSupport.write(TestSupport.read(path) + "\nA line with the word plumbobulate.\n", to: path)
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: b))
+        // Site A again: the cache knows the edited file by size and time (site B's build parsed
+        // it), so this build does not read it; A's old pack holds the old text.
+        let again = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: a))
+        #expect(again.stats.parsed == 0)
+        for site in [a, b] {
+            let packed = try PackedSources.open(site: site)
+            #expect(packed.files["net/resolver-down.md"]?.contains("plumbobulate") == true, "\(site)")
+            #expect(packed.files["net/resolver-down.md"] == TestSupport.read(path))
+        }
+    }
+
+    /// PackWriter's output reads back, through PackReader and JSONDecoder alike, as the texts it
+    /// was given: quotes, backslashes, every control character, CJK, astral characters, and
+    /// invalid UTF-8 (packed as U+FFFD, as String(decoding:) reads it).
+    @Test func packWriterRoundTrips() throws {
+        var controls = ""
+        for c in 0..<0x20 { controls.unicodeScalars.append(Unicode.Scalar(UInt8(c))) }
+        let texts: [(String, [UInt8])] = [
+            ("b/x.md", Array("quote \" backslash \\ slash / tab\t end".utf8)),
+            ("a/控制.md", Array(controls.utf8)),
+            ("z.md", Array("中文 😀 \u{7F} \u{2028}".utf8)),
+            ("bad.md", [0x61, 0xFF, 0xFE, 0x62]),
+            ("empty.md", []),
+        ]
+        let data = PackWriter.pack(texts)
+        let expected = Dictionary(uniqueKeysWithValues: texts.map { ($0.0, String(decoding: $0.1, as: UTF8.self)) })
+        #expect(PackReader.files(data) == expected)
+        #expect(try JSONDecoder().decode([String: [String: String]].self, from: data)["files"] == expected)
+        // Sorted by path, as the site's other JSON is.
+        let order = ["a/控制.md", "b/x.md", "bad.md", "empty.md", "z.md"].map { "\"\($0)\":" }
+        let text = String(decoding: data, as: UTF8.self)
+        let positions = order.map { text.range(of: $0)!.lowerBound }
+        #expect(positions == positions.sorted())
+    }
+}

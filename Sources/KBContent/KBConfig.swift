@@ -51,6 +51,17 @@ public struct KBConfig: Sendable, Hashable, Codable {
             self.phrases = phrases
             self.to = to
         }
+
+        /// A target `kind:concept` stands for every page of that kind (docs/search.md §Synonyms):
+        /// the kind's name, "" for `kind:` with an unknown one, nil for any other text.
+        public static func kind(of text: String) -> String? {
+            let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+            guard t.hasPrefix(kindPrefix) else { return nil }
+            let name = String(t.dropFirst(kindPrefix.count))
+            return ArticleKind(rawValue: name) == nil ? "" : name
+        }
+
+        public static let kindPrefix = "kind:"
     }
 
     public init() {}
@@ -215,6 +226,11 @@ public struct KBConfig: Sendable, Hashable, Codable {
                 switch group {
                 case .sequence:
                     guard let list = phrases(group, "a synonym group") else { continue }
+                    if let kind = list.first(where: { SynonymSpec.kind(of: $0) != nil }) {
+                        diags.append(.error("'\(kind)' names a page kind: it can only be a target, {from: […], to: [\(kind)]}",
+                                            rule: .config, at: y.location(group)))
+                        continue
+                    }
                     if list.count < 2 {
                         diags.append(.error("a synonym group needs at least two words or phrases", rule: .config, at: y.location(group)))
                         continue
@@ -229,6 +245,15 @@ public struct KBConfig: Sendable, Hashable, Codable {
                         continue
                     }
                     guard let f = phrases(from, "'from'"), let t = phrases(to, "'to'") else { continue }
+                    if let kind = f.first(where: { SynonymSpec.kind(of: $0) != nil }) {
+                        diags.append(.error("'\(kind)' names a page kind: it can only be a target (to:)", rule: .config, at: y.location(from)))
+                        continue
+                    }
+                    if let bad = t.first(where: { SynonymSpec.kind(of: $0) == "" }) {
+                        let kinds = ArticleKind.allCases.map { "kind:" + $0.rawValue }.joined(separator: ", ")
+                        diags.append(.error("'\(bad)' is not a page kind; use one of \(kinds)", rule: .config, at: y.location(to)))
+                        continue
+                    }
                     specs.append(SynonymSpec(phrases: f, to: t))
                 default:
                     diags.append(.error("a synonym group is a list [a, b, …] or {from: […], to: […]}", rule: .config, at: y.location(group)))

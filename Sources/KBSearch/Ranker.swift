@@ -1,4 +1,5 @@
 import Foundation
+import KBContent
 
 /// Where the ranker reads one language's index from: the SQLite store or the site's shards.
 public protocol IndexReader {
@@ -286,6 +287,13 @@ public enum Ranker {
     /// Postings of a term, or of a phrase (terms joined by spaces): the documents holding every
     /// term, with the mean of their impacts (integer division).
     static func phrasePostings(_ phrase: String, in reader: IndexReader) throws -> [Posting] {
+        // A synonym target `kind:K`: every page of kind K, each holding it at full strength.
+        if phrase.hasPrefix(KBConfig.SynonymSpec.kindPrefix) {
+            let docs = try reader.documents(facet: .kind, value: String(phrase.dropFirst(KBConfig.SynonymSpec.kindPrefix.count))).sorted()
+            let own = informativeness(documents: reader.documentCount, df: docs.count)
+            let impact = (8 * fullStrength * own + 99) / 100
+            return docs.map { Posting(doc: $0, impact: impact) }
+        }
         let terms = phrase.split(separator: " ").map(String.init)
         guard terms.count > 1 else { return try reader.postings(phrase) }
         var sums: [Int: Int] = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import KBContent
 
 /// Typo tolerance (docs/search.md §Typos): a query word the index does not hold gets the indexed
 /// words within Damerau–Levenshtein distance 1 (up to 7 UTF-16 units) or 2 (8 and more).
@@ -110,7 +111,12 @@ public struct SynonymGroup: Sendable, Codable, Hashable {
 
     /// From texts as written in kb.yml.
     public init(texts: [String], to: [String] = []) {
-        func terms(_ s: String) -> [String] { Tokenizer.terms(s, mode: .query) }
+        // `kind:concept` stays one term, which no text yields (`:` splits words): Ranker's
+        // postings of it are the pages of that kind.
+        func terms(_ s: String) -> [String] {
+            if let kind = KBConfig.SynonymSpec.kind(of: s), !kind.isEmpty { return [KBConfig.SynonymSpec.kindPrefix + kind] }
+            return Tokenizer.terms(s, mode: .query)
+        }
         phrases = texts.map(terms).filter { !$0.isEmpty }
         targets = to.map(terms).filter { !$0.isEmpty }
     }

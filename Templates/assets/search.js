@@ -383,6 +383,13 @@
   // Postings of a term, or of a phrase (terms joined by spaces): documents holding every term,
   // with the mean of their impacts.
   function phrasePostings(lang, m, phrase) {
+    // A synonym target `kind:K`: every page of kind K, each holding it at full strength.
+    if (phrase.indexOf("kind:") === 0) {
+      var enc = m.facets.kind && m.facets.kind[phrase.slice(5)], kinds = enc ? decodeDocs(enc) : [], list = [];
+      var own = informativeness(m.count, kinds.length), impact = Math.floor((8 * FULL_STRENGTH * own + 99) / 100);
+      kinds.sort(function (x, y) { return x - y; }).forEach(function (d) { list.push(d, impact); });
+      return list;
+    }
     var terms = phrase.split(" ");
     if (terms.length < 2) { return postings(lang, m, phrase); }
     var sums = null;

@@ -498,6 +498,26 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
         #expect(try top("qiniu", idx).contains("mirror"))
         #expect(!(try top("goproxy.cn", idx).contains("qiniu")), "one-way: the target does not bring the source")
     }
+
+    /// A `kind:concept` target: a comparison question finds the concept page that explains both
+    /// words above a symptom page that happens to name them too.
+    @Test func aKindTargetStandsForThePagesOfThatKind() throws {
+        let docs = [
+            doc("symptom", title: "GOROOT and GOPATH point at the same folder", kind: "symptom", body: "GOROOT GOPATH error"),
+            doc("concept", title: "What GOROOT and GOPATH hold", kind: "concept", body: "the toolchain and the workspace"),
+            doc("other", title: "a cause", kind: "cause", body: "unrelated words"),
+        ]
+        let groups = [SynonymGroup(texts: ["difference", "vs"], to: ["kind:Concept"])]
+        #expect(groups[0].targets == [["kind:concept"]], "one term, lower-cased, whatever the text")
+        let plain = LanguageIndex(lang: "en", documents: docs, terms: docs.map(DocumentTerms.init))
+        let idx = LanguageIndex(lang: "en", documents: docs, terms: docs.map(DocumentTerms.init), synonyms: groups)
+        #expect(try top("GOROOT vs GOPATH", plain).first == "symptom", "without the target the symptom page wins")
+        #expect(try top("GOROOT vs GOPATH", idx).first == "concept")
+        #expect(try top("difference between GOROOT and GOPATH", idx).first == "concept")
+        #expect(try top("GOROOT GOPATH", idx).first == "symptom", "no question word, no preference")
+        let hit = try #require(try Ranker.rank(SearchQuery(text: "GOROOT vs GOPATH"), in: idx).first)
+        #expect(hit.terms.contains("kind:concept"), "--explain names what matched")
+    }
 }
 
 @Suite struct SynonymConfigTests {
@@ -520,6 +540,12 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
         #expect(failure("synonyms:\n  en:\n    - {from: [a], too: [b]}\n").contains("kb.yml:3:19: error: unknown key 'too'"))
         #expect(failure("synonyms:\n  fr:\n    - [a, b]\n").contains("kb.yml:2:3: error: 'synonyms' names language 'fr'"))
         #expect(failure("synonyms:\n  en:\n    - [a, '']\n").contains("kb.yml:3:11: error: each synonym must be a non-empty"))
+        let kind = try KBConfig.parse("synonyms:\n  en:\n    - {from: [vs], to: ['kind:concept']}\n", path: "kb.yml")
+        #expect(kind.synonyms["en"]?.first?.to == ["kind:concept"])
+        #expect(failure("synonyms:\n  en:\n    - {from: [vs], to: ['kind:concepts']}\n")
+            .contains("kb.yml:3:24: error: 'kind:concepts' is not a page kind; use one of kind:symptom, kind:cause"))
+        #expect(failure("synonyms:\n  en:\n    - {from: ['kind:fix'], to: [repair]}\n").contains("kb.yml:3:14: error: 'kind:fix' names a page kind"))
+        #expect(failure("synonyms:\n  en:\n    - [vs, 'kind:concept']\n").contains("kb.yml:3:7: error: 'kind:concept' names a page kind"))
     }
 }
 

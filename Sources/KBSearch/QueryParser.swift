@@ -55,6 +55,9 @@ public enum QueryParser {
         #"(?<![A-Za-z0-9_:])[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?![A-Za-z0-9_])"#,
         #"(?<![A-Za-z0-9_])(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4}"#,
         #"(?<![^ \t\r\n])[+-][0-9]{4}(?![A-Za-z0-9_])"#,
+        // Go's temporary build folder, a new name on every run: `C:\Users\me\AppData\Local\Temp\go-build123\b001\exe\a.out.exe`,
+        // `/tmp/go-build123/b001/exe/a.out`.
+        #"(?<![A-Za-z0-9_])(?:[A-Za-z]:\\|/)(?:[^\s"'<>|:\\/]+(?: [^\s"'<>|:\\/]+)*[\\/])*go-build[0-9]+[\\/][^\s"'<>|:]*"#,
         // Log prefixes: klog `I0501 …]`, structured-log keys, source positions, PowerShell's position line.
         #"(?<![A-Za-z0-9_])[IWEF][0-9]{4} [^\]\r\n]{0,80}\]"#,
         #""(?:level|ts|time|timestamp|caller|msg|logger|stacktrace)":"#,

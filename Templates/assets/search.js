@@ -96,6 +96,7 @@
     /(?<![A-Za-z0-9_:])[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?![A-Za-z0-9_])/g,
     /(?<![A-Za-z0-9_])(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4}/g,
     /(?<![^ \t\r\n])[+-][0-9]{4}(?![A-Za-z0-9_])/g,
+    /(?<![A-Za-z0-9_])(?:[A-Za-z]:\\|\/)(?:[^\s"'<>|:\\/]+(?: [^\s"'<>|:\\/]+)*[\\/])*go-build[0-9]+[\\/][^\s"'<>|:]*/g,
     /(?<![A-Za-z0-9_])[IWEF][0-9]{4} [^\]\r\n]{0,80}\]/g,
     /"(?:level|ts|time|timestamp|caller|msg|logger|stacktrace)":/g,
     /(?<![A-Za-z0-9_])(?:level|ts|time|caller|msg|logger)=/g,

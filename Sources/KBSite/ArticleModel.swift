@@ -42,12 +42,12 @@ public struct ArticleModel: PageContent {
     public var hasTOC: Bool { toc.count >= 2 }
 
     public static let fields = TemplateFields<Self>.page([
-        "summary": \.summary, "kind": \.kind, "kindLabel": \.kindLabel, "breadcrumbs": \.breadcrumbs,
-        "platforms": \.platforms, "facets": \.facets, "errors": \.errors, "tree": \.tree, "ownChecks": \.ownChecks,
-        "ownFixes": \.ownFixes, "causedSymptoms": \.causedSymptoms, "backlinks": \.backlinks, "seeAlso": \.seeAlso,
-        "requires": \.requires, "translations": \.translations, "sources": \.sources, "verified": \.verified,
-        "updated": \.updated, "severity": \.severity, "alerts": \.alerts, "toc": \.toc, "diagnose": \.diagnose,
-        "body": \.body, "params": \.params,
-        "hasErrors": \.hasErrors, "hasTree": \.hasTree, "hasMeta": \.hasMeta, "hasRelated": \.hasRelated, "hasTOC": \.hasTOC,
+        "summary": { $0.summary }, "kind": { $0.kind }, "kindLabel": { $0.kindLabel }, "breadcrumbs": { $0.breadcrumbs },
+        "platforms": { $0.platforms }, "facets": { $0.facets }, "errors": { $0.errors }, "tree": { $0.tree }, "ownChecks": { $0.ownChecks },
+        "ownFixes": { $0.ownFixes }, "causedSymptoms": { $0.causedSymptoms }, "backlinks": { $0.backlinks }, "seeAlso": { $0.seeAlso },
+        "requires": { $0.requires }, "translations": { $0.translations }, "sources": { $0.sources }, "verified": { $0.verified },
+        "updated": { $0.updated }, "severity": { $0.severity }, "alerts": { $0.alerts }, "toc": { $0.toc }, "diagnose": { $0.diagnose },
+        "body": { $0.body }, "params": { $0.params },
+        "hasErrors": { $0.hasErrors }, "hasTree": { $0.hasTree }, "hasMeta": { $0.hasMeta }, "hasRelated": { $0.hasRelated }, "hasTOC": { $0.hasTOC },
     ])
 }

@@ -21,8 +21,8 @@ public struct HomeModel: PageContent {
     public var body = ""
 
     public static let fields = TemplateFields<Self>.page([
-        "summary": \.summary, "subsections": \.subsections, "groups": \.groups, "errorCount": \.errorCount,
-        "items": \.items, "showBody": \.showBody, "body": \.body,
+        "summary": { $0.summary }, "subsections": { $0.subsections }, "groups": { $0.groups }, "errorCount": { $0.errorCount },
+        "items": { $0.items }, "showBody": { $0.showBody }, "body": { $0.body },
     ])
 }
 
@@ -42,8 +42,8 @@ public struct SectionModel: PageContent {
     public var body = ""
 
     public static let fields = TemplateFields<Self>.page([
-        "summary": \.summary, "breadcrumbs": \.breadcrumbs, "subsections": \.subsections, "groups": \.groups,
-        "showBody": \.showBody, "body": \.body,
+        "summary": { $0.summary }, "breadcrumbs": { $0.breadcrumbs }, "subsections": { $0.subsections }, "groups": { $0.groups },
+        "showBody": { $0.showBody }, "body": { $0.body },
     ])
 }
 
@@ -56,7 +56,7 @@ public struct TaxonomyModel: PageContent {
     /// The facet's values (`count`: how many articles have it).
     public var items: [PageModel.Item] = []
 
-    public static let fields = TemplateFields<Self>.page(["items": \.items])
+    public static let fields = TemplateFields<Self>.page(["items": { $0.items }])
 }
 
 /// `term.mustache`: the articles with one value of a facet.
@@ -72,8 +72,8 @@ public struct TermModel: PageContent {
     public var items: [PageModel.Item] = []
 
     public static let fields = TemplateFields<Self>.page([
-        "facet": \.facet, "breadcrumbs": \.breadcrumbs, "items": \.items,
-    ], former: ["kindLabel": \.facet])
+        "facet": { $0.facet }, "breadcrumbs": { $0.breadcrumbs }, "items": { $0.items },
+    ], former: ["kindLabel": { $0.facet }])
 }
 
 /// `errors.mustache`: every error text of a language with the article it leads to.
@@ -88,6 +88,6 @@ public struct ErrorIndexModel: PageContent {
     public var errorCount = 0
 
     public static let fields = TemplateFields<Self>.page([
-        "summary": \.summary, "errorGroups": \.errorGroups, "errorCount": \.errorCount,
+        "summary": { $0.summary }, "errorGroups": { $0.errorGroups }, "errorCount": { $0.errorCount },
     ])
 }

@@ -18,8 +18,8 @@ extension PageModel {
         public var note: String? = nil
 
         public static let fields = TemplateFields<Self>([
-            "title": \.title, "url": \.url, "kind": \.kind, "kindLabel": \.kindLabel, "summary": \.summary,
-            "count": \.count, "current": \.current, "detail": \.detail, "note": \.note,
+            "title": { $0.title }, "url": { $0.url }, "kind": { $0.kind }, "kindLabel": { $0.kindLabel }, "summary": { $0.summary },
+            "count": { $0.count }, "current": { $0.current }, "detail": { $0.detail }, "note": { $0.note },
         ])
     }
 
@@ -35,8 +35,8 @@ extension PageModel {
         public var languageName: String
 
         public static let fields = TemplateFields<Self>([
-            "title": \.title, "url": \.url, "kind": \.kind, "summary": \.summary, "lang": \.lang, "languageName": \.languageName,
-        ], former: ["note": \.lang, "kindLabel": \.languageName, "current": { _ in false }])
+            "title": { $0.title }, "url": { $0.url }, "kind": { $0.kind }, "summary": { $0.summary }, "lang": { $0.lang }, "languageName": { $0.languageName },
+        ], former: ["note": { $0.lang }, "kindLabel": { $0.languageName }, "current": { _ in false }])
     }
 
     /// One entry of the language switch: this page in another language (or that language's home).
@@ -49,8 +49,8 @@ extension PageModel {
         public var current: Bool
 
         public static let fields = TemplateFields<Self>([
-            "title": \.title, "url": \.url, "lang": \.lang, "current": \.current,
-        ], former: ["kind": \.lang])
+            "title": { $0.title }, "url": { $0.url }, "lang": { $0.lang }, "current": { $0.current },
+        ], former: ["kind": { $0.lang }])
     }
 
     public struct Group: TemplateModel, Encodable, Hashable {
@@ -58,14 +58,14 @@ extension PageModel {
         public var url: String? = nil
         public var items: [Item]
 
-        public static let fields = TemplateFields<Self>(["title": \.title, "url": \.url, "items": \.items])
+        public static let fields = TemplateFields<Self>(["title": { $0.title }, "url": { $0.url }, "items": { $0.items }])
     }
 
     public struct ErrorText: TemplateModel, Encodable, Hashable {
         public var text: String
         public var isRegex: Bool
 
-        public static let fields = TemplateFields<Self>(["text": \.text, "isRegex": \.isRegex])
+        public static let fields = TemplateFields<Self>(["text": { $0.text }, "isRegex": { $0.isRegex }])
     }
 
     public struct BlockRef: TemplateModel, Encodable, Hashable {
@@ -73,7 +73,7 @@ extension PageModel {
         public var url: String
         public var os: String?
 
-        public static let fields = TemplateFields<Self>(["id": \.id, "url": \.url, "os": \.os])
+        public static let fields = TemplateFields<Self>(["id": { $0.id }, "url": { $0.url }, "os": { $0.os }])
     }
 
     /// One branch of the troubleshooting tree: a cause with its checks and fixes.
@@ -85,7 +85,7 @@ extension PageModel {
         public var fixes: [Item]
 
         public static let fields = TemplateFields<Self>([
-            "title": \.title, "url": \.url, "summary": \.summary, "checks": \.checks, "fixes": \.fixes,
+            "title": { $0.title }, "url": { $0.url }, "summary": { $0.summary }, "checks": { $0.checks }, "fixes": { $0.fixes },
         ])
     }
 
@@ -99,7 +99,7 @@ extension PageModel {
         public var kindLabel: String
 
         public static let fields = TemplateFields<Self>([
-            "text": \.text, "isRegex": \.isRegex, "title": \.title, "url": \.url, "kind": \.kind, "kindLabel": \.kindLabel,
+            "text": { $0.text }, "isRegex": { $0.isRegex }, "title": { $0.title }, "url": { $0.url }, "kind": { $0.kind }, "kindLabel": { $0.kindLabel },
         ])
     }
 
@@ -108,7 +108,7 @@ extension PageModel {
         public var url: String?
         public var entries: [ErrorEntry]
 
-        public static let fields = TemplateFields<Self>(["title": \.title, "url": \.url, "entries": \.entries])
+        public static let fields = TemplateFields<Self>(["title": { $0.title }, "url": { $0.url }, "entries": { $0.entries }])
     }
 
     /// The "diagnose this" panel of a symptom: the doctor command and the standalone scripts.
@@ -116,21 +116,21 @@ extension PageModel {
         public var command: String
         public var scripts: [Item]
 
-        public static let fields = TemplateFields<Self>(["command": \.command, "scripts": \.scripts])
+        public static let fields = TemplateFields<Self>(["command": { $0.command }, "scripts": { $0.scripts }])
     }
 
     public struct Source: TemplateModel, Encodable, Hashable {
         public var text: String
         public var url: String?
 
-        public static let fields = TemplateFields<Self>(["text": \.text, "url": \.url])
+        public static let fields = TemplateFields<Self>(["text": { $0.text }, "url": { $0.url }])
     }
 
     public struct Pair: TemplateModel, Encodable, Hashable {
         public var name: String
         public var value: String
 
-        public static let fields = TemplateFields<Self>(["name": \.name, "value": \.value])
+        public static let fields = TemplateFields<Self>(["name": { $0.name }, "value": { $0.value }])
     }
 
     public struct TOCEntry: TemplateModel, Encodable, Hashable {
@@ -139,7 +139,7 @@ extension PageModel {
         public var level: Int
         public var sub: Bool
 
-        public static let fields = TemplateFields<Self>(["text": \.text, "anchor": \.anchor, "level": \.level, "sub": \.sub])
+        public static let fields = TemplateFields<Self>(["text": { $0.text }, "anchor": { $0.anchor }, "level": { $0.level }, "sub": { $0.sub }])
     }
 
     /// What every page of one language shares: site title, navigation, language switch, links.
@@ -165,9 +165,9 @@ extension PageModel {
         public var browse: [Item]
 
         public static let fields = TemplateFields<Self>([
-            "siteTitle": \.siteTitle, "lang": \.lang, "root": \.root, "homeURL": \.homeURL, "cssURL": \.cssURL, "jsURL": \.jsURL,
-            "sections": \.sections, "languages": \.languages, "t": \.t, "canonicalURL": \.canonicalURL, "searchURL": \.searchURL,
-            "errorsURL": \.errorsURL, "graphURL": \.graphURL, "alertsURL": \.alertsURL, "feedURL": \.feedURL, "browse": \.browse,
+            "siteTitle": { $0.siteTitle }, "lang": { $0.lang }, "root": { $0.root }, "homeURL": { $0.homeURL }, "cssURL": { $0.cssURL }, "jsURL": { $0.jsURL },
+            "sections": { $0.sections }, "languages": { $0.languages }, "t": { $0.t }, "canonicalURL": { $0.canonicalURL }, "searchURL": { $0.searchURL },
+            "errorsURL": { $0.errorsURL }, "graphURL": { $0.graphURL }, "alertsURL": { $0.alertsURL }, "feedURL": { $0.feedURL }, "browse": { $0.browse },
         ])
     }
 }

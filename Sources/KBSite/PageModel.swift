@@ -48,6 +48,14 @@ public enum PageModel: Sendable, Hashable, Encodable {
         }
     }
 
+    /// Whether a sitemap lists the page: not the 404 page, not a page that only leads elsewhere.
+    public var isListed: Bool {
+        switch self {
+        case .notFound, .alert, .redirect: false
+        default: true
+        }
+    }
+
     /// The rendered Markdown of the page's article (`SitePage.article`), filled at render time.
     public var body: String {
         get {

@@ -16,8 +16,8 @@ public struct GraphModel: PageContent {
     public var legend: [PageModel.Item] = []
 
     public static let fields = TemplateFields<Self>.page([
-        "summary": \.summary, "diagramSource": \.diagramSource, "diagram": \.diagram, "groups": \.groups, "legend": \.legend,
-    ], former: ["items": \.legend])
+        "summary": { $0.summary }, "diagramSource": { $0.diagramSource }, "diagram": { $0.diagram }, "groups": { $0.groups }, "legend": { $0.legend },
+    ], former: ["items": { $0.legend }])
 }
 
 /// `alert.mustache`: `alerts/<AlertName>.html`, which leads to the alert's runbook.
@@ -37,8 +37,8 @@ public struct AlertModel: PageContent {
     public var redirectURL: String { runbook.url }
 
     public static let fields = TemplateFields<Self>.page([
-        "kind": { _ in "alert" }, "kindLabel": \.kindLabel, "severity": \.severity, "breadcrumbs": \.breadcrumbs,
-        "runbook": \.runbook, "redirectURL": \.redirectURL,
+        "kind": { _ in "alert" }, "kindLabel": { $0.kindLabel }, "severity": { $0.severity }, "breadcrumbs": { $0.breadcrumbs },
+        "runbook": { $0.runbook }, "redirectURL": { $0.redirectURL },
     ], former: ["items": { [$0.runbook] }])
 }
 
@@ -52,7 +52,7 @@ public struct AlertIndexModel: PageContent {
     /// One per alert: `detail` the alert's name, `note` its severity, `title` the runbook's.
     public var items: [PageModel.Item] = []
 
-    public static let fields = TemplateFields<Self>.page(["summary": \.summary, "items": \.items])
+    public static let fields = TemplateFields<Self>.page(["summary": { $0.summary }, "items": { $0.items }])
 }
 
 /// `search.mustache`: the form and the result list that Templates/assets/search.js fills.
@@ -84,5 +84,5 @@ public struct RedirectModel: PageContent {
     public var title: String
     public var redirectURL: String
 
-    public static let fields = TemplateFields<Self>.page(["redirectURL": \.redirectURL])
+    public static let fields = TemplateFields<Self>.page(["redirectURL": { $0.redirectURL }])
 }

@@ -94,8 +94,8 @@ public enum PageModel: Sendable, Hashable, Encodable {
 
     private enum Key: String, CodingKey { case template, model }
 
-    /// The template's name, then the kind's own fields: a fixed shape for each kind, which the
-    /// build's positional render key (BinaryCodec) needs.
+    /// The template's name, then the kind's own fields. The build's render key hashes these bytes
+    /// (BinaryCodec writes no keys): a synthesized encoding would leave out which case it is.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(template, forKey: .template)

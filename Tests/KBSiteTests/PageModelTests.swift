@@ -102,6 +102,16 @@ import Testing
         #expect(Set(kinds) == Set(templates))
     }
 
+    /// The build's render key hashes each model's positional bytes (BinaryCodec writes no keys, so
+    /// a synthesized enum encoding would leave the case out): every kind must encode, and two kinds
+    /// with the same fields must not give the same bytes.
+    @Test func everyKindEncodesForTheRenderKey() throws {
+        for page in Self.pages { #expect(throws: Never.self, "\(page.template)") { try BinaryCodec.encode(page) } }
+        let search = try BinaryCodec.encode(PageModel.search(SearchModel(chrome: Self.chrome, title: "x")))
+        let notFound = try BinaryCodec.encode(PageModel.notFound(NotFoundModel(chrome: Self.chrome, title: "x")))
+        #expect(search != notFound)
+    }
+
     /// Fields renamed when they got their own meaning still answer under their former names.
     @Test func formerNamesStillAnswer() throws {
         let t = P.Translation(title: "标题", url: "x", kind: "symptom", summary: nil, lang: "zh", languageName: "中文")

@@ -122,10 +122,9 @@ public struct PageBuilder: Sendable {
         m.seeAlso = graph.seeAlso[i].map { item(inLanguage($0, a.lang), from: path) }
         m.requires = graph.requires[i].map { item(inLanguage($0, a.lang), from: path) }
         m.translations = graph.translations[i].map { o in
-            let other = graph.articles[o]
-            return PageModel.Translation(title: other.title, url: SiteLayout.relativeURL(from: path, to: layout.articlePath(other)),
-                                         kind: other.kind.rawValue, summary: other.summary.nonEmpty,
-                                         lang: other.lang, languageName: graph.config.languageName(other.lang))
+            let link = item(o, from: path), lang = graph.articles[o].lang
+            return PageModel.Translation(title: link.title, url: link.url, kind: link.kind, summary: link.summary,
+                                         lang: lang, languageName: graph.config.languageName(lang))
         }
         m.sources = a.sources.map { s in
             let isURL = s.hasPrefix("https://") || s.hasPrefix("http://")

@@ -111,7 +111,7 @@ struct ChromeBuilder: Sendable {
             }
         }
         // The language switch goes to the same page in the other language when it exists.
-        let languages: [PageModel.Item] = graph.config.languages.compactMap { pair in
+        let languages: [PageModel.LanguageLink] = graph.config.languages.compactMap { pair in
             let code = pair[0], name = pair[1]
             guard code == graph.config.defaultLanguage || usedLanguages.contains(code) else { return nil }
             var target = layout.homePath(code)
@@ -126,7 +126,7 @@ struct ChromeBuilder: Sendable {
                     target = layout.prefix(code) + rest
                 }
             }
-            return .init(title: name, url: SiteLayout.relativeURL(from: page, to: target), kind: code, current: code == lang)
+            return .init(title: name, url: SiteLayout.relativeURL(from: page, to: target), lang: code, current: code == lang)
         }
         let base = graph.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
         let browse = usedFacets.map { f in

@@ -18,10 +18,9 @@ extension PageBuilder {
                 guard out.count < Self.maxRedirects, let path = Self.redirectPath(alias), used.insert(path).inserted else { continue }
                 let chrome = chromes[a.lang] ?? ChromeBuilder(graph: graph, layout: layout, lang: a.lang)
                 chromes[a.lang] = chrome
-                var m = PageModel(template: "redirect", chrome: chrome.chrome(for: path, title: a.title), title: a.title)
-                m.redirectURL = SiteLayout.relativeURL(from: path, to: layout.articlePath(a))
-                m.settle()
-                out.append(SitePage(path: path, model: m, article: nil))
+                let m = RedirectModel(chrome: chrome.chrome(for: path, title: a.title), title: a.title,
+                                      redirectURL: SiteLayout.relativeURL(from: path, to: layout.articlePath(a)))
+                out.append(SitePage(path: path, model: .redirect(m), article: nil))
                 _ = i
             }
         }

@@ -6,9 +6,7 @@ extension PageBuilder {
     func searchPage(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
         let path = layout.searchPath(lang)
         let title = UIStrings.table(lang)[.searchButton]
-        var m = PageModel(template: "search", chrome: chromeBase.chrome(for: path, title: title, counterpart: { layout.searchPath($0) }),
-                          title: title)
-        m.settle()
-        return SitePage(path: path, model: m, article: nil)
+        let chrome = chromeBase.chrome(for: path, title: title, counterpart: { layout.searchPath($0) })
+        return SitePage(path: path, model: .search(SearchModel(chrome: chrome, title: title)), article: nil)
     }
 }

@@ -5,8 +5,9 @@ import KBCore
 /// One file of the site to produce.
 public struct SitePage: Sendable {
     public var path: String
+    /// The page's kind and its template's model.
     public var model: PageModel
-    /// The article rendered into `model.body`, if any.
+    /// The article rendered into `model.body`, if any (articles, and index pages of sections and home).
     public var article: Int?
 }
 
@@ -59,10 +60,9 @@ public struct PageBuilder: Sendable {
             out += alertPages(lang, chromeBase)
             out.append(searchPage(lang, chromeBase))
         }
-        var notFound = PageModel(template: "404", chrome: ChromeBuilder(graph: graph, layout: layout, lang: graph.config.defaultLanguage)
-            .chrome(for: "404.html", title: UIStrings.table(graph.config.defaultLanguage)[.notFound]), title: UIStrings.table(graph.config.defaultLanguage)[.notFound])
-        notFound.settle()
-        out.append(SitePage(path: "404.html", model: notFound, article: nil))
+        let notFound = UIStrings.table(graph.config.defaultLanguage)[.notFound]
+        let chrome = ChromeBuilder(graph: graph, layout: layout, lang: graph.config.defaultLanguage).chrome(for: "404.html", title: notFound)
+        out.append(SitePage(path: "404.html", model: .notFound(NotFoundModel(chrome: chrome, title: notFound)), article: nil))
         out += redirects(taken: Set(out.map(\.path)))
         return out
     }
@@ -89,10 +89,8 @@ public struct PageBuilder: Sendable {
         let a = graph.articles[i]
         let path = layout.articlePath(a)
         let t = UIStrings.table(a.lang)
-        var m = PageModel(template: "article", chrome: chromeBase.chrome(for: path, title: a.title, article: i), title: a.title)
-        m.summary = a.summary.nonEmpty
-        m.kind = a.kind.rawValue
-        m.kindLabel = t["kind.\(a.kind.rawValue)"] ?? a.kind.rawValue
+        var m = ArticleModel(chrome: chromeBase.chrome(for: path, title: a.title, article: i), title: a.title, summary: a.summary.nonEmpty,
+                             kind: a.kind.rawValue, kindLabel: t["kind.\(a.kind.rawValue)"] ?? a.kind.rawValue)
         m.breadcrumbs = chromeBase.breadcrumbs(section: a.section, from: path)
         m.platforms = a.platforms.map {
             .init(title: $0.rawValue, url: SiteLayout.relativeURL(from: path, to: layout.termPath("platforms", $0.rawValue, lang: a.lang)))
@@ -124,10 +122,9 @@ public struct PageBuilder: Sendable {
         m.seeAlso = graph.seeAlso[i].map { item(inLanguage($0, a.lang), from: path) }
         m.requires = graph.requires[i].map { item(inLanguage($0, a.lang), from: path) }
         m.translations = graph.translations[i].map { o in
-            var it = item(o, from: path)
-            it.kindLabel = graph.config.languageName(graph.articles[o].lang)
-            it.note = graph.articles[o].lang
-            return it
+            let link = item(o, from: path), lang = graph.articles[o].lang
+            return PageModel.Translation(title: link.title, url: link.url, kind: link.kind, summary: link.summary,
+                                         lang: lang, languageName: graph.config.languageName(lang))
         }
         m.sources = a.sources.map { s in
             let isURL = s.hasPrefix("https://") || s.hasPrefix("http://")
@@ -149,8 +146,7 @@ public struct PageBuilder: Sendable {
         }
         if a.hide.contains("toc") { m.toc = [] }
         m.params = a.extra.map { .init(name: $0[0], value: $0[1]) }
-        m.settle()
-        return SitePage(path: path, model: m, article: i)
+        return SitePage(path: path, model: .article(m), article: i)
     }
 
     static func trimmingTrailingNewlines(_ s: String) -> String {
@@ -188,7 +184,7 @@ public struct PageBuilder: Sendable {
     func home(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
         let path = layout.homePath(lang)
         let t = UIStrings.table(lang)
-        var m = PageModel(template: "home", chrome: chromeBase.chrome(for: path, title: graph.config.title(for: lang)), title: graph.config.title(for: lang))
+        var m = HomeModel(chrome: chromeBase.chrome(for: path, title: graph.config.title(for: lang)), title: graph.config.title(for: lang))
         var rootIndex: Int?
         if let idx = graph.article(canonical: "", lang: lang), graph.articles[idx].isSectionIndex {
             m.summary = graph.articles[idx].summary.nonEmpty
@@ -217,8 +213,7 @@ public struct PageBuilder: Sendable {
         }
         m.errorCount = langArticles.reduce(0) { $0 + graph.articles[$1].errors.count }
         m.items = langArticles.filter { graph.articles[$0].section.isEmpty }.map { item($0, from: path) }
-        m.settle()
-        return SitePage(path: path, model: m, article: rootIndex)
+        return SitePage(path: path, model: .home(m), article: rootIndex)
     }
 
     /// A symptom as a home-page card: its first literal error text as the sample.
@@ -234,8 +229,8 @@ public struct PageBuilder: Sendable {
     func errorIndex(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
         let path = layout.errorsPath(lang)
         let t = UIStrings.table(lang)
-        var m = PageModel(template: "errors", chrome: chromeBase.chrome(for: path, title: t[.errorIndex], counterpart: { layout.errorsPath($0) }), title: t[.errorIndex])
-        m.summary = t[.errorIndexIntro]
+        var m = ErrorIndexModel(chrome: chromeBase.chrome(for: path, title: t[.errorIndex], counterpart: { layout.errorsPath($0) }),
+                                title: t[.errorIndex], summary: t[.errorIndexIntro])
         var bySection: [String: [PageModel.ErrorEntry]] = [:]
         var count = 0
         let withErrors = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].errors.isEmpty }
@@ -254,16 +249,15 @@ public struct PageBuilder: Sendable {
                   entries: bySection[section]!)
         }
         m.errorCount = count
-        m.settle()
-        return SitePage(path: path, model: m, article: nil)
+        return SitePage(path: path, model: .errors(m), article: nil)
     }
 
     /// The whole graph of one language, drawn by Graphviz at render time.
     func graphPage(_ lang: String, _ chromeBase: ChromeBuilder) -> SitePage {
         let path = layout.graphPath(lang)
         let t = UIStrings.table(lang)
-        var m = PageModel(template: "graph", chrome: chromeBase.chrome(for: path, title: t[.graph], counterpart: { layout.graphPath($0) }), title: t[.graph])
-        m.summary = t[.graphIntro]
+        var m = GraphModel(chrome: chromeBase.chrome(for: path, title: t[.graph], counterpart: { layout.graphPath($0) }),
+                           title: t[.graph], summary: t[.graphIntro])
         let diagram = GraphDiagram(graph: graph, layout: layout, lang: lang, page: path)
         m.diagramSource = diagram.dot()
         // The text alternative: each article with the articles it leads to.
@@ -279,9 +273,8 @@ public struct PageBuilder: Sendable {
         }
         // The legend: the kinds drawn, in the order the theme colours them.
         let drawn = Set(diagram.nodes.map { graph.articles[$0].kind })
-        m.items = ArticleKind.allCases.filter(drawn.contains).map { .init(title: t["kind.\($0.rawValue)"] ?? $0.rawValue, url: "", kind: $0.rawValue) }
-        m.settle()
-        return SitePage(path: path, model: m, article: nil)
+        m.legend = ArticleKind.allCases.filter(drawn.contains).map { .init(title: t["kind.\($0.rawValue)"] ?? $0.rawValue, url: "", kind: $0.rawValue) }
+        return SitePage(path: path, model: .graph(m), article: nil)
     }
 
     /// `alerts/<AlertName>.html` (and its lowercase form) for every alert a runbook names, plus an index.
@@ -301,10 +294,9 @@ public struct PageBuilder: Sendable {
         }
         var out: [SitePage] = []
         let indexPath = layout.alertsIndexPath(lang)
-        var index = PageModel(template: "alerts", chrome: chromeBase.chrome(for: indexPath, title: t[.alertRunbooks], counterpart: { code in
+        var index = AlertIndexModel(chrome: chromeBase.chrome(for: indexPath, title: t[.alertRunbooks], counterpart: { code in
             withAlerts.contains(code) ? layout.alertsIndexPath(code) : nil
-        }), title: t[.alertRunbooks])
-        index.summary = t[.alertsIntro]
+        }), title: t[.alertRunbooks], summary: t[.alertsIntro])
         for alert in byAlert.keys.sorted(by: { $0.lowercased() < $1.lowercased() }) {
             let i = byAlert[alert]!
             let a = graph.articles[i]
@@ -317,23 +309,17 @@ public struct PageBuilder: Sendable {
             let lower = layout.alertPath(alert.lowercased(), lang: lang)
             if lower != paths[0] { paths.append(lower) }
             for path in paths {
-                var m = PageModel(template: "alert", chrome: chromeBase.chrome(for: path, title: alert, counterpart: { code in
-                    languagesOf[alert]?.contains(code) == true ? layout.alertPath(alert, lang: code) : nil
-                }), title: alert)
-                m.kind = "alert"
-                m.kindLabel = t[.alert]
-                m.severity = a.severity?.rawValue
-                m.breadcrumbs = [.init(title: t[.alertRunbooks], url: SiteLayout.relativeURL(from: path, to: indexPath))]
                 var runbook = item(i, from: path)
                 runbook.detail = alert
-                m.items = [runbook]
-                m.redirectURL = runbook.url
-                m.settle()
-                out.append(SitePage(path: path, model: m, article: nil))
+                let m = AlertModel(chrome: chromeBase.chrome(for: path, title: alert, counterpart: { code in
+                    languagesOf[alert]?.contains(code) == true ? layout.alertPath(alert, lang: code) : nil
+                }), title: alert, kindLabel: t[.alert], severity: a.severity?.rawValue,
+                                   breadcrumbs: [.init(title: t[.alertRunbooks], url: SiteLayout.relativeURL(from: path, to: indexPath))],
+                                   runbook: runbook)
+                out.append(SitePage(path: path, model: .alert(m), article: nil))
             }
         }
-        index.settle()
-        out.append(SitePage(path: indexPath, model: index, article: nil))
+        out.append(SitePage(path: indexPath, model: .alerts(index), article: nil))
         return out
     }
 
@@ -345,7 +331,7 @@ public struct PageBuilder: Sendable {
             let path = layout.sectionPath(section, lang: lang)
             let indexArticle = graph.article(canonical: section, lang: lang).flatMap { graph.articles[$0].isSectionIndex ? $0 : nil }
             let title = chromeBase.sectionTitle(section)
-            var m = PageModel(template: "section", chrome: chromeBase.chrome(for: path, title: title, article: indexArticle), title: title)
+            var m = SectionModel(chrome: chromeBase.chrome(for: path, title: title, article: indexArticle), title: title)
             m.breadcrumbs = chromeBase.breadcrumbs(section: String(section.split(separator: "/").dropLast().joined(separator: "/")), from: path)
             m.subsections = chromeBase.childSections(of: section, from: path)
             let members = navigation.sorted(membersOf[section] ?? [], in: graph)
@@ -358,8 +344,7 @@ public struct PageBuilder: Sendable {
             }
             if let indexArticle { m.summary = graph.articles[indexArticle].summary.nonEmpty }
             m.showBody = graph.config.compat != nil && indexArticle != nil
-            m.settle()
-            return SitePage(path: path, model: m, article: indexArticle)
+            return SitePage(path: path, model: .section(m), article: indexArticle)
         }
     }
 
@@ -381,24 +366,21 @@ public struct PageBuilder: Sendable {
                 for v in values { languagesOf[v, default: []].insert(a.lang) }
             }
             let indexPath = layout.taxonomyPath(facet, lang: lang)
-            var index = PageModel(template: "taxonomy", chrome: chromeBase.chrome(for: indexPath, title: t[facet] ?? facet, counterpart: { code in
+            let facetName = t[facet] ?? facet
+            let index = TaxonomyModel(chrome: chromeBase.chrome(for: indexPath, title: facetName, counterpart: { code in
                 withFacet.contains(code) ? layout.taxonomyPath(facet, lang: code) : nil
-            }), title: t[facet] ?? facet)
-            index.items = terms.keys.sorted { $0.lowercased() < $1.lowercased() }.map {
+            }), title: facetName, items: terms.keys.sorted { $0.lowercased() < $1.lowercased() }.map {
                 .init(title: $0, url: SiteLayout.relativeURL(from: indexPath, to: layout.termPath(facet, $0, lang: lang)), count: terms[$0]!.count)
-            }
-            index.settle()
-            out.append(SitePage(path: indexPath, model: index, article: nil))
+            })
+            out.append(SitePage(path: indexPath, model: .taxonomy(index), article: nil))
             for (value, members) in terms.sorted(by: { $0.key < $1.key }) {
                 let path = layout.termPath(facet, value, lang: lang)
-                var m = PageModel(template: "term", chrome: chromeBase.chrome(for: path, title: value, counterpart: { code in
+                let m = TermModel(chrome: chromeBase.chrome(for: path, title: value, counterpart: { code in
                     languagesOf[value]?.contains(code) == true ? layout.termPath(facet, value, lang: code) : nil
-                }), title: value)
-                m.kindLabel = t[facet] ?? facet
-                m.breadcrumbs = [.init(title: t[facet] ?? facet, url: SiteLayout.relativeURL(from: path, to: indexPath))]
-                m.items = members.map { item($0, from: path) }
-                m.settle()
-                out.append(SitePage(path: path, model: m, article: nil))
+                }), title: value, facet: facetName,
+                                  breadcrumbs: [.init(title: facetName, url: SiteLayout.relativeURL(from: path, to: indexPath))],
+                                  items: members.map { item($0, from: path) })
+                out.append(SitePage(path: path, model: .term(m), article: nil))
             }
         }
         return out

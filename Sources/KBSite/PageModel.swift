@@ -1,168 +1,141 @@
 import KBCore
-/// What a template sees. One shape for every page type keeps the theme simple: a template uses
-/// the fields it needs; empty lists render nothing.
-public struct PageModel: Sendable, Encodable, Hashable {
-    public struct Item: Sendable, Encodable, Hashable {
-        public var title: String
-        public var url: String
-        public var kind: String = ""
-        public var kindLabel: String? = nil
-        public var summary: String? = nil
-        public var count: Int? = nil
-        public var current = false
-        /// A short monospace sample shown under the title (a symptom's first error text).
-        public var detail: String? = nil
-        /// Small print after the title (platforms, severity).
-        public var note: String? = nil
+
+/// What one page's template sees: a model of its own kind (Publish's one method per page kind),
+/// each carrying the shared `Chrome`. docs/templates.md lists the fields of each.
+public enum PageModel: Sendable, Hashable, Encodable {
+    case home(HomeModel)
+    case section(SectionModel)
+    case article(ArticleModel)
+    case taxonomy(TaxonomyModel)
+    case term(TermModel)
+    case errors(ErrorIndexModel)
+    case graph(GraphModel)
+    case alert(AlertModel)
+    case alerts(AlertIndexModel)
+    case search(SearchModel)
+    case notFound(NotFoundModel)
+    case redirect(RedirectModel)
+
+    /// The kind's model, for the renderer and for code that reads what every page has.
+    public var content: any PageContent {
+        switch self {
+        case .home(let m): m
+        case .section(let m): m
+        case .article(let m): m
+        case .taxonomy(let m): m
+        case .term(let m): m
+        case .errors(let m): m
+        case .graph(let m): m
+        case .alert(let m): m
+        case .alerts(let m): m
+        case .search(let m): m
+        case .notFound(let m): m
+        case .redirect(let m): m
+        }
     }
 
-    public struct Group: Sendable, Encodable, Hashable {
-        public var title: String
-        public var url: String? = nil
-        public var items: [Item]
+    /// The template's name (`Templates/<template>.mustache`).
+    public var template: String { type(of: content).template }
+    public var chrome: Chrome { content.chrome }
+    public var title: String { content.title }
+
+    /// Where a page that only leads elsewhere sends the reader (alert addresses, old addresses).
+    public var redirectURL: String? {
+        switch self {
+        case .alert(let m): m.redirectURL
+        case .redirect(let m): m.redirectURL
+        default: nil
+        }
     }
 
-    public struct ErrorText: Sendable, Encodable, Hashable {
-        public var text: String
-        public var isRegex: Bool
+    /// Whether a sitemap lists the page: not the 404 page, not a page that only leads elsewhere.
+    public var isListed: Bool {
+        switch self {
+        case .notFound, .alert, .redirect: false
+        default: true
+        }
     }
 
-    public struct BlockRef: Sendable, Encodable, Hashable {
-        public var id: String
-        public var url: String
-        public var os: String?
+    /// The rendered Markdown of the page's article (`SitePage.article`), filled at render time.
+    public var body: String {
+        get {
+            switch self {
+            case .article(let m): m.body
+            case .section(let m): m.body
+            case .home(let m): m.body
+            default: ""
+            }
+        }
+        set {
+            switch self {
+            case .article(var m): m.body = newValue; self = .article(m)
+            case .section(var m): m.body = newValue; self = .section(m)
+            case .home(var m): m.body = newValue; self = .home(m)
+            default: break
+            }
+        }
     }
 
-    /// One branch of the troubleshooting tree: a cause with its checks and fixes.
-    public struct Branch: Sendable, Encodable, Hashable {
-        public var title: String
-        public var url: String
-        public var summary: String?
-        public var checks: [BlockRef]
-        public var fixes: [Item]
+    /// The graph page's DOT source (part of its render key) and, at render time, its SVG.
+    public var diagramSource: String? {
+        if case .graph(let m) = self { return m.diagramSource }
+        return nil
     }
 
-    /// One line of the error index: an error text and the article it leads to.
-    public struct ErrorEntry: Sendable, Encodable, Hashable {
-        public var text: String
-        public var isRegex: Bool
-        public var title: String
-        public var url: String
-        public var kind: String
-        public var kindLabel: String
+    public var diagram: String? {
+        get {
+            if case .graph(let m) = self { return m.diagram }
+            return nil
+        }
+        set {
+            if case .graph(var m) = self { m.diagram = newValue; self = .graph(m) }
+        }
     }
 
-    public struct ErrorGroup: Sendable, Encodable, Hashable {
-        public var title: String
-        public var url: String?
-        public var entries: [ErrorEntry]
+    private enum Key: String, CodingKey { case template, model }
+
+    /// The template's name, then the kind's own fields. The build's render key hashes these bytes
+    /// (BinaryCodec writes no keys): a synthesized encoding would leave out which case it is.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(template, forKey: .template)
+        try c.encode(content, forKey: .model)
     }
+}
 
-    /// The "diagnose this" panel of a symptom: the doctor command and the standalone scripts.
-    public struct Diagnose: Sendable, Encodable, Hashable {
-        public var command: String
-        public var scripts: [Item]
+/// What every page model has: its template, the shared chrome and a title.
+public protocol PageContent: TemplateModel, Hashable, Encodable {
+    static var template: String { get }
+    var chrome: PageModel.Chrome { get }
+    var title: String { get }
+}
+
+extension TemplateFields where Model: PageContent {
+    /// A page's fields: `template`, `chrome` and `title`, the kind's own, its former names, and
+    /// the empty value every other field of the single page model (before one model per kind)
+    /// had, so a KB's template override that tests such a field renders as it did.
+    static func page(_ own: KeyValuePairs<String, Read>, former: KeyValuePairs<String, Read> = [:]) -> Self {
+        let shared: [(String, Read)] = [("template", { _ in Model.template }), ("chrome", { $0.chrome }), ("title", { $0.title })]
+        let declared = shared + own.map { ($0.key, $0.value) }
+        let taken = Set(declared.map(\.0) + former.map(\.key))
+        let empties = PageModel.formerEmptyFields.filter { !taken.contains($0.key) }.map { entry -> (String, Read) in
+            let value = entry.value
+            return (entry.key, { _ in value })
+        }
+        return Self(declared: declared, former: former.map { ($0.key, $0.value) } + empties)
     }
+}
 
-    public struct Source: Sendable, Encodable, Hashable {
-        public var text: String
-        public var url: String?
-    }
-
-    public struct Pair: Sendable, Encodable, Hashable {
-        public var name: String
-        public var value: String
-    }
-
-    public struct TOCEntry: Sendable, Encodable, Hashable {
-        public var text: String
-        public var anchor: String
-        public var level: Int
-        public var sub: Bool
-    }
-
-    public struct Chrome: Sendable, Encodable, Hashable {
-        public var siteTitle: String
-        public var lang: String
-        public var root: String
-        public var homeURL: String
-        public var cssURL: String
-        public var jsURL: String
-        public var sections: [Item]
-        public var languages: [Item]
-        public var t: UIText
-        public var canonicalURL: String?
-        public var searchURL: String
-        public var errorsURL: String
-        public var graphURL: String
-        /// The alerts index, when the KB has runbooks for alerts.
-        public var alertsURL: String?
-        /// The Atom feed, when a base URL is configured.
-        public var feedURL: String?
-        /// Taxonomy indexes of this language, for the footer.
-        public var browse: [Item]
-    }
-
-    public var template: String
-    public var chrome: Chrome
-    public var title: String
-    public var summary: String?
-    public var kind: String = ""
-    public var kindLabel: String?
-    public var breadcrumbs: [Item] = []
-
-    // Articles.
-    public var platforms: [Item] = []
-    public var facets: [Group] = []
-    public var errors: [ErrorText] = []
-    public var tree: [Branch] = []
-    public var ownChecks: [BlockRef] = []
-    public var ownFixes: [Item] = []
-    public var causedSymptoms: [Item] = []
-    public var backlinks: [Item] = []
-    public var seeAlso: [Item] = []
-    public var requires: [Item] = []
-    public var translations: [Item] = []
-    public var sources: [Source] = []
-    public var verified: [Pair] = []
-    public var updated: String?
-    public var severity: String?
-    public var alerts: [Item] = []
-    public var toc: [TOCEntry] = []
-    public var diagnose: Diagnose?
-    public var body: String = ""
-
-    // Listings (home, sections, taxonomies).
-    public var groups: [Group] = []
-    public var subsections: [Item] = []
-    public var items: [Item] = []
-    public var errorGroups: [ErrorGroup] = []
-    public var errorCount: Int?
-
-    // Diagram pages: the DOT source (part of the page's cache key) and, at render time, its SVG.
-    public var diagramSource: String?
-    public var diagram: String?
-    /// Pages that only lead elsewhere (alert URLs): where to go.
-    public var redirectURL: String?
-    /// Section and home pages of foreign docs show their index page's body (`index.md`, `_index.md`).
-    public var showBody = false
-    /// Front-matter keys kb does not use (other generators' `params`, `layout`, …), for templates.
-    public var params: [Pair] = []
-
-    // Flags for templates (Mustache reads stored properties only): set by `settle()`.
-    public var hasErrors = false
-    public var hasTree = false
-    public var hasMeta = false
-    public var hasRelated = false
-    public var hasTOC = false
-
-    public mutating func settle() {
-        hasErrors = !errors.isEmpty
-        hasTree = !tree.isEmpty || !ownChecks.isEmpty || !ownFixes.isEmpty || !causedSymptoms.isEmpty
-        hasMeta = !sources.isEmpty || !verified.isEmpty || updated != nil
-        hasRelated = !backlinks.isEmpty || !seeAlso.isEmpty || !requires.isEmpty
-        hasTOC = toc.count >= 2
-    }
+extension PageModel {
+    /// Fields of the former single page model that were not nil when a page left them unset.
+    static let formerEmptyFields: [(key: String, value: any Sendable)] = {
+        let lists = ["breadcrumbs", "platforms", "facets", "errors", "tree", "ownChecks", "ownFixes", "causedSymptoms",
+                     "backlinks", "seeAlso", "requires", "translations", "sources", "verified", "alerts", "toc",
+                     "groups", "subsections", "items", "errorGroups", "params"]
+        let flags = ["showBody", "hasErrors", "hasTree", "hasMeta", "hasRelated", "hasTOC"]
+        return lists.map { ($0, [Item]() as any Sendable) } + flags.map { ($0, false as any Sendable) }
+            + [("kind", "" as any Sendable), ("body", "" as any Sendable)]
+    }()
 }
 
 extension String {

@@ -24,7 +24,7 @@ public enum SiteFeeds {
 
     static func sitemap(base: String, graph: KnowledgeGraph, pages: [SitePage]) -> String {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        for page in pages.sorted(by: { $0.path < $1.path }) where page.model.template != "404" && page.model.redirectURL == nil {
+        for page in pages.sorted(by: { $0.path < $1.path }) where page.model.isListed {
             xml += "<url><loc>\(HTML.escape(base + encodedPath(page.path)))</loc>"
             if let i = page.article, let updated = graph.articles[i].updated, isDate(updated) { xml += "<lastmod>\(updated)</lastmod>" }
             xml += "</url>\n"

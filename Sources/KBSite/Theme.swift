@@ -126,7 +126,7 @@ public struct Theme: Sendable {
     }
 
     public func render(_ model: PageModel) throws -> String {
-        guard let html = library.render(model, withTemplate: model.template) else {
+        guard let html = library.render(model.content, withTemplate: model.template) else {
             throw DiagnosticError(.error("missing template \(model.template).mustache", rule: .template, at: nil))
         }
         return html

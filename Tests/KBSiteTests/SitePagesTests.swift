@@ -88,75 +88,25 @@ enum SampleKB {
     }
 
     static func page(_ path: String, in pages: [SitePage]) -> PageModel? { pages.first { $0.path == path }?.model }
-}
 
-@Suite struct PageModelMustacheTests {
-    /// Every stored property of every model type must be reachable by name: the templates read
-    /// them through `child(named:)`, and a forgotten case silently renders nothing.
-    @Test func everyStoredPropertyIsReachable() throws {
-        let item = PageModel.Item(title: "t", url: "u", kind: "k", kindLabel: "K", summary: "s", count: 2, current: true, detail: "d", note: "n")
-        let chrome = PageModel.Chrome(siteTitle: "S", lang: "en", root: "../", homeURL: "h", cssURL: "c", jsURL: "j", sections: [item],
-                                      languages: [item], t: UIText(["a": "b"]), canonicalURL: "https://x/", searchURL: "s", errorsURL: "e",
-                                      graphURL: "g", alertsURL: "a", feedURL: "f", browse: [item])
-        var m = PageModel(template: "article", chrome: chrome, title: "T")
-        m.summary = "s"; m.kind = "symptom"; m.kindLabel = "Symptom"; m.breadcrumbs = [item]; m.platforms = [item]
-        m.facets = [.init(title: "g", url: "u", items: [item])]
-        m.errors = [.init(text: "e", isRegex: true)]
-        m.tree = [.init(title: "c", url: "u", summary: "s", checks: [.init(id: "i", url: "u", os: "linux")], fixes: [item])]
-        m.ownChecks = [.init(id: "i", url: "u", os: "linux")]; m.ownFixes = [item]; m.causedSymptoms = [item]
-        m.backlinks = [item]; m.seeAlso = [item]; m.requires = [item]; m.translations = [item]
-        m.sources = [.init(text: "t", url: "u")]; m.verified = [.init(name: "go", value: "1.23")]; m.updated = "2026-01-01"
-        m.severity = "critical"; m.alerts = [item]; m.toc = [.init(text: "t", anchor: "a", level: 2, sub: false)]
-        m.diagnose = .init(command: "kb doctor --symptom x", scripts: [item]); m.body = "<p>b</p>"
-        m.groups = [.init(title: "g", url: "u", items: [item])]; m.subsections = [item]; m.items = [item]
-        m.errorGroups = [.init(title: "g", url: "u", entries: [.init(text: "e", isRegex: false, title: "t", url: "u", kind: "k", kindLabel: "K")])]
-        m.errorCount = 3; m.diagramSource = "digraph{}"; m.diagram = "<svg></svg>"; m.redirectURL = "r"
-        m.settle()
-
-        func check(_ value: Any, _ lookup: (String) -> Any?, _ type: String) {
-            for child in Mirror(reflecting: value).children {
-                guard let label = child.label else { continue }
-                let got = lookup(label)
-                #expect(got != nil, "\(type).\(label) is not reachable: add it to PageModel+Mustache.swift")
-                if let got {
-                    #expect(String(describing: got) == String(describing: unwrap(child.value)), "\(type).\(label) maps to another value")
-                }
-            }
-        }
-        check(m, m.child(named:), "PageModel")
-        check(chrome, chrome.child(named:), "Chrome")
-        check(item, item.child(named:), "Item")
-        check(m.facets[0], m.facets[0].child(named:), "Group")
-        check(m.errors[0], m.errors[0].child(named:), "ErrorText")
-        check(m.ownChecks[0], m.ownChecks[0].child(named:), "BlockRef")
-        check(m.tree[0], m.tree[0].child(named:), "Branch")
-        check(m.sources[0], m.sources[0].child(named:), "Source")
-        check(m.verified[0], m.verified[0].child(named:), "Pair")
-        check(m.toc[0], m.toc[0].child(named:), "TOCEntry")
-        check(m.errorGroups[0], m.errorGroups[0].child(named:), "ErrorGroup")
-        check(m.errorGroups[0].entries[0], m.errorGroups[0].entries[0].child(named:), "ErrorEntry")
-        check(m.diagnose!, m.diagnose!.child(named:), "Diagnose")
-    }
-
-    private func unwrap(_ value: Any) -> Any {
-        let mirror = Mirror(reflecting: value)
-        guard mirror.displayStyle == .optional else { return value }
-        return mirror.children.first?.value ?? value
+    /// The page's model as its kind's type; nil if the page is missing or of another kind.
+    static func page<Model: PageContent>(_ path: String, in pages: [SitePage], as: Model.Type) -> Model? {
+        page(path, in: pages)?.content as? Model
     }
 }
 
 @Suite struct SitePagesTests {
     @Test func alertPagesAtTheStableURLAndItsLowercaseForm() throws {
         let pages = PageBuilder(graph: SampleKB.graph()).pages()
-        let exact = try #require(SampleKB.page("alerts/ResolverDown.html", in: pages))
-        let lower = try #require(SampleKB.page("alerts/resolverdown.html", in: pages))
+        let exact = try #require(SampleKB.page("alerts/ResolverDown.html", in: pages, as: AlertModel.self))
+        let lower = try #require(SampleKB.page("alerts/resolverdown.html", in: pages, as: AlertModel.self))
         #expect(exact.redirectURL == "../net/resolver-alert.html")
         #expect(lower.redirectURL == exact.redirectURL)
         #expect(exact.severity == "critical")
-        let index = try #require(SampleKB.page("alerts/index.html", in: pages))
+        let index = try #require(SampleKB.page("alerts/index.html", in: pages, as: AlertIndexModel.self))
         #expect(index.items.map(\.url) == ["ResolverDown.html"])
         // The runbook links its alert page.
-        let runbook = try #require(SampleKB.page("net/resolver-alert.html", in: pages))
+        let runbook = try #require(SampleKB.page("net/resolver-alert.html", in: pages, as: ArticleModel.self))
         #expect(runbook.alerts.map(\.url) == ["../alerts/ResolverDown.html"])
     }
 
@@ -182,33 +132,33 @@ enum SampleKB {
 
     @Test func errorIndexListsEveryTextWithItsArticle() throws {
         let pages = PageBuilder(graph: SampleKB.graph()).pages()
-        let en = try #require(SampleKB.page("errors.html", in: pages))
+        let en = try #require(SampleKB.page("errors.html", in: pages, as: ErrorIndexModel.self))
         #expect(en.errorCount == 3)
         let entries = en.errorGroups.flatMap(\.entries)
         #expect(entries.map(\.text) == ["dial tcp: lookup example.com: no such host", "first line\nsecond line", "lookup .+ server misbehaving"])
         #expect(Set(entries.map(\.url)) == ["net/dns-fails.html"])
         #expect(entries.last?.isRegex == true)
-        let zh = try #require(SampleKB.page("zh/errors.html", in: pages))
+        let zh = try #require(SampleKB.page("zh/errors.html", in: pages, as: ErrorIndexModel.self))
         #expect(zh.errorGroups.flatMap(\.entries).map(\.url) == ["net/dns-fails.html"])
         // The language switch goes to the other language's index.
-        #expect(en.chrome.languages.first { $0.kind == "zh" }?.url == "zh/errors.html")
+        #expect(en.chrome.languages.first { $0.lang == "zh" }?.url == "zh/errors.html")
     }
 
     @Test func symptomsGetTheDiagnosePanelWithDoctorScripts() throws {
         let pages = PageBuilder(graph: SampleKB.graph(), doctorScripts: ["doctor.ps1", "doctor.sh"]).pages()
-        let symptom = try #require(SampleKB.page("net/dns-fails.html", in: pages))
+        let symptom = try #require(SampleKB.page("net/dns-fails.html", in: pages, as: ArticleModel.self))
         #expect(symptom.diagnose?.command == "kb doctor --symptom dns-fails")
         #expect(symptom.diagnose?.scripts.map(\.url) == ["../doctor.ps1", "../doctor.sh"])
         #expect(symptom.tree.first?.checks.map(\.id) == ["resolver-running"])
         // A cause has no panel; without scripts the panel shows the command only.
-        #expect(SampleKB.page("net/resolver-down.html", in: pages)?.diagnose == nil)
+        #expect(try #require(SampleKB.page("net/resolver-down.html", in: pages, as: ArticleModel.self)).diagnose == nil)
         let plain = PageBuilder(graph: SampleKB.graph()).pages()
-        #expect(SampleKB.page("net/dns-fails.html", in: plain)?.diagnose?.scripts == [])
+        #expect(SampleKB.page("net/dns-fails.html", in: plain, as: ArticleModel.self)?.diagnose?.scripts == [])
     }
 
     @Test func homeLeadsWithSymptomCards() throws {
         let pages = PageBuilder(graph: SampleKB.graph()).pages()
-        let home = try #require(SampleKB.page("index.html", in: pages))
+        let home = try #require(SampleKB.page("index.html", in: pages, as: HomeModel.self))
         let symptoms = try #require(home.groups.first)
         #expect(symptoms.items.map(\.title) == ["Name lookups fail"])
         #expect(symptoms.items.first?.detail == "dial tcp: lookup example.com: no such host")
@@ -217,7 +167,7 @@ enum SampleKB {
 
     @Test func graphPageCarriesDOTWithLinksAndKinds() throws {
         let pages = PageBuilder(graph: SampleKB.graph()).pages()
-        let graph = try #require(SampleKB.page("graph.html", in: pages))
+        let graph = try #require(SampleKB.page("graph.html", in: pages, as: GraphModel.self))
         let dot = try #require(graph.diagramSource)
         #expect(dot.contains("URL=\"net/dns-fails.html\""))
         #expect(dot.contains("class=\"kind-symptom\""))

@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(name: "kb", dependencies: ["KBCommands"]),
         .target(name: "KBTesting", dependencies: ["KBCore"]),
         .testTarget(name: "KBCoreTests", dependencies: ["KBCore"]),
-        .testTarget(name: "KBMarkdownTests", dependencies: ["KBMarkdown"]),
+        .testTarget(name: "KBMarkdownTests", dependencies: ["KBMarkdown", "KBCore"]),
         .testTarget(name: "KBContentTests", dependencies: ["KBContent", "KBCore", "KBTesting"]),
         .testTarget(name: "KBChecksTests", dependencies: ["KBChecks", "KBContent", "KBCore", "KBTesting"]),
         .testTarget(name: "KBSiteTests", dependencies: ["KBSite", "KBMarkdown", "KBContent", "KBCore", "KBTesting"]),

@@ -10,6 +10,14 @@ public enum MarkdownParser {
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
 
+    /// cmark-gfm keeps the table of characters that start an inline in one global array: each
+    /// parser's inline pass adds its extensions' characters to it and removes them when done
+    /// (github/cmark-gfm#176, #221). Two inline passes at once then race: one finishing removes
+    /// `w` and `:` while the other still scans, and `www.example.com` stays text on one build
+    /// and becomes a link on the next. Inline passes (`cmark_parser_finish`) take turns;
+    /// block parsing and the conversion to `MarkdownNode`s still run in parallel.
+    private static let inlinePass = Locked(())
+
     /// Parses `text` (LF line ends). `lineOffset` is added to every line so positions count the
     /// front matter that was cut off before parsing.
     public static func parse(_ text: String, lineOffset: Int = 0) -> MarkdownDocument {
@@ -29,7 +37,7 @@ public enum MarkdownParser {
                 cmark_parser_feed(parser, $0, buf.count)
             }
         }
-        guard let doc = cmark_parser_finish(parser) else { return MarkdownDocument(root: MarkdownNode(kind: .document)) }
+        guard let doc = inlinePass.withLock({ _ in cmark_parser_finish(parser) }) else { return MarkdownDocument(root: MarkdownNode(kind: .document)) }
         defer { cmark_node_free(doc) }
         var state = Conversion(lines: LineIndex(text), lineOffset: lineOffset)
         var document = MarkdownDocument(root: convert(doc, depth: 0, state: &state))

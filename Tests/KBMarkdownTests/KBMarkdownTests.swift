@@ -1,7 +1,20 @@
+import KBCore
 import Testing
 @testable import KBMarkdown
 
 @Suite struct ParserTests {
+    /// Parses at once on every core give the same tree as one alone: cmark-gfm's inline pass
+    /// edits a global table of special characters, and without kb's turn-taking a parse that
+    /// finished removed `w` and `:` under another one's feet (`www.` and `https:` stayed text).
+    @Test func parallelParsesKeepEveryAutolink() {
+        let text = (1...40).map { "Line \($0): see www.example.com/\($0) and https://go.dev/\($0) ~~old~~." }.joined(separator: "\n\n")
+        @Sendable func links(_ n: MarkdownNode) -> Int { (n.kind == .link ? 1 : 0) + n.children.map(links).reduce(0, +) }
+        let alone = MarkdownParser.parse(text)
+        #expect(links(alone.root) == 80)
+        let counts = Array(repeating: text, count: 400).parallelMap { links(MarkdownParser.parse($0).root) }
+        #expect(counts.allSatisfy { $0 == 80 }, "\(counts.filter { $0 != 80 }.count) of 400 parses lost links")
+    }
+
     @Test func gfmExtensionsAreOn() {
         let doc = MarkdownParser.parse("""
         | a | b |

@@ -143,8 +143,9 @@ public struct PackedSources: FileSystem {
     }
 }
 
-/// Writes `{"files": {"path": "text", …}}` with the paths sorted, as JSONEncoder would with sorted
-/// keys and unescaped slashes (PackReader and JSONDecoder read it), in one pass over the bytes.
+/// Writes `{"files": {"path": "text", …}}`, paths in String order, slashes unescaped (what
+/// JSONEncoder gave with sorted keys on Content/: the same bytes), in one pass over the bytes.
+/// PackReader and JSONDecoder both read it (PackedSourcesWriteTests).
 enum PackWriter {
     static func pack(_ files: [(path: String, bytes: [UInt8])]) -> Data {
         let sorted = files.sorted { $0.path < $1.path }

@@ -43,8 +43,8 @@ public struct LoadedContent: Sendable {
         public var document: MarkdownDocument?
     }
 
-    /// The bytes of article `a` (a path relative to the content folder), from where it was loaded:
-    /// the bytes this load read, else the file.
+    /// The bytes of the file at `relativePath` (relative to the content folder), from where it was
+    /// loaded: the bytes this load read, else the file.
     public func read(_ relativePath: String) throws -> [UInt8] {
         if let held = sources[relativePath] { return held.bytes }
         return try fileSystem.read(project.contentDirectory + "/" + relativePath)

@@ -139,6 +139,24 @@ public enum TestSupport {
 
 /// Checks that every relative `href`/`src` in a built site points at a file that exists, and every
 /// `#fragment` at an element id in that file: the site must work opened from disk.
+extension TestSupport {
+    /// A loopback TCP port that was free a moment ago (bound to port 0, then released).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
+
 public enum SiteLinkChecker {
     public static func problems(in site: String, limit: Int = 20) -> [String] {
         let fm = FileManager.default

@@ -150,7 +150,7 @@ import Testing
     }
 
     @Test func statusSaysWhenPrometheusIsUnreachable() throws {
-        let port = try Loopback.freePort()
+        let port = try TestSupport.freePort()
         let r = try TestSupport.kb(["status", "--prometheus", "http://127.0.0.1:\(port)", "--timeout", "5"], cwd: TestSupport.packageRoot)
         #expect(r.status == 2)
         #expect(r.stderr == "error: cannot reach Prometheus at http://127.0.0.1:\(port)/api/v1/alerts: connection refused\n")
@@ -205,7 +205,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: textfiles, withIntermediateDirectories: true)
         let doctor = try TestSupport.kb(["doctor", "--format", "prometheus", "--output", textfiles + "/kb.prom"], cwd: dir)
         #expect(doctor.status == 1, "\(doctor.stderr)")
-        let nePort = try Loopback.freePort()
+        let nePort = try TestSupport.freePort()
         daemons.append(try Daemon("node_exporter", nodeExporter, [
             "--web.listen-address=127.0.0.1:\(nePort)", "--collector.disable-defaults", "--collector.textfile",
             "--collector.textfile.directory=\(textfiles)",
@@ -225,7 +225,7 @@ import Testing
         }
 
         // 3. Alertmanager delivering to kb serve.
-        let amPort = try Loopback.freePort()
+        let amPort = try TestSupport.freePort()
         try TestSupport.write("""
         route:
           receiver: kb
@@ -251,7 +251,7 @@ import Testing
         // 4. Prometheus with kb's rules (a short `for:`), scraping node_exporter every second.
         let rules = try TestSupport.kb(["alerts", "rules", "--base-url", Self.base, "--for", "2s", "--output", tmp + "/kb.rules.yml"], cwd: dir)
         #expect(rules.status == 0, "\(rules.stderr)")
-        let promPort = try Loopback.freePort()
+        let promPort = try TestSupport.freePort()
         try TestSupport.write("""
         global:
           scrape_interval: 1s
@@ -394,23 +394,8 @@ final class Daemon: @unchecked Sendable {
     }
 }
 
-/// Loopback networking for the tests: free ports and small HTTP requests.
+/// Small HTTP requests over loopback for the tests (free ports: `TestSupport.freePort`).
 enum Loopback {
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
     struct Answer: Sendable { var status: Int; var body: String }
 
     static func get(_ url: String) async -> Answer? { await request(URLRequest(url: URL(string: url)!)) }

@@ -32,7 +32,7 @@ import Testing
         let etcdctl = try #require(TestSupport.which("etcdctl"), "etcdctl is not installed (scripts/setup.sh test installs etcd-client)")
         let tmp = try TestSupport.tempDirectory("kb-etcd")
         defer { TestSupport.remove(tmp) }
-        let (client, peer) = (try Loopback.freePort(), try Loopback.freePort())
+        let (client, peer) = (try TestSupport.freePort(), try TestSupport.freePort())
         let quota = 4 * 1024 * 1024
         let daemon = try Daemon("etcd", etcd, [
             "--name", "kb", "--data-dir", tmp + "/data",

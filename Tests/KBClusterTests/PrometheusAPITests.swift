@@ -1,5 +1,6 @@
 import Foundation
 import KBCluster
+import KBTesting
 import Testing
 
 @Suite struct PrometheusAPITests {
@@ -46,7 +47,7 @@ import Testing
 
     @Test func unreachableIsAClearError() async throws {
         // A port nobody listens on: bind one, close it, use it.
-        let port = try FreePort.pick()
+        let port = try TestSupport.freePort()
         let api = try PrometheusAPI("http://127.0.0.1:\(port)", timeout: 5)
         await #expect(throws: PrometheusError.unreachable(url: "http://127.0.0.1:\(port)/api/v1/alerts", reason: "connection refused")) {
             _ = try await api.alerts()
@@ -67,21 +68,3 @@ import Testing
     }
 }
 
-enum FreePort {
-    /// A loopback port that was free a moment ago.
-    static func pick() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-}

@@ -43,13 +43,16 @@ public enum QueryParser {
 
     /// Paste noise, removed before tokenizing (each match becomes one space). The same patterns,
     /// in the same order, are in search.js; they use ASCII classes only, so both regex engines agree.
+    /// Each starts only where its token starts (a lookbehind) or scans a bounded run, so a long
+    /// paste costs linear time: an unanchored `[…]+\.go:` rescanned the rest of a 100 KB paste
+    /// from every position (HostileInputTests.longPastesDoNotStallTheQueryParser).
     public static let noisePatterns: [String] = [
         // PowerShell prompt: `PS C:\Users\alice>`, `PS>`.
-        #"(?<![A-Za-z0-9_])PS(?: [A-Za-z]:\\[^<>|"\r\n]*)?>"#,
+        #"(?<![A-Za-z0-9_])PS(?: [A-Za-z]:\\[^<>|"\r\n]{0,400})?>"#,
         // cmd prompt: `C:\Users\alice>`, `C:\Program Files\Go\bin>` (no colon inside, no space before `>`).
         #"(?<![A-Za-z0-9_])[A-Za-z]:\\(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*\\)*(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*)?>"#,
         // bash and zsh prompts: `alice@dev:~/src/app$`, `root@master:~#`, `alice@mac ~ %`.
-        #"[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+(?::[^ \t\r\n$#]*[$#]| [^ \t\r\n%]+ %)"#,
+        #"(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+(?::[^ \t\r\n$#]*[$#]| [^ \t\r\n%]+ %)"#,
         // Timestamps and dates: `2024-05-01T10:00:00.123Z`, `2024/05/01 10:00:00`, `10:02:11`, `Mon, 01 Apr 2024`, `+0000`.
         #"(?<![0-9])[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"#,
         #"(?<![A-Za-z0-9_:])[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?![A-Za-z0-9_])"#,
@@ -62,7 +65,7 @@ public enum QueryParser {
         #"(?<![A-Za-z0-9_])[IWEF][0-9]{4} [^\]\r\n]{0,80}\]"#,
         #""(?:level|ts|time|timestamp|caller|msg|logger|stacktrace)":"#,
         #"(?<![A-Za-z0-9_])(?:level|ts|time|caller|msg|logger)="#,
-        #"[A-Za-z0-9_./-]+\.go:[0-9]+"#,
+        #"(?<![A-Za-z0-9_./-])[A-Za-z0-9_./-]+\.go:[0-9]+"#,
         #"(?<![A-Za-z0-9_])At line:[0-9]+ char:[0-9]+"#,
     ]
 

@@ -89,9 +89,9 @@
   // ---- Query (docs/search.md §Query; Swift: Sources/KBSearch/QueryParser.swift) ----
 
   var NOISE = [
-    /(?<![A-Za-z0-9_])PS(?: [A-Za-z]:\\[^<>|"\r\n]*)?>/g,
+    /(?<![A-Za-z0-9_])PS(?: [A-Za-z]:\\[^<>|"\r\n]{0,400})?>/g,
     /(?<![A-Za-z0-9_])[A-Za-z]:\\(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*\\)*(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*)?>/g,
-    /[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+(?::[^ \t\r\n$#]*[$#]| [^ \t\r\n%]+ %)/g,
+    /(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+(?::[^ \t\r\n$#]*[$#]| [^ \t\r\n%]+ %)/g,
     /(?<![0-9])[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?/g,
     /(?<![A-Za-z0-9_:])[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?![A-Za-z0-9_])/g,
     /(?<![A-Za-z0-9_])(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4}/g,
@@ -100,7 +100,7 @@
     /(?<![A-Za-z0-9_])[IWEF][0-9]{4} [^\]\r\n]{0,80}\]/g,
     /"(?:level|ts|time|timestamp|caller|msg|logger|stacktrace)":/g,
     /(?<![A-Za-z0-9_])(?:level|ts|time|caller|msg|logger)=/g,
-    /[A-Za-z0-9_./-]+\.go:[0-9]+/g,
+    /(?<![A-Za-z0-9_./-])[A-Za-z0-9_./-]+\.go:[0-9]+/g,
     /(?<![A-Za-z0-9_])At line:[0-9]+ char:[0-9]+/g
   ];
   function removeNoise(text) { for (var i = 0; i < NOISE.length; i++) { text = text.replace(NOISE[i], " "); } return text; }

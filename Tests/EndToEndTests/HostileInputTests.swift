@@ -77,6 +77,22 @@ import Testing
         #expect(r.status == 0, "\(r.stderr.suffix(500))")
     }
 
+    /// Pastes of 100 KB built to make a backtracking pattern rescan the rest of the text from
+    /// every position (a path of 50,000 segments, a dotted word of 50,000 parts, 11,000
+    /// PowerShell prompts): the paste-noise patterns start only where a token starts or are
+    /// bounded, so `kb search` answers (before, the dotted word alone took 26 s at 40 KB).
+    @Test func longPastesDoNotStallTheQueryParser() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let pastes = [String(repeating: "/a", count: 50_000), String(repeating: "a.", count: 50_000),
+                      String(repeating: "PS C:\\x ", count: 11_000)]
+        for paste in pastes {
+            let r = try TestSupport.kb(["search", "--limit", "1", paste], cwd: kb, timeout: 60)
+            #expect(!r.timedOut, "kb search stalled on \(paste.prefix(12))…")
+            #expect(r.status == 0 || r.status == 1, "\(r.stderr.suffix(300))")
+        }
+    }
+
     /// A file name with a newline would inject a command into doctor.sh: refused at its path.
     @Test func controlCharactersInFileNamesAreRefused() throws {
         let dir = try TestSupport.tempDirectory("kb-hostile")

@@ -13,9 +13,11 @@ extension SiteBuilder {
     /// parsed from (same content hash), else from the disk (drafts, files the cache answered for
     /// that the previous pack does not hold).
     static func sources(_ project: Project, content: LoadedContent, previousSite: String, into staged: StagedDirectory) throws {
-        let previous = (try? PackedSources.open(site: previousSite))?.files ?? [:]
-        let hashes = Dictionary(content.articles.map { ($0.path, $0.contentHash) }, uniquingKeysWith: { a, _ in a })
         let markdown = content.entries.filter { $0.relativePath.hasSuffix(".md") }
+        // The previous pack is read only when the load did not read every file (a full build did).
+        let previous = markdown.allSatisfy({ content.sources[$0.relativePath] != nil }) ? [:]
+            : (try? PackedSources.open(site: previousSite))?.files ?? [:]
+        let hashes = Dictionary(content.articles.map { ($0.path, $0.contentHash) }, uniquingKeysWith: { a, _ in a })
         let texts: [Result<[UInt8], Error>] = markdown.parallelMap { entry in
             let path = entry.relativePath
             if let held = content.sources[path] { return .success(held.bytes) }

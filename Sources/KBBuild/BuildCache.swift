@@ -7,7 +7,7 @@ import KBCore
 /// key of every page written, and the fingerprint of the last successful build. SQLite via GRDB.
 public final class BuildCache: ParseCache, Sendable {
     /// Bump when the parser or the page models change shape: old entries are then ignored.
-    public static let formatVersion = "kb-cache-4"
+    public static let formatVersion = "kb-cache-5"
 
     private let queue: DatabaseQueue
     private let articlesByPath: [String: (size: Int, mtime: Double, hash: String, data: Data)]
@@ -26,11 +26,12 @@ public final class BuildCache: ParseCache, Sendable {
                                                      hash TEXT NOT NULL, data BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS pages (output TEXT NOT NULL, path TEXT NOT NULL, key TEXT NOT NULL,
                                                   PRIMARY KEY (output, path));
+                CREATE TABLE IF NOT EXISTS plans (output TEXT PRIMARY KEY, data BLOB NOT NULL);
                 """)
             let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'parser'")
             let key = Self.formatVersion + ":" + parserKey
             if stored != key {
-                try db.execute(sql: "DELETE FROM articles; DELETE FROM pages; DELETE FROM meta;")
+                try db.execute(sql: "DELETE FROM articles; DELETE FROM pages; DELETE FROM plans; DELETE FROM meta;")
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('parser', ?)", arguments: [key])
             }
         }
@@ -55,6 +56,10 @@ public final class BuildCache: ParseCache, Sendable {
     public func article(path: String, contentHash: String) -> Article? {
         guard let hit = articlesByPath[path], hit.hash == contentHash else { return nil }
         return Self.decode(hit.data)
+    }
+
+    public func previousArticle(path: String) -> Article? {
+        articlesByPath[path].flatMap { Self.decode($0.data) }
     }
 
     /// Stores what this build parsed, forgetting files that are gone.
@@ -99,6 +104,20 @@ public final class BuildCache: ParseCache, Sendable {
             for path in previous.keys where keys[path] == nil { try remove.execute(arguments: [output, path]) }
             let upsert = try db.makeStatement(sql: "INSERT OR REPLACE INTO pages (output, path, key) VALUES (?, ?, ?)")
             for (path, key) in keys where previous[path] != key { try upsert.execute(arguments: [output, path, key]) }
+        }
+    }
+
+    /// What the last committed build into `output` planned from (`PlanState`); nil: none, or unreadable.
+    func planState(output: String) -> PlanState? {
+        guard let data = try? queue.read({ db in try Data.fetchOne(db, sql: "SELECT data FROM plans WHERE output = ?", arguments: [output]) })
+        else { return nil }
+        return try? BinaryCodec.decode(PlanState.self, from: [UInt8](data))
+    }
+
+    func savePlanState(_ state: PlanState, output: String) throws {
+        let data = Data(try BinaryCodec.encode(state))
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO plans (output, data) VALUES (?, ?)", arguments: [output, data])
         }
     }
 

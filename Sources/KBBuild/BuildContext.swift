@@ -67,8 +67,32 @@ struct BuildRun {
 
 /// The plan phase's result: every page of the site and its render key.
 struct SitePlan: Sendable {
+    /// The pages whose models were made: every page, except in an edit's rebuild (`left`).
     var pages: [SitePage]
+    /// Article pages planned without a model: nothing they show changed since the last build into
+    /// this output, so their key is the one that build recorded and their file is reused.
+    var left: [PageEntry] = []
     var keys: [String: String]
+    /// The page keys the last build into this output recorded (nil: none, or a forced build).
+    var previousKeys: [String: String]?
+    /// What this plan was made from, for the next build to compare with (saved at commit).
+    var state: PlanState
+
+    var count: Int { pages.count + left.count }
+    var entries: [PageEntry] { pages.map(\.entry) + left }
+}
+
+/// What a build planned from, kept per output folder. The next build leaves an article's page
+/// unmade when none of this changed except some articles' own text, and each of those articles
+/// kept its shape (`Article.sharedShape`): no page but its own can then differ.
+struct PlanState: Codable, Sendable {
+    /// kb's version, the theme, the configuration and the build settings the page models depend on.
+    var structure: String
+    /// The published articles in the graph's order, and the content hash each was planned from.
+    var paths: [String]
+    var hashes: [String]
+    /// Every page the plan made, with its article (`paths`' numbering).
+    var entries: [PageEntry] = []
 }
 
 /// The render phase's result: the staging folder the later phases write into, the page keys the
@@ -85,6 +109,8 @@ public struct BuildStats: Sendable, Codable {
     public var articles = 0
     public var parsed = 0
     public var pages = 0
+    /// Pages whose model the plan made: every page, except in an edit's rebuild (`SitePlan.left`).
+    public var modelled = 0
     public var rendered = 0
     public var reused = 0
     public var assets = 0

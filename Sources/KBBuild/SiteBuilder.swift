@@ -55,7 +55,7 @@ public enum SiteBuilder {
                                            documents: SearchIndexing.documents(content, graph: graph)) } : nil
         defer { _ = try? early?.wait() } // never left running when a later phase fails
         let theme = try run.step("theme") { _ in try Theme(overrides: project.root + "/Templates") }
-        let pages = try run.step("plan") { run in plan(graph, theme: theme, &run) }
+        let pages = try run.step("plan") { run in plan(target, content: content, graph, theme: theme, &run) }
         let drawn = try run.step("diagrams") { run in diagrams(graph, plan: pages, cache: cache, &run) }
         let site = try run.step("render") { run in
             try render(target, content: content, graph: graph, theme: theme, plan: pages, diagrams: drawn, &run)
@@ -63,7 +63,7 @@ public enum SiteBuilder {
         try run.step("assets") { run in try assets(target, content: content, theme: theme, into: site.staged, &run) }
         try run.step("doctor-scripts") { _ in try doctorScripts(graph, into: site.staged) }
         try run.step("feeds") { _ in
-            for (path, text) in SiteFeeds.files(graph: graph, pages: pages.pages) { try site.staged.write(path, text) }
+            for (path, text) in SiteFeeds.files(graph: graph, pages: pages.entries) { try site.staged.write(path, text) }
         }
         let searchFingerprint = try run.step("search") { _ in
             let index = try early?.wait() ?? searchIndex(target, graph: graph, markdown: fingerprints.markdown, documents: site.searchDocuments)
@@ -98,7 +98,7 @@ public enum SiteBuilder {
         var h = StableHash()
         h.combine(version)
         h.combine(t.output)
-        h.combine(String(describing: t.project.config))
+        h.combine(t.project.config.fingerprint)
         let content = ContentFingerprint.folder(t.project.contentDirectory)
         h.combine(content.all)
         let templates = t.project.root + "/Templates"
@@ -118,6 +118,7 @@ public enum SiteBuilder {
         run.stats.steps = [] // this run's steps are appended as they run
         run.stats.parsed = 0
         run.stats.rendered = 0
+        run.stats.modelled = 0
         run.stats.reused = run.stats.pages
         return (site, content.markdown, true)
     }
@@ -137,13 +138,39 @@ public enum SiteBuilder {
         return graph
     }
 
-    /// Every page with its model, and its render key: what the page's bytes depend on.
-    static func plan(_ graph: KnowledgeGraph, theme: Theme, _ run: inout BuildRun) -> SitePlan {
-        let pages = PageBuilder(graph: graph, doctorScripts: doctorScripts).pages()
-        run.stats.pages = pages.count
-        let body = BodyRenderer(graph: graph)
+    /// Every page with its model, and its render key: what the page's bytes depend on. An edit's
+    /// rebuild makes no model for the page of an article that did not change (`unchangedArticles`):
+    /// its key is the one the last build recorded.
+    static func plan(_ t: BuildTarget, content: LoadedContent, _ graph: KnowledgeGraph, theme: Theme, _ run: inout BuildRun) -> SitePlan {
         let themeFP = theme.fingerprint
         let rawHTML = graph.config.rawHTML
+        var structure = StableHash()
+        for part in [version, themeFP, rawHTML ? "raw" : "escaped", graph.config.fingerprint, doctorScripts.joined(separator: "\n")] {
+            structure.combine(part)
+        }
+        var state = PlanState(structure: structure.hex, paths: graph.articles.map(\.path), hashes: graph.articles.map(\.contentHash))
+        let previousKeys = t.options.force ? nil : try? t.cache?.pageKeys(output: t.output)
+        let builder = PageBuilder(graph: graph, doctorScripts: doctorScripts)
+        var (pages, left): ([SitePage], [PageEntry]) = ([], [])
+        if previousKeys != nil, let old = t.cache?.planState(output: t.output), let same = unchangedArticles(since: old, now: state, content: content) {
+            let changed = same.indices.filter { !same[$0] }
+            if !old.entries.isEmpty, !changed.contains(where: { graph.articles[$0].isSectionIndex }) {
+                // The same pages as last time: only the changed articles' own pages get a model.
+                pages = builder.articlePages(changed)
+                let modelled = Set(pages.map(\.path))
+                left = old.entries.filter { !modelled.contains($0.path) }
+                if left.count + pages.count != old.entries.count { (pages, left) = ([], []) }
+            } else {
+                // A section's index changed: its section page is its own page, so listings are planned.
+                (pages, left) = builder.pages(modelling: { !same[$0] })
+            }
+        }
+        // A page the last build did not record (never the case when its state matches) is planned.
+        if pages.isEmpty || !left.allSatisfy({ previousKeys?[$0.path] != nil }) { (pages, left) = (builder.pages(), []) }
+        state.entries = pages.map(\.entry) + left
+        run.stats.pages = pages.count + left.count
+        run.stats.modelled = pages.count
+        let body = BodyRenderer(graph: graph)
         let keys: [String] = pages.parallelMap { page in
             var h = StableHash()
             h.combine(version)
@@ -158,7 +185,26 @@ public enum SiteBuilder {
             }
             return h.hex
         }
-        return SitePlan(pages: pages, keys: Dictionary(zip(pages.map(\.path), keys), uniquingKeysWith: { a, _ in a }))
+        var byPath = Dictionary(zip(pages.map(\.path), keys), uniquingKeysWith: { a, _ in a })
+        for entry in left { byPath[entry.path] = previousKeys?[entry.path] }
+        return SitePlan(pages: pages, left: left, keys: byPath, previousKeys: previousKeys, state: state)
+    }
+
+    /// For each article (graph order), true when its page cannot differ from the last build into
+    /// this output; nil when any page might (another structure, articles added, removed or
+    /// renamed, or an article changed in what other pages show of it), or when more than one
+    /// article in `overlayShare` changed (planning everything is then as cheap).
+    static func unchangedArticles(since old: PlanState?, now: PlanState, content: LoadedContent) -> [Bool]? {
+        guard let old, old.structure == now.structure, old.paths == now.paths, old.hashes.count == now.hashes.count else { return nil }
+        var same = [Bool](repeating: true, count: now.hashes.count)
+        var changed = 0
+        for i in now.hashes.indices where old.hashes[i] != now.hashes[i] {
+            // Only a version this load compared with the one the last build planned from.
+            guard let r = content.reparsed[now.paths[i]], r.previousHash == old.hashes[i], r.sameShape else { return nil }
+            same[i] = false
+            changed += 1
+        }
+        return changed * overlayShare <= now.hashes.count ? same : nil
     }
 
     /// ```dot / ```mermaid blocks and the graph pages, drawn by Graphviz (kept in the cache).
@@ -177,14 +223,15 @@ public enum SiteBuilder {
     /// tree, so no phase reads or parses a file another one already did.
     static func render(_ t: BuildTarget, content: LoadedContent, graph: KnowledgeGraph, theme: Theme, plan: SitePlan,
                        diagrams: Diagrams, _ run: inout BuildRun) throws -> StagedSite {
-        let stored = t.options.force ? nil : (try? t.cache?.pageKeys(output: t.output))
+        let stored = plan.previousKeys
         let previous = stored ?? [:]
         let changing = plan.pages.filter { previous[$0.path] != plan.keys[$0.path] }
         // A few changed pages of a large site: stage only those (StagedDirectory's overlay).
-        let overlay = stored != nil && changing.count * overlayShare <= plan.pages.count
+        let overlay = stored != nil && changing.count * overlayShare <= plan.count
         let staged = try StagedDirectory(destination: t.output, overlay: overlay)
         // Folders first, serially: the parallel writers below then never race to create them.
-        let folders = Set((staged.overlay ? changing : plan.pages).map { ($0.path as NSString).deletingLastPathComponent })
+        let folders = Set((staged.overlay ? changing.map(\.path) : plan.pages.map(\.path) + plan.left.map(\.path))
+            .map { ($0 as NSString).deletingLastPathComponent })
         for folder in folders.sorted() where !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: staged.path(folder), withIntermediateDirectories: true)
         }
@@ -192,7 +239,7 @@ public enum SiteBuilder {
         let parser = ArticleParser(config: graph.config)
         let keys = plan.keys
         let layout = SiteLayout(config: graph.config)
-        let results: [Result<(rendered: Bool, search: SearchDocument?), Error>] = plan.pages.parallelMap { page in
+        @Sendable func write(_ page: SitePage) -> Result<(rendered: Bool, search: SearchDocument?), Error> {
             do {
                 if previous[page.path] == keys[page.path], staged.reuse(page.path) { return .success((false, nil)) }
                 var model = page.model
@@ -210,6 +257,13 @@ public enum SiteBuilder {
                 return .failure(error)
             }
         }
+        var results = plan.pages.parallelMap(write)
+        // A page planned without its model is reused; one whose file is gone from the output is
+        // modelled and written now.
+        let kept = plan.left.parallelMap { staged.reuse($0.path) }
+        let gone = zip(plan.left, kept).compactMap { $1 ? nil : $0.article }
+        results += Array(repeating: .success((false, nil)), count: kept.count - gone.count)
+        results += PageBuilder(graph: graph, doctorScripts: doctorScripts).articlePages(gone).map(write)
         var searchDocuments: [String: SearchDocument] = [:]
         for r in results {
             switch r {
@@ -303,6 +357,7 @@ public enum SiteBuilder {
         guard let cache = t.cache else { return }
         try cache.saveArticles(content.articles, entries: content.entries)
         try cache.savePageKeys(plan.keys, output: t.output, previous: site.previousKeys)
+        try cache.savePlanState(plan.state, output: t.output)
         let enc = JSONEncoder()
         try cache.setMeta("diagnostics:" + t.output, String(decoding: try enc.encode(run.diagnostics), as: UTF8.self))
         try cache.setMeta("stats:" + t.output, String(decoding: try enc.encode(run.stats), as: UTF8.self))

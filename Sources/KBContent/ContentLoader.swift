@@ -8,6 +8,12 @@ public protocol ParseCache: Sendable {
     func article(for entry: FileEntry) -> Article?
     /// An article parsed from a file with these exact bytes at this path.
     func article(path: String, contentHash: String) -> Article?
+    /// The article last stored for this path, whatever its bytes were (nil: none).
+    func previousArticle(path: String) -> Article?
+}
+
+extension ParseCache {
+    public func previousArticle(path: String) -> Article? { nil }
 }
 
 /// Everything loaded from a content folder.
@@ -28,6 +34,15 @@ public struct LoadedContent: Sendable {
     /// take their bytes and tree from here instead of reading and parsing them again. Files that
     /// came from the cache by size and modification time are not here (nothing read them).
     public var sources: [String: SourceFile] = [:]
+    /// For an edit's rebuild (the trees kept, `treeShare`): each file parsed again whose previous
+    /// version the cache held, with that version's content hash and whether the two have the same
+    /// `Article.sharedShape` (then no page but its own can differ).
+    public var reparsed: [String: Reparsed] = [:]
+
+    public struct Reparsed: Sendable {
+        public var previousHash: String
+        public var sameShape: Bool
+    }
 
     /// The load keeps the Markdown trees it parsed only when it parsed at most one file in this
     /// many (an edit's rebuild): later phases then parse nothing again. A large load lets them
@@ -181,33 +196,43 @@ public struct ContentLoader: Sendable {
         // the trees it parses (LoadedContent.treeShare).
         let known: [Article?] = cache.map { cache in markdown.parallelMap { cache.article(for: $0) } } ?? markdown.map { _ in nil }
         let keepTrees = known.lazy.filter { $0 == nil }.count * LoadedContent.treeShare <= markdown.count
-        let results: [(article: Article, parsed: Bool, source: LoadedContent.SourceFile?)] = Array(markdown.enumerated()).parallelMap { n, entry in
+        typealias Loaded = (article: Article, parsed: Bool, source: LoadedContent.SourceFile?, reparsed: LoadedContent.Reparsed?)
+        let results: [Loaded] = Array(markdown.enumerated()).parallelMap { n, entry in
             let full = root + "/" + entry.relativePath
             let display = Project.displayPath(full)
-            if let hit = known[n] { return (hit.relocated(to: display), false, nil) }
+            if let hit = known[n] { return (hit.relocated(to: display), false, nil, nil) }
             guard let bytes = try? fs.read(full) else {
                 var a = parser.parse(bytes: [], path: entry.relativePath, displayPath: display).article
                 a.diagnostics.append(.error("cannot read file", rule: .io, at: a.location))
-                return (a, true, nil)
+                return (a, true, nil, nil)
             }
             if let lazy, !Self.mayHaveFrontMatter(bytes) {
                 let identity = Self.identityOnly(parser, path: entry.relativePath, displayPath: display)
-                if !lazy(identity) { return (identity, false, nil) }
+                if !lazy(identity) { return (identity, false, nil, nil) }
             }
             if let hit = cache?.article(path: entry.relativePath, contentHash: StableHash.of(bytes: bytes)) {
-                return (hit.relocated(to: display), false, .init(bytes: bytes, document: nil))
+                return (hit.relocated(to: display), false, .init(bytes: bytes, document: nil), nil)
             }
             let parsed = parser.parse(bytes: bytes, path: entry.relativePath, displayPath: display)
-            return (parsed.article, true, .init(bytes: bytes, document: keepTrees ? parsed.document : nil))
+            // An edit's rebuild compares the new version with the one the cache held (a large
+            // load would decode a second article per file for nothing: it plans every page).
+            let reparsed = keepTrees ? cache?.previousArticle(path: entry.relativePath).map {
+                LoadedContent.Reparsed(previousHash: $0.contentHash, sameShape: $0.sharedShape == parsed.article.sharedShape)
+            } : nil
+            return (parsed.article, true, .init(bytes: bytes, document: keepTrees ? parsed.document : nil), reparsed)
         }
         // Drafts are left out unless the build asks for them (`--drafts`).
         let published = results.map(\.article).filter { !$0.draft || project.config.drafts }
         var sources: [String: LoadedContent.SourceFile] = [:]
         sources.reserveCapacity(results.count)
-        for r in results { if let s = r.source { sources[r.article.path] = s } }
+        var reparsed: [String: LoadedContent.Reparsed] = [:]
+        for r in results {
+            if let s = r.source { sources[r.article.path] = s }
+            if let p = r.reparsed { reparsed[r.article.path] = p }
+        }
         return LoadedContent(project: project, articles: published, assets: assets, entries: entries,
                              diagnostics: diags, parsedCount: results.filter(\.parsed).count, fileSystem: fileSystem,
-                             sources: sources)
+                             sources: sources, reparsed: reparsed)
     }
 
     static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {

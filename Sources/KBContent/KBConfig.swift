@@ -42,6 +42,15 @@ public struct KBConfig: Sendable, Hashable, Codable {
     /// (`setx-path` for `advice/setx-path`) → article id, where kb.yml says so.
     public var advice: [String: Ref] = [:]
 
+    /// The same text for the same settings in every process, for build fingerprints to hash: a
+    /// dictionary's `description` follows its process's hash seed, so two runs of kb described one
+    /// kb.yml differently and no build of a KB with `synonyms:` was ever up to date.
+    public var fingerprint: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? String(describing: self)
+    }
+
     /// One `synonyms:` group: a list is two-way (each phrase finds the others); `{from: […], to: […]}`
     /// is one-way (a query with a `from` phrase also finds the `to` phrases, not the reverse).
     public struct SynonymSpec: Sendable, Hashable, Codable {

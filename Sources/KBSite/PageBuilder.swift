@@ -11,6 +11,24 @@ public struct SitePage: Sendable {
     public var article: Int?
 }
 
+/// A page as the feeds and the sitemap see it: where it is, its article, and whether it is listed.
+public struct PageEntry: Sendable, Codable, Hashable {
+    public var path: String
+    public var article: Int?
+    public var lang: String
+    public var isListed: Bool
+    public init(path: String, article: Int?, lang: String, isListed: Bool) {
+        self.path = path
+        self.article = article
+        self.lang = lang
+        self.isListed = isListed
+    }
+}
+
+extension SitePage {
+    public var entry: PageEntry { PageEntry(path: path, article: article, lang: model.chrome.lang, isListed: model.isListed) }
+}
+
 /// Turns the graph into the list of pages with their models (bodies are filled at render time).
 public struct PageBuilder: Sendable {
     public let graph: KnowledgeGraph
@@ -45,14 +63,24 @@ public struct PageBuilder: Sendable {
         return graph.config.languageCodes.filter { used.contains($0) || $0 == graph.config.defaultLanguage }
     }
 
-    public func pages() -> [SitePage] {
+    public func pages() -> [SitePage] { pages(modelling: { _ in true }).pages }
+
+    /// Every page of the site, in the same order as `pages()`, except that the page of an article
+    /// `wanted` refuses comes without its model: only its path, in `left` (the plan phase's edit
+    /// rebuild, where such a page cannot have changed).
+    public func pages(modelling wanted: (Int) -> Bool) -> (pages: [SitePage], left: [PageEntry]) {
         var out: [SitePage] = []
+        var left: [PageEntry] = []
         for lang in languages {
             let chromeBase = ChromeBuilder(graph: graph, layout: layout, lang: lang)
             out.append(home(lang, chromeBase))
             out += sections(lang, chromeBase)
             for (i, a) in graph.articles.enumerated() where a.lang == lang && !a.isSectionIndex {
-                out.append(article(i, chromeBase))
+                if wanted(i) {
+                    out.append(article(i, chromeBase))
+                } else {
+                    left.append(PageEntry(path: layout.articlePath(a), article: i, lang: lang, isListed: true))
+                }
             }
             out += taxonomies(lang, chromeBase)
             out.append(errorIndex(lang, chromeBase))
@@ -63,8 +91,19 @@ public struct PageBuilder: Sendable {
         let notFound = UIStrings.table(graph.config.defaultLanguage)[.notFound]
         let chrome = ChromeBuilder(graph: graph, layout: layout, lang: graph.config.defaultLanguage).chrome(for: "404.html", title: notFound)
         out.append(SitePage(path: "404.html", model: .notFound(NotFoundModel(chrome: chrome, title: notFound)), article: nil))
-        out += redirects(taken: Set(out.map(\.path)))
-        return out
+        out += redirects(taken: Set(out.map(\.path) + left.map(\.path)))
+        return (out, left)
+    }
+
+    /// The pages of these articles (article pages only), with their models.
+    public func articlePages(_ indices: [Int]) -> [SitePage] {
+        var chrome: [String: ChromeBuilder] = [:]
+        return indices.filter { !graph.articles[$0].isSectionIndex }.map { i in
+            let lang = graph.articles[i].lang
+            let base = chrome[lang] ?? ChromeBuilder(graph: graph, layout: layout, lang: lang)
+            chrome[lang] = base
+            return article(i, base)
+        }
     }
 
     // MARK: items

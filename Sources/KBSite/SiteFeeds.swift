@@ -9,22 +9,22 @@ public enum SiteFeeds {
     public static let feedLength = 50
 
     /// Path → file text; empty without a base URL.
-    public static func files(graph: KnowledgeGraph, pages: [SitePage], generated: Date = Date()) -> [String: String] {
+    public static func files(graph: KnowledgeGraph, pages: [PageEntry], generated: Date = Date()) -> [String: String] {
         guard let raw = graph.config.baseURL, !raw.isEmpty else { return [:] }
         let base = raw.hasSuffix("/") ? raw : raw + "/"
         let layout = SiteLayout(config: graph.config)
         var out: [String: String] = [:]
         out["sitemap.xml"] = sitemap(base: base, graph: graph, pages: pages)
-        let languages = Set(pages.map(\.model.chrome.lang))
+        let languages = Set(pages.map(\.lang))
         for lang in languages.sorted() {
             out[layout.feedPath(lang)] = atom(base: base, graph: graph, layout: layout, lang: lang, generated: generated)
         }
         return out
     }
 
-    static func sitemap(base: String, graph: KnowledgeGraph, pages: [SitePage]) -> String {
+    static func sitemap(base: String, graph: KnowledgeGraph, pages: [PageEntry]) -> String {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        for page in pages.sorted(by: { $0.path < $1.path }) where page.model.isListed {
+        for page in pages.sorted(by: { $0.path < $1.path }) where page.isListed {
             xml += "<url><loc>\(HTML.escape(base + encodedPath(page.path)))</loc>"
             if let i = page.article, let updated = graph.articles[i].updated, isDate(updated) { xml += "<lastmod>\(updated)</lastmod>" }
             xml += "</url>\n"

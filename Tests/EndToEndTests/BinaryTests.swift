@@ -139,4 +139,30 @@ import Testing
         #expect(notASite.status == 2)
         #expect(notASite.stderr.contains("is not a site built by kb"))
     }
+
+    /// Two runs of kb fingerprint one kb.yml alike (its `synonyms:` are dictionaries, whose order
+    /// follows each process's hash seed): this repository's own KB is up to date on the next build,
+    /// and the next run after a body edit models that article's page alone.
+    @Test func theKBsOwnContentIsUpToDateAndAnEditPlansItsPageAlone() throws {
+        let dir = try TestSupport.tempDirectory("kb-own-noop")
+        defer { TestSupport.remove(dir) }
+        for item in ["Content", "kb.yml", "Templates"] {
+            try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/" + item, toPath: dir + "/" + item)
+        }
+        let first = try TestSupport.kb(["build"], cwd: dir)
+        try #require(first.status == 0, "\(first.stderr.prefix(1000))")
+        let again = try TestSupport.kb(["build"], cwd: dir)
+        #expect(again.stdout.contains("Up to date"), "\(again.stdout.prefix(400))")
+
+        let article = dir + "/Content/go-windows/goproxy-unreachable.md"
+        try TestSupport.write(TestSupport.read(article) + "\nA sentence added between two runs.\n", to: article)
+        let edit = try TestSupport.kb(["build", "--json"], cwd: dir)
+        try #require(edit.status == 0, "\(edit.stderr.prefix(1000))")
+        let json = try #require(edit.stdout.firstIndex(of: "{").map { String(edit.stdout[$0...]) })
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let stats = try #require(object?["stats"] as? [String: Any])
+        let modelled = try #require(stats["modelled"] as? Int), pages = try #require(stats["pages"] as? Int)
+        #expect(modelled < pages / 4, "\(modelled) of \(pages) pages modelled")
+        #expect(TestSupport.read(dir + "/Site/go-windows/goproxy-unreachable.html").contains("added between two runs"))
+    }
 }

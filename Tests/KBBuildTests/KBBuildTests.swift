@@ -141,3 +141,80 @@ func inode(_ path: String) -> UInt64 {
         #expect(positions == positions.sorted())
     }
 }
+
+@Suite(.serialized) struct EditRebuildTests {
+    /// An edit that changes only what an article's own page shows (its body text, a command in a
+    /// block, its translation's body) plans that page alone; one that changes what other pages show
+    /// of it (a link they list as a backlink, its title) plans every page. After each edit the
+    /// incremental site equals a forced full build of the same content, byte for byte.
+    @Test func anEditPlansOnlyThePagesItCanChange() throws {
+        let dir = try TestSupport.tempDirectory("kb-edit-plan")
+        defer { TestSupport.remove(dir) }
+        let fm = FileManager.default
+        for item in ["Content", "kb.yml", "Templates"] {
+            try fm.copyItem(atPath: TestSupport.packageRoot + "/" + item, toPath: dir + "/" + item)
+        }
+        let content = dir + "/Content", site = dir + "/Site", forced = dir + "/Forced"
+        func build(_ output: String, force: Bool = false) throws -> BuildResult {
+            try SiteBuilder.build(BuildOptions(content: content, output: output, force: force))
+        }
+        func edit(_ file: String, _ change: (String) -> String) throws {
+            let path = content + "/go-windows/" + file
+            let before = TestSupport.read(path)
+            let after = change(before)
+            try #require(after != before, "the edit of \(file) changed nothing")
+            try TestSupport.write(after, to: path)
+        }
+        func rebuildEqualsForced(_ what: Comment) throws -> BuildStats {
+            let stats = try build(site).stats
+            _ = try build(forced, force: true)
+            let a = TestSupport.snapshot(site), b = TestSupport.snapshot(forced)
+            let differing = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+            #expect(differing.isEmpty, "after \(what): \(differing.count) files differ: \(differing.prefix(8))")
+            return stats
+        }
+        let first = try build(site)
+        #expect(first.stats.modelled == first.stats.pages)
+
+        // Body text: the article's own page alone is modelled and rendered.
+        try edit("go-command-not-found.md") { $0 + "\nOne more sentence about a missing go command, added by an edit.\n" }
+        var stats = try rebuildEqualsForced("a body edit")
+        #expect(stats.parsed == 1)
+        #expect(stats.modelled < stats.pages / 4, "\(stats.modelled) of \(stats.pages) pages modelled")
+        #expect(TestSupport.read(site + "/go-windows/go-command-not-found.html").contains("added by an edit"))
+
+        // A command inside a check block: the symptom pages list the block by id only.
+        try edit("path-order-shadows-go.md") { text in
+            guard let fence = text.range(of: "```powershell check id=path-order-single-go"),
+                  let eol = text[fence.upperBound...].firstIndex(of: "\n") else { return text }
+            return text.replacingCharacters(in: eol...eol, with: "\n# checked by the edit test\n")
+        }
+        stats = try rebuildEqualsForced("a command edit")
+        #expect(stats.modelled < stats.pages / 4, "\(stats.modelled) of \(stats.pages) pages modelled")
+
+        // The Chinese translation's body.
+        try edit("go-command-not-found.zh.md") { $0 + "\n编辑测试追加的一句话。\n" }
+        stats = try rebuildEqualsForced("a translation's body edit")
+        #expect(stats.modelled < stats.pages / 4, "\(stats.modelled) of \(stats.pages) pages modelled")
+
+        // A new link: the target's page lists the source among the pages that link to it.
+        try edit("go-bin-not-on-path.md") { $0 + "\nSee also [a truncated PATH](path-truncated-by-setx.md).\n" }
+        stats = try rebuildEqualsForced("a link added")
+        #expect(stats.modelled == stats.pages)
+        #expect(TestSupport.read(site + "/go-windows/path-truncated-by-setx.html").contains("go-bin-not-on-path.html"))
+
+        // A title: every page that lists the article shows it.
+        try edit("go-bin-not-on-path.md") { $0.replacingOccurrences(of: "title: GOROOT\\bin or GOPATH\\bin is missing from PATH",
+                                                                   with: "title: Go's bin folders are missing from PATH") }
+        stats = try rebuildEqualsForced("a title change")
+        #expect(stats.modelled == stats.pages)
+        #expect(TestSupport.read(site + "/go-windows/go-command-not-found.html").contains("Go&#39;s bin folders are missing from PATH")
+                || TestSupport.read(site + "/go-windows/go-command-not-found.html").contains("Go's bin folders are missing from PATH"))
+
+        // A page removed from the output by hand is written again by the next edit's rebuild.
+        try fm.removeItem(atPath: site + "/go-windows/goproxy-unreachable.html")
+        try edit("go-command-not-found.md") { $0 + "\nAnd a last sentence.\n" }
+        stats = try rebuildEqualsForced("a page removed by hand")
+        #expect(stats.modelled < stats.pages / 4)
+    }
+}

@@ -178,9 +178,9 @@ enum SampleKB {
 
     @Test func feedAndSitemapNeedABaseURL() throws {
         let pages = PageBuilder(graph: SampleKB.graph()).pages()
-        #expect(SiteFeeds.files(graph: SampleKB.graph(), pages: pages).isEmpty)
+        #expect(SiteFeeds.files(graph: SampleKB.graph(), pages: pages.map(\.entry)).isEmpty)
         let g = SampleKB.graph(baseURL: "https://kb.example.org/docs")
-        let files = SiteFeeds.files(graph: g, pages: PageBuilder(graph: g).pages())
+        let files = SiteFeeds.files(graph: g, pages: PageBuilder(graph: g).pages().map(\.entry))
         let sitemap = try #require(files["sitemap.xml"])
         #expect(sitemap.contains("<loc>https://kb.example.org/docs/net/dns-fails.html</loc><lastmod>2026-11-20</lastmod>"))
         #expect(!sitemap.contains("404.html"))

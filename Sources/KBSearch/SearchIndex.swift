@@ -206,9 +206,26 @@ public struct LanguageIndex: Sendable {
     public var sortedTerms: [String] { terms.keys.sorted(by: utf16Less) }
 }
 
-/// UTF-16 code-unit order, which is what JavaScript's `<` on strings uses.
+/// UTF-16 code-unit order, which is what JavaScript's `<` on strings uses. Computed on the UTF-8
+/// bytes (a native string's own storage; walking its UTF-16 view transcodes every character, and
+/// sorting a language's terms was 5 % of a one-file rebuild): UTF-8 byte order is code-point order,
+/// which is UTF-16's except that a character past U+FFFF (a surrogate pair, D800–DFFF) sorts
+/// before one in U+E000–U+FFFF. At the first differing byte both strings start a character or
+/// are inside characters with the same lead byte, so only those two lead bytes can disagree.
 public func utf16Less(_ a: String, _ b: String) -> Bool {
-    a.utf16.lexicographicallyPrecedes(b.utf16)
+    var a = a, b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in
+            let n = min(x.count, y.count)
+            var i = 0
+            while i < n && x[i] == y[i] { i += 1 }
+            if i == n { return x.count < y.count }
+            let p = x[i], q = y[i]
+            let pastBMP = (p >= 0xF0, q >= 0xF0), topOfBMP = (p == 0xEE || p == 0xEF, q == 0xEE || q == 0xEF)
+            if (pastBMP.0 && topOfBMP.1) || (topOfBMP.0 && pastBMP.1) { return pastBMP.0 }
+            return p < q
+        }
+    }
 }
 
 /// Postings as text for the site and the SQLite store: per posting, the document delta minus one

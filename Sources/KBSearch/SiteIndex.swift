@@ -131,7 +131,8 @@ public enum SiteIndex {
         var shards: [String] = []
         var current = Shard(lang: index.lang, n: 0, terms: [], postings: [])
         var size = 0
-        for term in index.sortedTerms {
+        let sortedTerms = index.sortedTerms
+        for term in sortedTerms {
             let encoded = PostingCodec.encode(index.terms[term]!)
             if size >= shardMinimum && isBoundary(term) || size > 0 && size + encoded.utf8.count > shardMaximum {
                 out.append((base + "t\(current.n).js", try wrap(current)))
@@ -154,7 +155,7 @@ public enum SiteIndex {
             if !members.isEmpty { facets[facet.rawValue] = members.mapValues(PostingCodec.encodeDocs) }
         }
         var byLength: [Int: [String]] = [:]
-        for term in index.sortedTerms where Vocabulary.isCandidate(term) { byLength[term.utf16.count, default: []].append(term) }
+        for term in sortedTerms where Vocabulary.isCandidate(term) { byLength[term.utf16.count, default: []].append(term) }
         for (length, terms) in byLength.sorted(by: { $0.key < $1.key }) {
             out.append((base + "v\(length).js", try wrap(Vocab(lang: index.lang, n: length, terms: terms))))
         }

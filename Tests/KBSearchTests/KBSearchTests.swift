@@ -100,6 +100,24 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
 }
 
 @Suite struct CodecTests {
+    /// Terms are sorted as JavaScript compares strings (UTF-16 code units), from their UTF-8 bytes:
+    /// the same order as the UTF-16 view's on ASCII, CJK, accents, prefixes, and the one place
+    /// where the two encodings disagree (a character past U+FFFF against one in U+E000–U+FFFF).
+    @Test func utf16OrderFromUTF8Bytes() {
+        let words = ["", "a", "ab", "abc", "b", "Z", "_", "-", "0", "9", "é", "ée", "z\u{301}", "中", "中文", "文", "下载",
+                     "\u{E000}", "\u{E000}a", "\u{FFFD}", "\u{FF5E}", "\u{F900}", "\u{D7FF}", "\u{10000}", "\u{1F600}",
+                     "\u{1F600}x", "a\u{1F600}", "a\u{FFFD}", "a\u{E000}", "a\u{10FFFF}", "\u{10FFFF}", "\u{7FF}", "\u{800}"]
+        var disagreements: [String] = []
+        for x in words {
+            for y in words where utf16Less(x, y) != x.utf16.lexicographicallyPrecedes(y.utf16) {
+                disagreements.append("\(x.unicodeScalars.map { String($0.value, radix: 16) }) < \(y.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements)")
+        // The case byte order alone gets wrong: U+1F600 is a surrogate pair (D83D DE00), below U+E000.
+        #expect(utf16Less("\u{1F600}", "\u{E000}") && !utf16Less("\u{E000}", "\u{1F600}"))
+    }
+
     @Test func postingsRoundTrip() {
         let postings = [Posting(doc: 0, impact: 1), Posting(doc: 1, impact: 31), Posting(doc: 40, impact: 32),
                         Posting(doc: 5000, impact: 1023), Posting(doc: 70000, impact: 500)]

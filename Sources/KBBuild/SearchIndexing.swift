@@ -27,11 +27,12 @@ public enum SearchIndexing {
     /// `prepared`: search documents the render step made from its own parse, by article path.
     @discardableResult
     public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String, reuse: Bool = true,
-                              site: Bool = true, prepared: [String: SearchDocument] = [:]) throws -> SearchIndexer.Output {
+                              site: Bool = true, prepared: [String: SearchDocument] = [:],
+                              previous: SearchIndexer.Previous? = nil) throws -> SearchIndexer.Output {
         let layout = SiteLayout(config: graph.config)
         return try SearchIndexer.update(graph: graph, contentDirectory: project.contentDirectory, storePath: storePath(project),
                                         languages: PageBuilder(graph: graph).languages, fingerprint: fingerprint, reuse: reuse, site: site,
-                                        prepared: prepared, url: { layout.articlePath($0) })
+                                        prepared: prepared, previous: previous, url: { layout.articlePath($0) })
     }
 
     /// Search documents of the articles whose Markdown tree the load holds (the ones it parsed),

@@ -46,13 +46,18 @@ public enum SiteBuilder {
             run.stats.seconds = Date().timeIntervalSince(start)
             return BuildResult(outputDirectory: output, upToDate: true, diagnostics: run.diagnostics, stats: run.stats, graph: nil)
         }
+        // What the search store holds is read while the content loads (an edit's refresh reuses
+        // nearly all of it; a forced build reuses none).
+        let storePath = SearchIndexing.storePath(project)
+        let previousIndex = options.force ? nil : Background { try SearchIndexer.Previous.read(storePath: storePath) }
+        defer { _ = try? previousIndex?.wait() } // never left running when a later phase fails
         let content = try run.step("load") { run in try load(target, &run) }
         let graph = try run.step("resolve") { run in try resolve(content, &run) }
         // A rebuild of a few articles refreshes the search index beside the page phases (it
         // parses those few itself); a large one waits for render's search documents instead.
         let early = !options.force && content.parsedCount * overlayShare <= content.articles.count
             ? Background { try searchIndex(target, graph: graph, markdown: fingerprints.markdown,
-                                           documents: SearchIndexing.documents(content, graph: graph)) } : nil
+                                           documents: SearchIndexing.documents(content, graph: graph), previous: previousIndex) } : nil
         defer { _ = try? early?.wait() } // never left running when a later phase fails
         let theme = try run.step("theme") { _ in try Theme(overrides: project.root + "/Templates") }
         let pages = try run.step("plan") { run in plan(target, content: content, graph, theme: theme, &run) }
@@ -66,7 +71,8 @@ public enum SiteBuilder {
             for (path, text) in SiteFeeds.files(graph: graph, pages: pages.entries) { try site.staged.write(path, text) }
         }
         let searchFingerprint = try run.step("search") { _ in
-            let index = try early?.wait() ?? searchIndex(target, graph: graph, markdown: fingerprints.markdown, documents: site.searchDocuments)
+            let index = try early?.wait() ?? searchIndex(target, graph: graph, markdown: fingerprints.markdown, documents: site.searchDocuments,
+                                                         previous: previousIndex)
             try writeSearch(index, target, graph: graph, documents: site.searchDocuments, into: site.staged)
             return index.fingerprint
         }
@@ -323,7 +329,7 @@ public enum SiteBuilder {
     }
 
     static func searchIndex(_ t: BuildTarget, graph: KnowledgeGraph, markdown: String,
-                            documents: [String: SearchDocument]) throws -> SearchIndexResult {
+                            documents: [String: SearchDocument], previous: Background<SearchIndexer.Previous>?) throws -> SearchIndexResult {
         let fp = try SearchIndexing.fingerprint(t.project, markdown: markdown)
         let languages = PageBuilder(graph: graph).languages
         if !t.options.force, let recorded = try? t.cache?.meta("search:" + t.output), recorded == fp,
@@ -331,7 +337,7 @@ public enum SiteBuilder {
             return SearchIndexResult(fingerprint: fp, languages: languages, output: nil)
         }
         let output = try SearchIndexing.update(graph: graph, project: t.project, fingerprint: fp, reuse: !t.options.force,
-                                               prepared: documents)
+                                               prepared: documents, previous: try? previous?.wait())
         return SearchIndexResult(fingerprint: fp, languages: languages, output: output)
     }
 

@@ -19,22 +19,38 @@ public enum SearchIndexer {
         public var documentFiles: [[(hash: String, data: Data?)]]
     }
 
+    /// What a refresh reuses from the store, read before the graph is known: the stored documents
+    /// with their term counts, and the hashes of the site's document files. A build reads it on
+    /// another thread while it loads the content (`SiteBuilder.build`).
+    public struct Previous: Sendable {
+        var stored: [String: SearchStore.Stored] = [:]
+        var files: [String: (count: Int, hashes: [Int: String])] = [:]
+
+        public static func read(storePath: String) throws -> Previous {
+            try read(SearchStore(path: storePath))
+        }
+
+        static func read(_ store: SearchStore) -> Previous {
+            Previous(stored: (try? store.stored()) ?? [:], files: (try? store.siteFiles()) ?? [:])
+        }
+    }
+
     /// Refreshes the store at `storePath` from `graph`; `url` gives an article's site address and
     /// `languages` the site's languages, the default first; `prepared`: documents already made from
-    /// this build's parse, by article path. `reuse: false` (a forced build)
+    /// this build's parse, by article path; `previous`: what the store held, when read beforehand. `reuse: false` (a forced build)
     /// makes every document again and rewrites the whole store. `site: false` (`kb search`'s own
     /// refresh, which writes no site) makes no document file: one not known by its stored hash is
     /// recorded as unknown, and the next build makes it.
     public static func update(graph: KnowledgeGraph, contentDirectory: String, storePath: String, languages: [String],
                               fingerprint: String, reuse: Bool = true, site: Bool = true,
-                              prepared: [String: SearchDocument] = [:],
+                              prepared: [String: SearchDocument] = [:], previous: Previous? = nil,
                               url: @escaping @Sendable (Article) -> String) throws -> Output {
         var timing = Timing()
         let store = try SearchStore(path: storePath)
         if !reuse { try store.clear() }
-        let stored = reuse ? ((try? store.stored()) ?? [:]) : [:]
-        let storedFiles = reuse ? ((try? store.siteFiles()) ?? [:]) : [:]
-        timing.lap("stored")
+        let prior = reuse ? previous ?? Previous.read(store) : Previous()
+        let stored = prior.stored, storedFiles = prior.files
+        timing.lap(previous == nil ? "stored" : "stored (read beforehand)")
         let parser = ArticleParser(config: graph.config)
         var output = Output(indexes: [], documentFiles: [])
         var allTerms: [[DocumentTerms]] = [], allDigests: [[String]] = []

@@ -215,6 +215,15 @@ public enum BinaryCodec {
             if T.self == Int.self { return Int(truncatingIfNeeded: try int()) as! T }
             if T.self == Bool.self { return (try byte() != 0) as! T }
             if T.self == Double.self { return try double() as! T }
+            // What `Array<String>.init(from:)` reads through an unkeyed container (a count, then
+            // each string), without a container per list: an article holds a dozen such lists.
+            if T.self == [String].self {
+                let n = try count()
+                var out: [String] = []
+                out.reserveCapacity(n)
+                for _ in 0..<n { out.append(try string()) }
+                return out as! T
+            }
             return try T(from: self)
         }
         func present<T: Decodable>(_ type: T.Type) throws -> T? {

@@ -46,12 +46,20 @@ public enum SiteBuilder {
             run.stats.seconds = Date().timeIntervalSince(start)
             return BuildResult(outputDirectory: output, upToDate: true, diagnostics: run.diagnostics, stats: run.stats, graph: nil)
         }
-        // What the search store holds is read while the content loads (an edit's refresh reuses
-        // nearly all of it; a forced build reuses none).
+        // An edit's rebuild reads what the search store holds while the content loads (its refresh
+        // reuses nearly all of it). A larger one reads it at its search step instead, once render
+        // has let its pages go: held from the start, it raised a 10k-article build's peak memory
+        // by a quarter.
         let storePath = SearchIndexing.storePath(project)
-        let previousIndex = options.force ? nil : Background { try SearchIndexer.Previous.read(storePath: storePath) }
-        defer { _ = try? previousIndex?.wait() } // never left running when a later phase fails
-        let content = try run.step("load") { run in try load(target, &run) }
+        let prefetch = Locked<Background<SearchIndexer.Previous>?>(nil)
+        defer { _ = try? prefetch.withLock({ $0 })?.wait() } // never left running when a phase fails
+        let content = try run.step("load") { run in
+            try load(target, &run, willParse: { reading, total in
+                guard !options.force, reading * overlayShare <= total else { return }
+                prefetch.withLock { $0 = Background { try SearchIndexer.Previous.read(storePath: storePath) } }
+            })
+        }
+        let previousIndex = prefetch.withLock { $0 }
         let graph = try run.step("resolve") { run in try resolve(content, &run) }
         // A rebuild of a few articles refreshes the search index beside the page phases (it
         // parses those few itself); a large one waits for render's search documents instead.
@@ -129,8 +137,8 @@ public enum SiteBuilder {
         return (site, content.markdown, true)
     }
 
-    static func load(_ t: BuildTarget, _ run: inout BuildRun) throws -> LoadedContent {
-        let content = try ContentLoader().load(t.project, cache: t.options.force ? nil : t.cache)
+    static func load(_ t: BuildTarget, _ run: inout BuildRun, willParse: ((Int, Int) -> Void)? = nil) throws -> LoadedContent {
+        let content = try ContentLoader().load(t.project, cache: t.options.force ? nil : t.cache, willParse: willParse)
         run.stats.articles = content.articles.count
         run.stats.parsed = content.parsedCount
         return content

@@ -113,8 +113,11 @@ public struct ContentLoader: Sendable {
     public var fileSystem: FileSystem
     public init(fileSystem: FileSystem = LocalFileSystem()) { self.fileSystem = fileSystem }
 
-    public func load(_ project: Project, cache: ParseCache? = nil) throws -> LoadedContent {
-        try load(project, cache: cache, parsing: nil)
+    /// `willParse`: told, once the cache has answered by size and modification time, how many of
+    /// the Markdown files must be read (at most; some may still match by content) and how many
+    /// there are, before any is parsed.
+    public func load(_ project: Project, cache: ParseCache? = nil, willParse: ((_ reading: Int, _ of: Int) -> Void)? = nil) throws -> LoadedContent {
+        try load(project, cache: cache, parsing: nil, willParse: willParse)
     }
 
     /// Like `load`, but parses only the files with front matter and those whose path-decided
@@ -184,7 +187,8 @@ public struct ContentLoader: Sendable {
                              entries: entries, diagnostics: diags, parsedCount: articles.count, fileSystem: fileSystem)
     }
 
-    func load(_ project: Project, cache: ParseCache?, parsing wanted: (@Sendable (Article) -> Bool)?) throws -> LoadedContent {
+    func load(_ project: Project, cache: ParseCache?, parsing wanted: (@Sendable (Article) -> Bool)?,
+              willParse: ((Int, Int) -> Void)? = nil) throws -> LoadedContent {
         var diags: [Diagnostic] = []
         let entries = try fileSystem.walk(project.contentDirectory, diagnostics: &diags)
             .filter { $0.relativePath != "kb.yml" }
@@ -198,7 +202,9 @@ public struct ContentLoader: Sendable {
         // Cache answers by size and modification time first: they decide whether this load keeps
         // the trees it parses (LoadedContent.treeShare).
         let known: [Article?] = cache.map { cache in markdown.parallelMap { cache.article(for: $0) } } ?? markdown.map { _ in nil }
-        let keepTrees = known.lazy.filter { $0 == nil }.count * LoadedContent.treeShare <= markdown.count
+        let reading = known.lazy.filter { $0 == nil }.count
+        willParse?(reading, markdown.count)
+        let keepTrees = reading * LoadedContent.treeShare <= markdown.count
         typealias Loaded = (article: Article, parsed: Bool, source: LoadedContent.SourceFile?, reparsed: LoadedContent.Reparsed?)
         let results: [Loaded] = Array(markdown.enumerated()).parallelMap { n, entry in
             let full = root + "/" + entry.relativePath

@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "KBSiteTests", dependencies: ["KBSite", "KBMarkdown", "KBContent", "KBCore", "KBTesting"]),
         .testTarget(name: "KBSearchTests", dependencies: ["KBSearch", "KBContent", "KBCore", "KBTesting"],
                     exclude: ["tokenizer-vectors.json", "query-vectors.json"]),
-        .testTarget(name: "KBBuildTests", dependencies: ["KBBuild", "KBCore", "KBTesting"]),
+        .testTarget(name: "KBBuildTests", dependencies: ["KBBuild", "KBCore", "KBSearch", "KBTesting"]),
         .testTarget(name: "KBClusterTests", dependencies: ["KBCluster", "KBContent", "KBCore", "KBTesting", "Yams"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KBTesting"],
                     exclude: ["Fixtures", "Golden", "Scripts"]),

@@ -90,6 +90,9 @@ public struct LanguageIndex: Sendable {
     public var documents: [SearchDocument]
     public var terms: [String: [Posting]]
     public var errors: [ErrorSignatureKey]
+    /// Per field, the average length the impacts were computed with (on its grid); empty when
+    /// the index was read rather than computed.
+    public var averages: [Double] = []
     /// This language's synonym groups (kb.yml `synonyms:`), applied at query time.
     public var synonymGroups: [SynonymGroup] = []
     /// Every language of the site, the default first: the browser picks the query's language among them.
@@ -122,6 +125,7 @@ public struct LanguageIndex: Sendable {
         var avg = Array(repeating: 0.0, count: fieldCount)
         for t in docTerms { for f in 0..<fieldCount { avg[f] += Double(t.lengths[f]) } }
         for f in 0..<fieldCount { avg[f] = Self.onGrid(max(1, avg[f] / Double(max(n, 1))), steps: 16) }
+        averages = avg
         // Terms are numbered once; everything after works on arrays (one hash lookup per term
         // occurrence instead of four: a third of a one-file rebuild's search step on tldr).
         var ids: [String: Int] = [:]

@@ -53,7 +53,7 @@ public enum SearchIndexer {
         timing.lap(previous == nil ? "stored" : "stored (read beforehand)")
         let parser = ArticleParser(config: graph.config)
         var output = Output(indexes: [], documentFiles: [])
-        var allTerms: [[DocumentTerms]] = [], allDigests: [[String]] = []
+        var allTerms: [[DocumentTerms]] = [], allDigests: [[String]] = [], allTouched: [Set<String>?] = []
         for lang in languages {
             let members = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
             // Per document: itself, its term counts, its row digest, and whether it is the stored
@@ -95,11 +95,27 @@ public enum SearchIndexer {
             output.documentFiles.append(files)
             allTerms.append(made.map(\.terms))
             allDigests.append(made.map(\.digest))
+            allTouched.append(reuse ? touchedTerms(made, stored: stored, lang: lang) : nil)
         }
         try store.save(output.indexes, terms: allTerms, digests: allDigests, files: output.documentFiles.map { $0.map(\.hash) },
-                       fingerprint: fingerprint)
+                       fingerprint: fingerprint, touched: allTouched)
         timing.lap("store")
         return output
+    }
+
+    /// The only terms whose postings can differ from the store's when every document sits where it
+    /// sat and those that changed were edited in place: the terms of their old and new versions
+    /// (the store also checks that the document count and the average field lengths are as
+    /// stored, which every other impact depends on). nil: a document was added, removed or moved.
+    static func touchedTerms(_ made: [(doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)],
+                             stored: [String: SearchStore.Stored], lang: String) -> Set<String>? {
+        var touched = Set<String>()
+        for (n, m) in made.enumerated() where !m.sameSpot {
+            guard let old = stored[m.doc.path], old.lang == lang, old.n == n else { return nil }
+            for field in old.terms.counts { touched.formUnion(field.keys) }
+            for field in m.terms.counts { touched.formUnion(field.keys) }
+        }
+        return touched
     }
 
     /// Writes the site's search files into `staged`, taking a file from `previousSite` (the folder

@@ -116,9 +116,18 @@ public final class SearchStore: Sendable {
     /// one changed article rewrites its document, the terms whose postings moved and the small
     /// per-language tables. `terms` and `digests` run beside each index's documents; `files` are
     /// the hashes of each language's site document files.
-    public func save(_ indexes: [LanguageIndex], terms: [[DocumentTerms]], digests: [[String]], files: [[String]], fingerprint: String) throws {
+    ///
+    /// `touched` (beside `indexes`): when not nil, the only terms whose postings can have changed
+    /// (`SearchIndexer.touchedTerms`); they alone are compared and written, provided the language
+    /// has as many documents and the same average field lengths as stored — else every term is.
+    public func save(_ indexes: [LanguageIndex], terms: [[DocumentTerms]], digests: [[String]], files: [[String]], fingerprint: String,
+                     touched: [Set<String>?] = []) throws {
         try queue.write { db in
             let langs = indexes.map(\.lang)
+            var storedMeta: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'count:%' OR key LIKE 'avg:%'") {
+                storedMeta[row["key"]] = row["value"]
+            }
             let placeholders = langs.map { _ in "?" }.joined(separator: ",")
             for table in ["docs", "terms", "errors", "vocab", "signatures", "facets", "files"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE lang NOT IN (\(placeholders))", arguments: StatementArguments(langs))
@@ -138,6 +147,8 @@ public final class SearchStore: Sendable {
                 let lang = index.lang
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["lang:\(i)", lang])
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["count:\(lang)", String(index.documents.count)])
+                let averages = index.averages.map { String($0) }.joined(separator: ",")
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["avg:\(lang)", averages])
                 let synonyms = String(decoding: try JSONEncoder().encode(index.synonymGroups), as: UTF8.self)
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: ["synonyms:\(lang)", synonyms])
 
@@ -159,20 +170,24 @@ public final class SearchStore: Sendable {
                 try db.execute(sql: "DELETE FROM facets WHERE lang = ? AND doc >= ?", arguments: [lang, index.documents.count])
 
                 // Terms: only those whose encoded postings differ; the vocabulary follows the terms.
-                var old: [String: String] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT term, postings FROM terms WHERE lang = ?", arguments: [lang]) {
-                    old[row["term"]] = row["postings"]
-                }
-                for (term, postings) in index.terms {
-                    let encoded = PostingCodec.encode(postings)
-                    let before = old.removeValue(forKey: term)
-                    guard before != encoded else { continue }
-                    try termStatement.execute(arguments: [lang, term, encoded])
-                    if before == nil, Vocabulary.isCandidate(term) { try vocabStatement.execute(arguments: [lang, term.utf16.count, term]) }
-                }
-                for term in old.keys {
-                    try dropTerm.execute(arguments: [lang, term])
-                    if Vocabulary.isCandidate(term) { try dropVocab.execute(arguments: [lang, term.utf16.count, term]) }
+                if i < touched.count, let candidates = touched[i], !index.averages.isEmpty,
+                   storedMeta["count:\(lang)"] == String(index.documents.count), storedMeta["avg:\(lang)"] == averages {
+                    let current = try db.makeStatement(sql: "SELECT postings FROM terms WHERE lang = ? AND term = ?")
+                    for term in candidates {
+                        let before = try String.fetchOne(current, arguments: [lang, term])
+                        let now = index.terms[term].map(PostingCodec.encode)
+                        guard before != now else { continue }
+                        if let now {
+                            try termStatement.execute(arguments: [lang, term, now])
+                            if before == nil, Vocabulary.isCandidate(term) { try vocabStatement.execute(arguments: [lang, term.utf16.count, term]) }
+                        } else {
+                            try dropTerm.execute(arguments: [lang, term])
+                            if Vocabulary.isCandidate(term) { try dropVocab.execute(arguments: [lang, term.utf16.count, term]) }
+                        }
+                    }
+                } else {
+                    try writeEveryChangedTerm(db, index, termStatement: termStatement, dropTerm: dropTerm,
+                                              vocabStatement: vocabStatement, dropVocab: dropVocab)
                 }
 
                 // Error texts and signatures are a few hundred rows: rewritten.
@@ -185,6 +200,27 @@ public final class SearchStore: Sendable {
                 }
             }
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('fingerprint', ?)", arguments: [fingerprint])
+        }
+    }
+
+    /// Compares every term's encoded postings with the stored ones and writes those that differ.
+    private func writeEveryChangedTerm(_ db: Database, _ index: LanguageIndex, termStatement: Statement, dropTerm: Statement,
+                                       vocabStatement: Statement, dropVocab: Statement) throws {
+        let lang = index.lang
+        var old: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT term, postings FROM terms WHERE lang = ?", arguments: [lang]) {
+            old[row["term"]] = row["postings"]
+        }
+        for (term, postings) in index.terms {
+            let encoded = PostingCodec.encode(postings)
+            let before = old.removeValue(forKey: term)
+            guard before != encoded else { continue }
+            try termStatement.execute(arguments: [lang, term, encoded])
+            if before == nil, Vocabulary.isCandidate(term) { try vocabStatement.execute(arguments: [lang, term.utf16.count, term]) }
+        }
+        for term in old.keys {
+            try dropTerm.execute(arguments: [lang, term])
+            if Vocabulary.isCandidate(term) { try dropVocab.execute(arguments: [lang, term.utf16.count, term]) }
         }
     }
 

@@ -125,10 +125,12 @@ public enum SearchIndexer {
         let fs = LocalFileSystem()
         for (i, index) in output.indexes.enumerated() {
             try FileManager.default.createDirectory(atPath: staged.path("search/\(index.lang)/d"), withIntermediateDirectories: true)
-            for (path, data) in try SiteIndex.files(for: index, documents: false) {
-                if let old = try? fs.read(previousSite + "/" + path), old.count == data.count, Data(old) == data, staged.reuse(path) { continue }
-                try staged.write(path, data)
+            let written: [Error?] = try SiteIndex.files(for: index, documents: false).parallelMap { path, data in
+                if let old = try? fs.read(previousSite + "/" + path), old.count == data.count, Data(old) == data, staged.reuse(path) { return nil }
+                do { try staged.write(path, data) } catch { return error }
+                return nil
             }
+            if let e = written.compactMap({ $0 }).first { throw e }
             let files = output.documentFiles[i]
             let failures: [Error?] = Array(files.indices).parallelMap { k in
                 do {

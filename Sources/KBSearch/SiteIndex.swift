@@ -128,23 +128,27 @@ public enum SiteIndex {
     public static func files(for index: LanguageIndex, documents: Bool = true) throws -> [(String, Data)] {
         let base = "search/\(index.lang)/"
         var out: [(String, Data)] = []
-        var shards: [String] = []
-        var current = Shard(lang: index.lang, n: 0, terms: [], postings: [])
-        var size = 0
         let sortedTerms = index.sortedTerms
-        for term in sortedTerms {
-            let encoded = PostingCodec.encode(index.terms[term]!)
-            if size >= shardMinimum && isBoundary(term) || size > 0 && size + encoded.utf8.count > shardMaximum {
-                out.append((base + "t\(current.n).js", try wrap(current)))
-                current = Shard(lang: index.lang, n: current.n + 1, terms: [], postings: [])
+        // Postings are encoded and shards wrapped on every core; only the boundaries are found in
+        // order (each depends on the sizes before it in its shard).
+        let encoded = sortedTerms.parallelMap { PostingCodec.encode(index.terms[$0]!) }
+        var runs: [Range<Int>] = []
+        var start = 0, size = 0
+        for (i, term) in sortedTerms.enumerated() {
+            let length = encoded[i].utf8.count
+            if size >= shardMinimum && isBoundary(term) || size > 0 && size + length > shardMaximum {
+                runs.append(start..<i)
+                start = i
                 size = 0
             }
-            if current.terms.isEmpty { shards.append(term) }
-            current.terms.append(term)
-            current.postings.append(encoded)
-            size += encoded.utf8.count + term.utf8.count + 6
+            size += length + term.utf8.count + 6
         }
-        if !current.terms.isEmpty { out.append((base + "t\(current.n).js", try wrap(current))) }
+        if start < sortedTerms.count { runs.append(start..<sortedTerms.count) }
+        let shards = runs.map { sortedTerms[$0.lowerBound] }
+        let wrapped: [Result<Data, Error>] = Array(runs.enumerated()).parallelMap { n, run in
+            Result { try wrap(Shard(lang: index.lang, n: n, terms: Array(sortedTerms[run]), postings: Array(encoded[run]))) }
+        }
+        for (n, shard) in wrapped.enumerated() { out.append((base + "t\(n).js", try shard.get())) }
 
         var facets: [String: [String: String]] = [:]
         for facet in [Facet.kind, .platform, .tool, .tag] {

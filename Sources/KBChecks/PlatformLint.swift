@@ -22,14 +22,22 @@ public enum PlatformLint {
     static let commandStart = try! NSRegularExpression(pattern:
         #"(?:^|[|;&(`]|\$\()\s*(?:(?:sudo|then|do|else|if|exec|xargs|watch|time|nice|env|command|!)\s+(?:-\S+\s+)*)*([A-Za-z][\w.+-]*)"#)
 
-    public static func lint(_ article: Article, config: KBConfig) -> [Diagnostic] {
+    static let defaultOnlyOn: [String: String] = {
         var onlyOn: [String: String] = [:]
         for (platform, list) in commands { for c in list { onlyOn[c] = platform } }
+        return onlyOn
+    }()
+
+    public static func lint(_ article: Article, config: KBConfig) -> [Diagnostic] {
+        var onlyOn = defaultOnlyOn
         for (platform, list) in config.platformCommands { for c in list { onlyOn[c] = platform } }
         var out: [Diagnostic] = []
         for block in article.blocks where block.role != .output && Block.shellLanguages.contains(block.language) {
             let claimed = Set(block.os)
             guard claimed.count > 1 else { continue }
+            // A command is a word of the block: one that names none of the table's is not matched line by line.
+            let words = block.code.split { !($0.isLetter || $0.isNumber || "_.+-".contains($0)) }
+            guard words.contains(where: { onlyOn[String($0)] != nil }) else { continue }
             for (n, line) in block.code.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 var text = String(line)
                 if let hash = text.range(of: " #") ?? (text.hasPrefix("#") ? text.startIndex..<text.index(after: text.startIndex) : nil) {

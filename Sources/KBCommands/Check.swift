@@ -107,7 +107,8 @@ extension KB {
             var themeDiagnostics: [Diagnostic] = []
             do { _ = try Theme(overrides: content.project.root + "/Templates") } catch let e as DiagnosticError { themeDiagnostics = e.diagnostics }
             var diagnostics = (graph.diagnostics + AdviceRule.configDiagnostics(graph.config)
-                + graph.articles.flatMap { AdviceRule.lint($0, config: graph.config) + PlatformLint.lint($0, config: graph.config) } + blocks.lintDiagnostics
+                + graph.articles.parallelMap { AdviceRule.lint($0, config: graph.config) + PlatformLint.lint($0, config: graph.config) }.flatMap { $0 }
+                + blocks.lintDiagnostics
                 + declaredRules + themeDiagnostics).sortedByLocation()
             var results = blocks.results
 

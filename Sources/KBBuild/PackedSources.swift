@@ -3,42 +3,69 @@ import KBContent
 import KBCore
 
 extension SiteBuilder {
-    /// The KB's own sources packed into one file, `_kb/content.json` ({"files": {path: text}}),
-    /// so `kb show --site`, `kb doctor --site` and `kb graph --site` work from a built site on a
-    /// machine with no Content/. One file, not a tree: creating thousands of small files would
-    /// cost more than the whole render.
+    /// The KB's own sources packed into the site, so `kb show --site`, `kb doctor --site` and
+    /// `kb graph --site` work from a built site on a machine with no Content/: `_kb/content.json`
+    /// lists parts, `_kb/content/<digest>.json`, each `{"files": {path: text}}` for a run of paths
+    /// in order. A few parts, not a file per source: creating thousands of small files would cost
+    /// more than the whole render. Not one file either: an edit rewrites the part holding it, and
+    /// every other part is the previous site's (100,000 articles pack 500 MB).
     ///
-    /// Each file is read once per build: its text comes from the load when the load read it,
-    /// else from the previous site's pack when that holds exactly the bytes the article was
-    /// parsed from (same content hash), else from the disk (drafts, files the cache answered for
-    /// that the previous pack does not hold).
+    /// A part is named by the digest of its members' paths and content hashes, and ends after a
+    /// path whose hash is a multiple of `partSpacing` once it holds `partMinimum` bytes (or at
+    /// `partMaximum`): boundaries follow the paths, so an added or removed file changes its own
+    /// part, not every part after it. A part the previous site holds under the same name is taken
+    /// as it is, unread; the others are written from the texts the load read, else from the disk.
     static func sources(_ project: Project, content: LoadedContent, previousSite: String, into staged: StagedDirectory) throws {
         let markdown = content.entries.filter { $0.relativePath.hasSuffix(".md") }
-        // The previous pack is read only when the load did not read every file (a full build did).
-        let previous = markdown.allSatisfy({ content.sources[$0.relativePath] != nil }) ? [:]
-            : (try? PackedSources.open(site: previousSite))?.files ?? [:]
         let hashes = Dictionary(content.articles.map { ($0.path, $0.contentHash) }, uniquingKeysWith: { a, _ in a })
-        let texts: [Result<[UInt8], Error>] = markdown.parallelMap { entry in
+        // Every member's content hash: the parse's, else the bytes' (read now, kept for the write).
+        var members: [PackMember] = try markdown.parallelMap { entry -> Result<PackMember, Error> in
             let path = entry.relativePath
-            if let held = content.sources[path] { return .success(held.bytes) }
-            if let text = previous[path], let hash = hashes[path] {
-                let bytes = Array(text.utf8)
-                if StableHash.of(bytes: bytes) == hash { return .success(bytes) }
+            if let held = content.sources[path] { return .success(PackMember(path: path, size: held.bytes.count, hash: hashes[path] ?? StableHash.of(bytes: held.bytes), bytes: held.bytes)) }
+            if let hash = hashes[path] { return .success(PackMember(path: path, size: entry.size, hash: hash, bytes: nil)) }
+            return Result {
+                let bytes = try LocalFileSystem().read(project.contentDirectory + "/" + path)
+                return PackMember(path: path, size: bytes.count, hash: StableHash.of(bytes: bytes), bytes: bytes)
             }
-            return Result { try LocalFileSystem().read(project.contentDirectory + "/" + path) }
-        }
-        var files = try zip(markdown, texts).map { ($0.relativePath, try $1.get()) }
+        }.map { try $0.get() }
         if let config = project.configPath, let data = FileManager.default.contents(atPath: config) {
-            files.append(("kb.yml", Array(data)))
+            let bytes = Array(data)
+            members.append(PackMember(path: "kb.yml", size: bytes.count, hash: StableHash.of(bytes: bytes), bytes: bytes))
         }
-        try staged.write(sourcesPack, PackWriter.pack(files))
+        let sorted = members.sorted { $0.path < $1.path }
+        let parts: [Result<String, Error>] = PackWriter.parts(sorted).parallelMap { run in
+            let part = Array(sorted[run])
+            let expected = PackWriter.partName(part)
+            if staged.reuse(sourcesFolder + "/" + expected) { return .success(expected) }
+            return Result {
+                // Written from the bytes as they are now: a file edited since the load is packed
+                // as read here, under the name its bytes give.
+                let files = try part.map { m in (m.path, try m.bytes ?? content.sources[m.path]?.bytes ?? LocalFileSystem().read(project.contentDirectory + "/" + m.path)) }
+                let actual = PackWriter.partName(zip(part, files).map { m, f in
+                    PackMember(path: m.path, size: f.1.count, hash: m.bytes == nil && StableHash.of(bytes: f.1) != m.hash ? StableHash.of(bytes: f.1) : m.hash, bytes: nil)
+                })
+                try staged.write(sourcesFolder + "/" + actual, PackWriter.pack(files))
+                return actual
+            }
+        }
+        try staged.write(sourcesPack, PackWriter.index(try parts.map { try $0.get() }))
         // Editors validate front matter and kb.yml against these (docs/writing.md).
         try staged.write(schemaFolder + "/front-matter.schema.json", JSONSchemas.frontMatterSchema(languages: project.config.languageCodes))
         try staged.write(schemaFolder + "/config.schema.json", JSONSchemas.configSchema())
     }
 
-    /// Where a built site keeps the KB's sources.
+    /// Where a built site keeps the list of its packed sources' parts.
     public static let sourcesPack = "_kb/content.json"
+    /// Where it keeps the parts.
+    public static let sourcesFolder = "_kb/content"
+}
+
+/// One packed file: its path, size, content hash and, when already read, its bytes.
+struct PackMember: Sendable {
+    var path: String
+    var size: Int
+    var hash: String
+    var bytes: [UInt8]?
 }
 
 /// A built site's packed sources (`_kb/content.json`) read in place, as a read-only file system:
@@ -76,12 +103,26 @@ public struct PackedSources: FileSystem {
         sortedPaths = self.files.keys.sorted()
     }
 
-    /// The sources packed into the site at `site` (an absolute path).
+    /// The sources packed into the site at `site` (an absolute path): the parts `_kb/content.json`
+    /// lists, read on every core (a site built before parts holds its files in that one file).
     public static func open(site: String) throws -> PackedSources {
         let pack = site + "/" + SiteBuilder.sourcesPack
-        guard let data = FileManager.default.contents(atPath: pack),
-              let files = PackReader.files(data) ?? (try? JSONDecoder().decode([String: [String: String]].self, from: data))?["files"] else {
-            throw DiagnosticError(.error("\(site) is not a site built by kb (no \(SiteBuilder.sourcesPack))", rule: .usage, at: nil))
+        let notASite = DiagnosticError(.error("\(site) is not a site built by kb (no \(SiteBuilder.sourcesPack))", rule: .usage, at: nil))
+        guard let data = FileManager.default.contents(atPath: pack), let index = PackReader.read(data)
+                ?? (try? JSONDecoder().decode(PackReader.Index.self, from: data)) else { throw notASite }
+        var files = index.files
+        let parts: [[String: String]?] = index.parts.parallelMap { name in
+            // Only names kb writes: a part is a file of the parts folder, nothing else.
+            guard PackWriter.isPartName(name), let data = FileManager.default.contents(atPath: site + "/" + SiteBuilder.sourcesFolder + "/" + name)
+            else { return nil }
+            return PackReader.read(data)?.files
+        }
+        for (name, part) in zip(index.parts, parts) {
+            guard let part else {
+                throw DiagnosticError(.error("\(site)'s packed sources are incomplete: part \(name) of \(SiteBuilder.sourcesPack) is missing or damaged; build the site again",
+                                             rule: .usage, at: nil))
+            }
+            files.merge(part) { first, _ in first }
         }
         return PackedSources(root: pack, files: files)
     }
@@ -149,6 +190,51 @@ public struct PackedSources: FileSystem {
 /// JSONEncoder gave with sorted keys on Content/: the same bytes), in one pass over the bytes.
 /// PackReader and JSONDecoder both read it (PackedSourcesWriteTests).
 enum PackWriter {
+    /// Part sizes in bytes of sources (a file is never split; see `SiteBuilder.sources`).
+    static let partMinimum = 256 * 1024
+    static let partMaximum = 2 * 1024 * 1024
+    static let partSpacing: UInt64 = 32
+
+    /// Runs of `members` (sorted by path) that make one part each.
+    static func parts(_ members: [PackMember]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0, size = 0
+        for (i, m) in members.enumerated() {
+            size += m.size + m.path.utf8.count
+            var h = StableHash()
+            h.combine(m.path)
+            if size >= partMaximum || size >= partMinimum && h.low % partSpacing == 0 {
+                out.append(start..<(i + 1))
+                start = i + 1
+                size = 0
+            }
+        }
+        if start < members.count || out.isEmpty { out.append(start..<members.count) }
+        return out
+    }
+
+    /// A part's file name: the digest of its members' paths and content hashes.
+    static func partName(_ members: [PackMember]) -> String {
+        var h = StableHash()
+        for m in members { h.combine(m.path); h.combine(m.hash) }
+        return h.hex + ".json"
+    }
+
+    static func isPartName(_ name: String) -> Bool {
+        name.utf8.count == 37 && name.hasSuffix(".json") && name.utf8.prefix(32).allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// `{"files":{},"parts":["<name>", …]}`: the site's list of parts.
+    static func index(_ parts: [String]) -> Data {
+        var out = Array(#"{"files":{},"parts":["#.utf8)
+        for (k, name) in parts.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            string(Array(name.utf8), into: &out)
+        }
+        out.append(contentsOf: Array("]}".utf8))
+        return Data(out)
+    }
+
     static func pack(_ files: [(path: String, bytes: [UInt8])]) -> Data {
         let sorted = files.sorted { $0.path < $1.path }
         var out: [UInt8] = []
@@ -191,8 +277,24 @@ enum PackWriter {
 /// pass over the bytes (Foundation's decoder builds a tree of the whole file first). Another shape
 /// or a bad escape gives nil, and the caller decodes the file with JSONDecoder.
 enum PackReader {
-    static func files(_ data: Data) -> [String: String]? {
-        data.withUnsafeBytes { raw -> [String: String]? in
+    /// A pack: its files, and the parts that hold the rest (`_kb/content.json` lists only parts).
+    struct Index: Decodable {
+        var files: [String: String]
+        var parts: [String]
+
+        init(files: [String: String], parts: [String]) { self.files = files; self.parts = parts }
+        init(from decoder: any Decoder) throws {
+            enum Keys: String, CodingKey { case files, parts }
+            let c = try decoder.container(keyedBy: Keys.self)
+            files = try c.decode([String: String].self, forKey: .files)
+            parts = try c.decodeIfPresent([String].self, forKey: .parts) ?? []
+        }
+    }
+
+    static func files(_ data: Data) -> [String: String]? { read(data)?.files }
+
+    static func read(_ data: Data) -> Index? {
+        data.withUnsafeBytes { raw -> Index? in
             let b = raw.bindMemory(to: UInt8.self)
             var i = 0
             func skipSpace() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
@@ -279,9 +381,23 @@ enum PackReader {
                     break
                 }
             }
+            var parts: [String] = []
+            if expect(0x2C) {
+                guard string() == "parts", expect(0x3A), expect(0x5B) else { return nil }
+                skipSpace()
+                if i < b.count, b[i] == 0x5D { i += 1 } else {
+                    while true {
+                        guard let name = string() else { return nil }
+                        parts.append(name)
+                        if expect(0x2C) { continue }
+                        guard expect(0x5D) else { return nil }
+                        break
+                    }
+                }
+            }
             guard expect(0x7D) else { return nil }
             skipSpace()
-            return i == b.count ? files : nil
+            return i == b.count ? Index(files: files, parts: parts) : nil
         }
     }
 }

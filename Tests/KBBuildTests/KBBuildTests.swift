@@ -118,6 +118,67 @@ func inode(_ path: String) -> UInt64 {
         }
     }
 
+    /// The sources travel in parts: an edit rewrites the part that holds the edited file (and at
+    /// most its neighbour, when the part's end moves), every other part is the previous site's
+    /// file, and the site reads back every text as it is on disk.
+    @Test func anEditRewritesOnlyThePartHoldingIt() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let filler = String(repeating: "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", count: 70)
+        for n in 0..<600 {
+            try TestSupport.write("---\ntitle: Page \(n)\n---\n\nPage \(n). \(filler)\n", to: kb + "/Content/bulk/p\(n).md")
+        }
+        let site = kb + "/Site"
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: site))
+        func parts() throws -> [String: UInt64] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: site + "/" + SiteBuilder.sourcesFolder)
+            return Dictionary(uniqueKeysWithValues: names.map { ($0, inode(site + "/" + SiteBuilder.sourcesFolder + "/" + $0)) })
+        }
+        let before = try parts()
+        #expect(before.count >= 4, "\(before.count) parts for 2.5 MB of sources")
+
+        let edited = kb + "/Content/bulk/p300.md"
+        try TestSupport.write(TestSupport.read(edited) + "\nOne more line.\n", to: edited)
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: site))
+        let after = try parts()
+        let rewritten = after.filter { before[$0.key] != $0.value }
+        #expect(!rewritten.isEmpty && rewritten.count <= 2, "rewritten: \(rewritten.keys.sorted()) of \(after.count)")
+        #expect(after.count - rewritten.count >= before.count - 2, "the other parts are the previous site's files")
+
+        let packed = try PackedSources.open(site: site)
+        #expect(packed.files["bulk/p300.md"] == TestSupport.read(edited))
+        let pages = FileManager.default.enumerator(atPath: kb + "/Content")!.compactMap { $0 as? String }.filter { $0.hasSuffix(".md") }
+        #expect(Set(packed.files.keys) == Set(pages + ["kb.yml"]), "every page, and kb.yml")
+        // A forced build writes the same parts under the same names.
+        let forced = kb + "/Forced"
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: forced, force: true))
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: forced + "/" + SiteBuilder.sourcesFolder)) == Set(after.keys))
+        #expect(TestSupport.read(forced + "/" + SiteBuilder.sourcesPack) == TestSupport.read(site + "/" + SiteBuilder.sourcesPack))
+    }
+
+    /// A site's list of parts names only files of its parts folder: a name that leads elsewhere, or
+    /// a part that is gone, is a clear error, and nothing outside the site is read.
+    @Test func aPartListThatLeadsOutOfTheSiteIsRefused() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let site = kb + "/Site"
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: site))
+        let index = site + "/" + SiteBuilder.sourcesPack
+        let good = TestSupport.read(index)
+        #expect(PackReader.read(Data(good.utf8))?.parts.isEmpty == false)
+        try TestSupport.write("secret", to: kb + "/secret.json")
+        for bad in [#"{"files":{},"parts":["../../secret.json"]}"#, #"{"files":{},"parts":["0000000000000000000000000000000f.json"]}"#] {
+            try TestSupport.write(bad, to: index)
+            #expect(throws: DiagnosticError.self) { try PackedSources.open(site: site) }
+            do { _ = try PackedSources.open(site: site) } catch let e as DiagnosticError {
+                #expect(e.diagnostics.first?.message.contains("incomplete") == true, "\(e.diagnostics)")
+            }
+        }
+        // A site built before parts (one file holding every text) still reads.
+        try TestSupport.write(#"{"files":{"a.md":"---\ntitle: A\n---\n"}}"#, to: index)
+        #expect(try PackedSources.open(site: site).files.keys.sorted() == ["a.md"])
+    }
+
     /// PackWriter's output reads back, through PackReader and JSONDecoder alike, as the texts it
     /// was given: quotes, backslashes, every control character, CJK, astral characters, and
     /// invalid UTF-8 (packed as U+FFFD, as String(decoding:) reads it).

@@ -250,6 +250,36 @@ enum TestFiles {
         #expect(both.markdown == ContentFingerprint.folder(root, files: .markdown))
         #expect(both.all != both.markdown)
     }
+
+    /// Enough folders that the walk shares them between threads: every file counted once, as the
+    /// loader's walk counts them, and an edit anywhere seen.
+    @Test func aWideTreeWalkedOnSeveralThreadsCountsEveryFileOnce() throws {
+        let root = NSTemporaryDirectory() + "kb-fp-wide-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fm = FileManager.default
+        for i in 0..<40 {
+            for j in 0..<3 {
+                let folder = root + "/s\(i)/t\(j)"
+                try fm.createDirectory(atPath: folder + "/.hidden", withIntermediateDirectories: true)
+                for k in 0..<(i % 4 + 1) { try "\(i) \(j) \(k)".write(toFile: folder + "/p\(k).md", atomically: false, encoding: .utf8) }
+                try "h".write(toFile: folder + "/.hidden/x.md", atomically: false, encoding: .utf8)
+                try "png".write(toFile: folder + "/i.png", atomically: false, encoding: .utf8)
+            }
+        }
+        var diagnostics: [Diagnostic] = []
+        let walked = try LocalFileSystem().walk(root, diagnostics: &diagnostics)
+        let pages = walked.filter { $0.relativePath.hasSuffix(".md") }.count
+        let both = ContentFingerprint.folder(root)
+        #expect(both.markdown.hasPrefix("\(pages):") && pages == 300, "\(both.markdown) vs \(pages)")
+        #expect(both.all.hasPrefix("\(walked.count):"), "\(both.all) vs \(walked.count)")
+        for _ in 0..<5 { #expect(ContentFingerprint.folder(root) == both, "the same on every run") }
+
+        try "edited".write(toFile: root + "/s39/t2/p3.md", atomically: false, encoding: .utf8)
+        let edited = ContentFingerprint.folder(root, files: .markdown)
+        #expect(edited != both.markdown)
+        try fm.moveItem(atPath: root + "/s39/t2/p3.md", toPath: root + "/s38/t2/p3.md")
+        #expect(ContentFingerprint.folder(root, files: .markdown) != edited, "a page moved to another folder")
+    }
 }
 
 @Suite struct FileSystemTests {

@@ -181,6 +181,9 @@ public struct LanguageIndex: Sendable {
         terms = byTerm
         var errors: [ErrorSignatureKey] = []
         for (d, doc) in documents.enumerated() {
+            // A key names its document: a repeat can only be one of this document's own keys
+            // (searching every key so far made this quadratic: 15 s at 50,000 error texts).
+            let first = errors.count
             for raw in doc.errors {
                 let (terms, shape) = ErrorText.parse(raw)
                 guard !terms.isEmpty else { continue }
@@ -190,7 +193,7 @@ public struct LanguageIndex: Sendable {
                 let kind: ErrorSignatureKey.Kind = quoted ? .quoted : decisive ? .decisive : .generic
                 var keys = [ErrorSignatureKey(length: terms.count, hash: Tokenizer.signatureHash(terms[...]), doc: d, kind: kind)]
                 if quoted { keys.append(ErrorSignatureKey(length: shape.count, hash: Tokenizer.signatureHash(shape[...]), doc: d, kind: .shape)) }
-                for key in keys where !errors.contains(key) { errors.append(key) }
+                for key in keys where !errors[first...].contains(key) { errors.append(key) }
             }
         }
         self.errors = errors

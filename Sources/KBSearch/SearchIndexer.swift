@@ -54,11 +54,13 @@ public enum SearchIndexer {
         let parser = ArticleParser(config: graph.config)
         var output = Output(indexes: [], documentFiles: [])
         var allTerms: [[DocumentTerms]] = [], allDigests: [[String]] = [], allTouched: [Set<String>?] = []
+        typealias Made = (doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)
+        var madeByLang: [[Made]] = []
         for lang in languages {
             let members = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
             // Per document: itself, its term counts, its row digest, and whether it is the stored
             // document at the same number.
-            let made: [(doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)] = Array(members.enumerated()).parallelMap { n, i in
+            let made: [Made] = Array(members.enumerated()).parallelMap { n, i in
                 let a = graph.articles[i]
                 let address = url(a)
                 if let old = stored[a.path], old.doc.contentHash == a.contentHash, old.doc.url == address, old.doc.lang == a.lang {
@@ -73,9 +75,17 @@ public enum SearchIndexer {
                 return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
             }
             timing.lap("\(lang) documents (\(made.filter { !$0.sameSpot }.count) of \(made.count) new or moved)")
-            let synonyms = (graph.config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
-            let index = LanguageIndex(lang: lang, documents: made.map(\.doc), terms: made.map(\.terms), synonyms: synonyms, languages: languages)
-            timing.lap("\(lang) impacts")
+            madeByLang.append(made)
+        }
+        // Each language's impacts on its own thread: they share nothing, and each is one pass in order.
+        let config = graph.config
+        let indexes: [LanguageIndex] = concurrentMap(Array(zip(languages, madeByLang))) { lang, made in
+            let synonyms = (config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
+            return LanguageIndex(lang: lang, documents: made.map(\.doc), terms: made.map(\.terms), synonyms: synonyms, languages: languages)
+        }
+        timing.lap("impacts (\(languages.joined(separator: ", ")))")
+        for (l, lang) in languages.enumerated() {
+            let made = madeByLang[l], index = indexes[l]
             // A document file is known by its stored hash when its documents all sit where they sat
             // and it holds as many as before; otherwise it is made now.
             let before = storedFiles[lang]

@@ -48,11 +48,31 @@ struct BuildRun {
     var diagnostics: [Diagnostic] = []
     var stats = BuildStats()
 
+    static let timing = ProcessInfo.processInfo.environment["KB_SEARCH_TIMING"] != nil
+
+    /// This process's resident and peak resident memory in MB (Linux's /proc; nil elsewhere).
+    static func memory() -> (resident: Int, peak: Int)? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        func field(_ name: String) -> Int? {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return nil }
+            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 / 1024 }
+        }
+        guard let resident = field("VmRSS"), let peak = field("VmHWM") else { return nil }
+        return (resident, peak)
+    }
+
     /// Runs one phase, timing it; a failure is reported with the phase's name and everything
     /// found so far.
     mutating func step<T>(_ name: String, _ body: (inout BuildRun) throws -> T) throws -> T {
         let start = Date()
-        defer { stats.steps.append([name, String(format: "%.3f", Date().timeIntervalSince(start))]) }
+        defer {
+            let seconds = String(format: "%.3f", Date().timeIntervalSince(start))
+            stats.steps.append([name, seconds])
+            // With KB_SEARCH_TIMING set, each step's time and memory on standard error (profiling).
+            if Self.timing, let memory = Self.memory() {
+                FileHandle.standardError.write(Data("build: \(name) \(seconds) s, resident \(memory.resident) MB, peak \(memory.peak) MB\n".utf8))
+            }
+        }
         do {
             return try body(&self)
         } catch let error as DiagnosticError {

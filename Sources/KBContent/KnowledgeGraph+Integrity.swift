@@ -64,8 +64,8 @@ extension KnowledgeGraph {
                                 diagnostics.append(.error("fix for=\(ref.id): that block is not a check", rule: .blockReference, at: ref.location))
                             }
                         } else {
-                            let ids = blockIDs(lang: a.lang)
-                            let hint = Slug.closest(to: ref.id, in: ids).map { "; did you mean '\($0)'?" } ?? ""
+                            let ids = suggestions.suggester("blocks:" + a.lang) { blockIDs(lang: a.lang) }
+                            let hint = ids.closest(to: ref.id).map { "; did you mean '\($0)'?" } ?? ""
                             diagnostics.append(.error("fix for=\(ref.id): no check with that id\(hint)", rule: .blockReference, at: ref.location))
                         }
                     default:

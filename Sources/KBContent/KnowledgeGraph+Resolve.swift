@@ -8,7 +8,7 @@ extension KnowledgeGraph {
         var found = lookup(id, lang: lang)
         if found.isEmpty { found = lookup(id) }
         guard !found.isEmpty else {
-            return .missing(suggestion: Slug.closest(to: id, in: articles.map(\.shortID)))
+            return .missing(suggestion: suggestions.suggester("all") { articles.map(\.shortID) }.closest(to: id))
         }
         let candidates = Set(found.map { articles[$0].canonicalID })
         if candidates.count > 1 { return .ambiguous(candidates.sorted()) }

@@ -30,6 +30,26 @@ public struct KnowledgeGraph: Sendable {
     var foreign = ForeignLinkIndex()
     /// "lang\0blockID" → (article, block index).
     var blocksByID: [String: (Int, Int)] = [:]
+    /// "Did you mean" for references that name nothing, prepared on first use.
+    let suggestions = Suggestions()
+
+    /// Names to suggest from, per language and for all articles, each made once per graph: a
+    /// KB with thousands of broken references asks thousands of times.
+    final class Suggestions: @unchecked Sendable {
+        private let made = Locked<[String: Suggester]>([:])
+        /// Name comparisons each list may spend in all (a few seconds at most).
+        static let budget = 200_000_000
+
+        func suggester(_ key: String, _ names: () -> [String]) -> Suggester {
+            if let known = made.withLock({ $0[key] }) { return known }
+            let s = Suggester(names(), budget: Self.budget)
+            return made.withLock { m in
+                if let known = m[key] { return known }
+                m[key] = s
+                return s
+            }
+        }
+    }
 
     public enum LinkTarget: Sendable, Hashable {
         case external
@@ -117,8 +137,8 @@ public struct KnowledgeGraph: Sendable {
                 return .ambiguous(candidates.map { articles[$0].canonicalID }.sorted())
             }
         }
-        let names = articles.filter { $0.lang == from.lang && !$0.isSectionIndex }.map(\.shortID)
-        return .missing(suggestion: Slug.closest(to: id, in: names))
+        let names = suggestions.suggester("lang:" + from.lang) { articles.filter { $0.lang == from.lang && !$0.isSectionIndex }.map(\.shortID) }
+        return .missing(suggestion: names.closest(to: id))
     }
 
     // MARK: building

@@ -33,6 +33,55 @@ import Testing
         #expect(Slug.closest(to: "zzzzzz", in: ["title", "tools"]) == nil)
         #expect(Slug.editDistance("kitten", "sitting") == 3)
     }
+
+    /// The suggester dismisses names by length and letter counts before measuring: on random
+    /// near-miss words it answers exactly what measuring every name answers (the first nearest).
+    @Test func theSuggesterAnswersWhatMeasuringEveryNameAnswers() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghij-0123456789中文")
+        func word(_ n: Int) -> String { String((0..<n).map { _ in alphabet.randomElement(using: &rng)! }) }
+        let names = (0..<400).map { _ in word(Int.random(in: 3...16, using: &rng)) }
+        let suggester = Suggester(names)
+        func naive(_ w: String) -> String? {
+            let limit = max(2, w.count / 3)
+            var best: (String, Int)?
+            for c in names {
+                let d = Slug.editDistance(w, c)
+                if d <= limit, best == nil || d < best!.1 { best = (c, d) }
+            }
+            return best?.0
+        }
+        var found = 0
+        for _ in 0..<300 {
+            // A name with a few edits, or a word of its own.
+            var w = Array(names.randomElement(using: &rng)!)
+            for _ in 0..<Int.random(in: 0...4, using: &rng) {
+                let i = Int.random(in: 0..<max(1, w.count), using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0 where !w.isEmpty: w.remove(at: i)
+                case 1: w.insert(alphabet.randomElement(using: &rng)!, at: min(i, w.count))
+                default: if !w.isEmpty { w[i] = alphabet.randomElement(using: &rng)! }
+                }
+            }
+            let query = Bool.random(using: &rng) ? String(w) : word(Int.random(in: 2...18, using: &rng))
+            let expected = naive(query)
+            #expect(suggester.closest(to: query) == expected, "\(query)")
+            #expect(suggester.closest(to: query) == expected, "asked again: \(query)")
+            if expected != nil { found += 1 }
+        }
+        #expect(found > 50, "the words tried are near enough to names to test the pruning: \(found)")
+    }
+
+    /// Past its budget of name comparisons a suggester suggests nothing (a KB with more broken
+    /// references than it can afford to measure still checks in bounded time); a word it has
+    /// answered before keeps its answer.
+    @Test func aSpentSuggesterSuggestsNothing() {
+        let s = Suggester(["title", "tools", "tags"], budget: 6)
+        #expect(s.closest(to: "titel") == "title")
+        #expect(s.closest(to: "tols") == "tools")
+        #expect(s.closest(to: "tgas") == nil, "budget spent")
+        #expect(s.closest(to: "titel") == "title", "remembered")
+    }
 }
 
 @Suite struct SourceTextTests {

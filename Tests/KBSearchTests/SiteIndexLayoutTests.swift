@@ -1,0 +1,173 @@
+import Foundation
+import KBTesting
+import Testing
+import KBContent
+import KBCore
+@testable import KBSearch
+
+/// The site index's file layout: meta.js stays small however many error texts and facet values
+/// the KB has, and a query finds its error tiers through the bucket files it loads.
+@Suite struct SiteIndexLayoutTests {
+    static let words = ["spindle", "gasket", "flange", "rotor", "valve", "piston", "sprocket", "bearing", "axle", "cam",
+                        "gear", "lever", "pulley", "ratchet", "shaft", "spring", "clutch", "nozzle", "plunger", "bushing"]
+
+    /// `n` documents, each with its own tag, tool and error texts of several lengths and kinds:
+    /// decisive (`code 1234`), quoted names (with their shape signatures) and generic phrases.
+    static func docs(_ n: Int) -> [SearchDocument] {
+        (0..<n).map { i in
+            let w = words[i % words.count], v = words[(i * 7 + 3) % words.count]
+            var errors = ["\(w)d: \(v) stalled with code \(1000 + i)"]
+            if i % 3 == 0 { errors.append("'\(w)\(i)' is not recognized as an internal or external command") }
+            if i % 5 == 0 { errors.append("the \(v) is not ready") }
+            if i % 7 == 0 { errors.append("\(w) \(v) \(w) wobble \(i) exceeded the limit of the \(v) housing after retry") }
+            var d = doc("d\(i)", title: "\(w.capitalized) \(v) trouble \(i)", kind: ["symptom", "cause", "fix"][i % 3],
+                        errors: errors, body: "The \(w) and the \(v) misbehave.", platforms: [i % 2 == 0 ? "linux" : "windows"],
+                        tools: ["tool\(i)"])
+            d.tags = ["tag\(i)", "tag\(i % 10)"]
+            return d
+        }
+    }
+
+    static func write(_ index: LanguageIndex, to site: String) throws {
+        for (path, data) in try SiteIndex.files(for: index) { try AtomicWrite.write(data, to: site + "/" + path) }
+    }
+
+    static func size(_ files: [(String, Data)], _ match: (String) -> Bool) -> Int {
+        files.filter { match($0.0) }.reduce(0) { $0 + $1.1.count }
+    }
+
+    @Test func metaDoesNotGrowWithErrorTextsOrFacetValues() throws {
+        let small = try SiteIndex.files(for: index(Self.docs(40)), documents: false)
+        let large = try SiteIndex.files(for: index(Self.docs(800)), documents: false)
+        let meta = { (files: [(String, Data)]) in Self.size(files) { $0.hasSuffix("/meta.js") } }
+        let moved = { (files: [(String, Data)]) in
+            Self.size(files) { ($0 as NSString).lastPathComponent.hasPrefix("e") || $0.contains("/f-") }
+        }
+        // Twenty times the documents: the error and facet files grow with them, meta.js does not
+        // (a few more digits in its counts and one more shard boundary at most).
+        #expect(moved(large) > 10 * moved(small))
+        #expect(meta(large) - meta(small) < 120, "meta.js \(meta(small)) → \(meta(large)) bytes")
+        #expect(meta(large) < 2048)
+        let text = String(decoding: try #require(large.first { $0.0.hasSuffix("/meta.js") }).1, as: UTF8.self)
+        #expect(!text.contains("tag799") && !text.contains("tool799"), "facet values are not in meta.js")
+        // Every facet value and every signature is in its own file.
+        let tags = try SiteIndex.unwrap(try #require(large.first { $0.0.hasSuffix("/f-tag.js") }).1, as: SiteIndex.FacetFile.self)
+        #expect(tags.values.count == 800)
+        let buckets = try large.filter { ($0.0 as NSString).lastPathComponent.wholeMatch(of: /e[0-9]+-[0-9]+\.js/) != nil }
+            .map { try SiteIndex.unwrap($0.1, as: SiteIndex.ErrorBucket.self) }
+        #expect(buckets.reduce(0) { $0 + $1.e.count / 3 } == index(Self.docs(800)).errors.count)
+        for b in buckets {
+            let count = bucketsOf(b.n, large)
+            for i in stride(from: 0, to: b.e.count, by: 3) { #expect(SiteIndex.bucket(UInt32(b.e[i]), of: count) == b.k) }
+        }
+    }
+
+    /// The bucket count meta.js gives for signatures of `length`.
+    func bucketsOf(_ length: Int, _ files: [(String, Data)]) -> Int {
+        let data = files.first { $0.0.hasSuffix("/meta.js") }!.1
+        let meta = try! SiteIndex.unwrap(data, as: SiteIndex.Meta.self)
+        return meta.errors.first { $0[0] == length }![1]
+    }
+
+    /// Queries whose windows meet error texts of every kind, from one word to a pasted log.
+    static func queries(_ docs: [SearchDocument]) -> [String] {
+        var out = ["stalled", "spindle rotor", "the valve is not ready", "code 1012"]
+        for d in docs.prefix(60) { out += d.errors }
+        // Another name in a quoted error text: the shape signature contradicts that page.
+        out.append("'gasket999' is not recognized as an internal or external command")
+        out.append("C:\\Users\\me>'spindle0' is not recognized as an internal or external command, operable program")
+        // Pasted logs: an error text among lines of other words (about 30 and about 200 terms).
+        let filler = { (k: Int) in (0..<k).map { Self.words[($0 * 3) % Self.words.count] + " turned" }.joined(separator: " ") }
+        out.append("2026-11-30T10:00:01Z INFO \(filler(6))\n2026-11-30T10:00:02Z ERROR \(docs[21].errors[0])\nexit status 1")
+        var log: [String] = []
+        for k in 0..<12 {
+            log.append("2026-11-30T10:00:\(10 + k)Z INFO \(filler(7))")
+            if k % 4 == 1 { log.append("2026-11-30T10:00:\(10 + k)Z ERROR \(docs[k * 5 + 1].errors[0])") }
+        }
+        out.append(log.joined(separator: "\n"))
+        return out
+    }
+
+    @Test func aQueryFindsItsErrorTiersThroughTheBucketsItLoads() throws {
+        let docs = Self.docs(400)
+        let idx = index(docs)
+        let site = try TestSupport.tempDirectory("kb-site-index")
+        defer { TestSupport.remove(site) }
+        try Self.write(idx, to: site)
+        let reader = try ShardReader(site: site, lang: "en")
+        #expect(reader.meta.errors.contains { $0[1] > 4 }, "signatures of one length spread over several buckets")
+        let allBucketBytes = reader.meta.errors.reduce(0) { $0 + $1[2] }
+        var filtered = 0, tier2 = 0, tier1 = 0, contradicted = 0
+        for q in Self.queries(docs) {
+            let parsed = ParsedQuery(q, prefix: true)
+            let expected = try Ranker.tiers(parsed, in: idx)
+            // All bucket files (kb search --site), and only those search.js loads for this query.
+            #expect(try Ranker.tiers(parsed, in: reader) == expected, "\(q)")
+            let before = reader.bytesRead
+            let chosen = try reader.errorSignatures(sequence: parsed.sequence, shape: parsed.shape)
+            let loaded = reader.bytesRead - before
+            #expect(try Ranker.tiers(parsed, in: Only(reader, chosen)) == expected, "\(q)")
+            let plan = try SiteIndex.errorFiles(sequence: parsed.sequence, shape: parsed.shape, meta: reader.meta, filter: reader.errorFilter)
+            if !plan.filters.isEmpty { filtered += 1 }
+            if parsed.sequence.count > 100 {
+                #expect(!plan.filters.isEmpty, "a long log goes through the filters")
+                #expect(loaded * 3 < allBucketBytes, "a long log loads a fraction of the error files: \(loaded) of \(allBucketBytes)")
+            }
+            tier2 += expected.values.filter { $0 == 2 }.count
+            tier1 += expected.values.filter { $0 == 1 }.count
+            contradicted += expected.values.filter { $0 == -1 }.count
+        }
+        #expect(filtered >= 2 && tier2 >= 40 && tier1 >= 3 && contradicted >= 1, "the queries meet every tier: \(filtered) \(tier2) \(tier1) \(contradicted)")
+        // The ranking itself is the same through the site's files.
+        for q in Self.queries(docs).prefix(20) {
+            let a = try Ranker.rank(SearchQuery(text: q), in: idx).map(\.doc)
+            #expect(try Ranker.rank(SearchQuery(text: q), in: reader).map(\.doc) == a, "\(q)")
+        }
+    }
+
+    @Test func facetFilesAnswerFiltersAndKindTargets() throws {
+        let docs = Self.docs(50)
+        let idx = index(docs)
+        let site = try TestSupport.tempDirectory("kb-site-facets")
+        defer { TestSupport.remove(site) }
+        try Self.write(idx, to: site)
+        let reader = try ShardReader(site: site, lang: "en")
+        let before = reader.bytesRead
+        for facet in SiteIndex.fileFacets {
+            for value in ["symptom", "linux", "tool7", "tag3", "none"] {
+                #expect(try reader.documents(facet: facet, value: value) == idx.documents(facet: facet, value: value), "\(facet) \(value)")
+            }
+        }
+        #expect(reader.bytesRead > before, "the facet lists come from their files")
+        let filters: [Facet: [String]] = [.kind: ["cause"], .tag: ["tag4"]]
+        #expect(try Ranker.rank(SearchQuery(text: "gasket", filters: filters), in: reader).map(\.doc)
+                == Ranker.rank(SearchQuery(text: "gasket", filters: filters), in: idx).map(\.doc))
+    }
+
+    @Test func anIndexOfAnotherFormatIsRefusedWithAClearMessage() throws {
+        let site = try TestSupport.tempDirectory("kb-site-old")
+        defer { TestSupport.remove(site) }
+        try AtomicWrite.write(Data("kbSearch.add({\"type\":\"meta\",\"v\":3,\"lang\":\"en\",\"count\":0,\"shards\":[],\"facets\":{},\"errors\":[]});\n".utf8),
+                              to: site + "/search/en/meta.js")
+        #expect {
+            _ = try ShardReader(site: site, lang: "en")
+        } throws: { "\($0)".contains("format 3") && "\($0)".contains("rebuild") }
+    }
+}
+
+/// A reader that answers from `reader` but holds only the given error signatures.
+private struct Only: IndexReader {
+    let reader: ShardReader
+    let errors: [ErrorSignatureKey]
+    init(_ reader: ShardReader, _ errors: [ErrorSignatureKey]) { self.reader = reader; self.errors = errors }
+    var lang: String { reader.lang }
+    var documentCount: Int { reader.documentCount }
+    func postings(_ term: String) throws -> [Posting] { try reader.postings(term) }
+    func terms(withPrefix prefix: String) throws -> [String] { try reader.terms(withPrefix: prefix) }
+    func vocabulary(length: Int) throws -> [String] { try reader.vocabulary(length: length) }
+    func errorSignatures() throws -> [ErrorSignatureKey] { errors }
+    func synonyms() throws -> [SynonymGroup] { try reader.synonyms() }
+    func documents(facet: Facet, value: String) throws -> Set<Int> { try reader.documents(facet: facet, value: value) }
+    func document(_ n: Int) throws -> SearchDocument { try reader.document(n) }
+    func signatures() throws -> [Signature] { try reader.signatures() }
+}

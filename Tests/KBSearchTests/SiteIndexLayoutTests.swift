@@ -125,6 +125,67 @@ import KBCore
         }
     }
 
+    static let chromium = TestSupport.which("chromium", "chromium-browser", "google-chrome")
+
+    /// search.js on the same files, in headless Chromium from file://: every query's hits and
+    /// tiers equal the ranker's, and the long log loads a filter and few of the bucket files.
+    @Test(.enabled(if: chromium != nil, "Chromium is not installed (scripts/setup.sh installs it)"))
+    func searchJSFindsTheSameTiersThroughTheBucketsItLoads() throws {
+        let docs = Self.docs(400)
+        let idx = index(docs)
+        let site = try TestSupport.tempDirectory("kb-site-js")
+        defer { TestSupport.remove(site) }
+        try Self.write(idx, to: site)
+        let queries = Array(Self.queries(docs).reversed()) // the long log first, on a fresh page
+        try FileManager.default.createDirectory(atPath: site + "/assets", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/Templates/assets/search.js", toPath: site + "/assets/search.js")
+        let input = String(decoding: try JSONSerialization.data(withJSONObject: queries), as: UTF8.self)
+        try TestSupport.write("window.layoutQueries = \(input);\n", to: site + "/input.js")
+        try TestSupport.write(#"""
+            (function () {
+              var api = window.kbSearch, qs = window.layoutQueries, out = { hits: [], first: null };
+              function run(i) {
+                if (i >= qs.length) { document.getElementById("out").textContent = JSON.stringify(out); return; }
+                api.search(qs[i], { lang: "en" }).then(function (r) {
+                  if (i === 0) { out.first = api.loaded(); }
+                  out.hits.push(r.hits.map(function (h) { return [h.doc, h.tier]; }));
+                  run(i + 1);
+                }, function (e) { out.hits.push(String(e)); run(i + 1); });
+              }
+              run(0);
+            })();
+            """#, to: site + "/run.js")
+        try TestSupport.write("""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><pre id="out">pending</pre>
+            <script src="assets/search.js" data-kb-root="" data-kb-lang="en"></script>
+            <script src="input.js"></script><script src="run.js"></script></body></html>
+            """, to: site + "/layout.html")
+        let profile = try TestSupport.tempDirectory("kb-chromium")
+        defer { TestSupport.remove(profile) }
+        let r = try TestSupport.run(try #require(Self.chromium), ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                                 "--user-data-dir=\(profile)", "--virtual-time-budget=60000",
+                                                                 "--dump-dom", "file://" + site + "/layout.html"])
+        let raw = try #require(r.stdout.firstMatch(of: /<pre id="out">([\s\S]*?)<\/pre>/)).1
+        let text = String(raw).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        let out = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text.prefix(300))")
+        let hits = try #require(out["hits"] as? [Any])
+        #expect(hits.count == queries.count)
+        for (q, got) in zip(queries, hits) {
+            let expected = try Ranker.rank(SearchQuery(text: q), in: idx).map { [$0.doc, $0.tier] }
+            let browser = (got as? [[Int]]) ?? []
+            let same = browser == expected
+            #expect(same, "\(q.prefix(80)): browser \(browser.prefix(4)), ranker \(expected.prefix(4))")
+        }
+        let first = (out["first"] as? [String]) ?? []
+        let reader = try ShardReader(site: site, lang: "en")
+        let buckets = reader.meta.errors.reduce(0) { $0 + $1[1] }
+        #expect(first.contains { $0.wholeMatch(of: /search\/en\/e[0-9]+\.js/) != nil }, "the long log loads a filter: \(first)")
+        let loadedBuckets = first.filter { $0.wholeMatch(of: /search\/en\/e[0-9]+-[0-9]+\.js/) != nil }
+        #expect(!loadedBuckets.isEmpty && loadedBuckets.count * 3 < buckets, "\(loadedBuckets.count) of \(buckets) buckets")
+        #expect(!first.contains { $0.contains("/f-") }, "no facet file without a filter or a kind: synonym")
+    }
+
     @Test func facetFilesAnswerFiltersAndKindTargets() throws {
         let docs = Self.docs(50)
         let idx = index(docs)

@@ -37,7 +37,7 @@ public enum SiteIndex {
     }
     /// Characters of body and code text shipped per document for snippets.
     public static let textLimit = 3000
-    /// Error signatures per `e<L>-<b>.js` bucket file, at most on average (≈ 600 bytes a file).
+    /// Error signatures per `e<L>-<b>.js` bucket file, on average at most (≈ 600 bytes a file).
     public static let errorsPerBucket = 32
     /// Filter values per signature: a query window that is no error text of its length passes the
     /// length's filter with probability 1 / filterSpacing.
@@ -74,7 +74,8 @@ public enum SiteIndex {
     /// The error files a query needs, as search.js picks them: for every signature length L not
     /// longer than the query, the hashes of the query's L-term windows (plain and shape), each in
     /// its bucket; through the length's filter first when loading the buckets directly would cost
-    /// more than the filter (`filter` gives it, loaded, or nil when it is missing).
+    /// more than the filter and one bucket (`filter` reads it; nil when it is missing). search.js
+    /// also goes through a filter that an earlier query loaded.
     /// Every signature a window can match is in a returned bucket: the filter has no false negatives.
     public static func errorFiles(sequence: [String], shape: [String], meta: Meta,
                                   filter: (Int) throws -> ErrorFilter?) rethrows -> (filters: [Int], buckets: [(length: Int, bucket: Int)]) {

@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-}
-[[ "$n" =~ ^[0-9]+$ ]] || { echo "usage: bench/query-bytes.sh N [--site DIR]" >&2; exit 2; }
+[[ "$n" =~ ^[0-9]+$ ]] || { echo "usage: bench/query-bytes.sh N [--site DIR [--content DIR]]" >&2; exit 2; }
 site="" content=""
 shift
 while [ $# -gt 0 ]; do

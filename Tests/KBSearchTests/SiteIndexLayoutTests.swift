@@ -186,6 +186,49 @@ import KBCore
         #expect(!first.contains { $0.contains("/f-") }, "no facet file without a filter or a kind: synonym")
     }
 
+    /// The search page's facet box, now filled from the facet files after the results: its
+    /// counts are those of the ranker's hits, and a facet filter from the URL keeps its pages.
+    @Test(.enabled(if: chromium != nil, "Chromium is not installed (scripts/setup.sh installs it)"))
+    func theFacetBoxCountsTheHitsFromTheFacetFiles() throws {
+        let docs = Self.docs(60)
+        let idx = index(docs)
+        let site = try TestSupport.tempDirectory("kb-site-box")
+        defer { TestSupport.remove(site) }
+        try Self.write(idx, to: site)
+        try FileManager.default.createDirectory(atPath: site + "/assets", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/Templates/assets/search.js", toPath: site + "/assets/search.js")
+        try TestSupport.write("""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>
+            <main data-kb-search-page><form class="kb-search"><input name="q"></form>
+            <p id="kb-search-status"></p><div id="kb-search-facets"></div><ol id="kb-search-results"></ol></main>
+            <script src="assets/search.js" data-kb-root="" data-kb-lang="en"></script></body></html>
+            """, to: site + "/page.html")
+        func page(_ query: String) throws -> String {
+            let profile = try TestSupport.tempDirectory("kb-chromium")
+            defer { TestSupport.remove(profile) }
+            return try TestSupport.run(try #require(Self.chromium), ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                                     "--user-data-dir=\(profile)", "--virtual-time-budget=20000",
+                                                                     "--dump-dom", "file://" + site + "/page.html?" + query]).stdout
+        }
+        let dom = try page("q=gasket")
+        #expect(dom.contains("data-kb-facets=\"done\""), "\(dom.suffix(400))")
+        let hits = try Ranker.rank(SearchQuery(text: "gasket"), in: idx).map(\.doc)
+        #expect(hits.count > 5)
+        for facet in ["kind", "platform", "tag"] {
+            var expected: [String: Int] = [:]
+            for d in hits { for v in Set(idx.documents[d].facetValues(Facet(rawValue: facet)!)) { expected[v, default: 0] += 1 } }
+            let box = try #require(dom.firstMatch(of: try Regex("<fieldset class=\"kb-facet kb-facet-\(facet)\">([\\s\\S]*?)</fieldset>")),
+                                   "no \(facet) box")
+            let body = String(box.output[1].substring ?? "")
+            var shown: [String: Int] = [:]
+            for m in body.matches(of: /value="([^"]+)"[^>]*>[^<]*<span class="count">([0-9]+)<\/span>/) { shown[String(m.1)] = Int(m.2) }
+            #expect(shown == expected, "\(facet)")
+        }
+        let filtered = try page("q=gasket&kind=cause")
+        let kinds = filtered.matches(of: /class="kb-result" data-kb-id="(d[0-9]+)"/).map { String($0.1) }
+        #expect(!kinds.isEmpty && kinds.allSatisfy { id in docs.first { $0.id == id }?.kind == "cause" }, "\(kinds)")
+    }
+
     @Test func facetFilesAnswerFiltersAndKindTargets() throws {
         let docs = Self.docs(50)
         let idx = index(docs)

@@ -90,7 +90,7 @@ public enum SiteIndex {
             }
             let per = Double(e[2]) / Double(count)
             var direct = Set(hashes.map { bucket($0, of: count) })
-            if Double(direct.count) * per > Double(e[3]) + per, let f = try filter(length) {
+            if e[3] > 0, Double(direct.count) * per > Double(e[3]) + per, let f = try filter(length) {
                 filters.append(length)
                 let mayHave = f.membership()
                 direct = Set(hashes.filter(mayHave).map { bucket($0, of: count) })
@@ -109,7 +109,7 @@ public enum SiteIndex {
         /// The facets that have an `f-<facet>.js` file.
         public var facets: [String]
         /// Per length (in terms) of literal error texts: [length, bucket files, their bytes in
-        /// all, bytes of the filter file], by length.
+        /// all, bytes of the filter file (0: none, when there is one bucket)], by length.
         public var errors: [[Int]]
         /// Every language of the site, the default first.
         public var langs: [String]?
@@ -309,9 +309,14 @@ public enum SiteIndex {
                 bytes += data.count
                 out.append((errorBucketPath(lang: index.lang, length: length, bucket: k), data))
             }
-            let filter = try wrap(ErrorFilter(lang: index.lang, length: length, hashes: keys.map(\.hash)))
-            out.append((errorFilterPath(lang: index.lang, length: length), filter))
-            summary.append([length, count, bytes, filter.count])
+            // One bucket is never dearer than a filter and a bucket: no filter file then.
+            var filterBytes = 0
+            if count > 1 {
+                let filter = try wrap(ErrorFilter(lang: index.lang, length: length, hashes: keys.map(\.hash)))
+                out.append((errorFilterPath(lang: index.lang, length: length), filter))
+                filterBytes = filter.count
+            }
+            summary.append([length, count, bytes, filterBytes])
         }
         return out
     }
@@ -442,9 +447,10 @@ public final class ShardReader: IndexReader {
         }
     }
 
-    /// The filter file of one signature length, nil when the index has no signature of that length.
+    /// The filter file of one signature length, nil when it has none (no signature of that length,
+    /// or all of them in one bucket).
     public func errorFilter(length: Int) throws -> SiteIndex.ErrorFilter? {
-        guard meta.errors.contains(where: { $0.first == length }) else { return nil }
+        guard meta.errors.contains(where: { $0.count >= 4 && $0[0] == length && $0[3] > 0 }) else { return nil }
         return try read(SiteIndex.errorFilterPath(lang: lang, length: length), as: SiteIndex.ErrorFilter.self)
     }
 

@@ -329,7 +329,7 @@
   function errorFiles(lang, m, q) {
     var probes = errorProbes(m, q);
     probes.forEach(function (p) {
-      p.filter = !!data.efilter[lang + "/" + p.len] || bucketsOf(p, p.hashes).length * p.per > p.filterBytes + p.per;
+      p.filter = p.filterBytes > 0 && (!!data.efilter[lang + "/" + p.len] || bucketsOf(p, p.hashes).length * p.per > p.filterBytes + p.per);
     });
     return Promise.all(probes.filter(function (p) { return p.filter; })
       .map(function (p) { return load("search/" + lang + "/e" + p.len + ".js"); })).then(function () {

@@ -56,6 +56,18 @@ import KBCore
         let buckets = try large.filter { ($0.0 as NSString).lastPathComponent.wholeMatch(of: /e[0-9]+-[0-9]+\.js/) != nil }
             .map { try SiteIndex.unwrap($0.1, as: SiteIndex.ErrorBucket.self) }
         #expect(buckets.reduce(0) { $0 + $1.e.count / 3 } == index(Self.docs(800)).errors.count)
+        // A filter only for a length with more than one bucket, of the size meta.js gives.
+        var rows: [[Int]] = []
+        for files in [small, large] {
+            let decoded = try SiteIndex.unwrap(try #require(files.first { $0.0.hasSuffix("/meta.js") }).1, as: SiteIndex.Meta.self)
+            rows += decoded.errors
+            for row in decoded.errors {
+                let filter = files.first { $0.0 == SiteIndex.errorFilterPath(lang: "en", length: row[0]) }
+                #expect(row[1] > 1 ? filter?.1.count == row[3] : filter == nil && row[3] == 0, "\(row)")
+                #expect(Self.size(files) { ($0 as NSString).lastPathComponent.hasPrefix("e\(row[0])-") } == row[2], "\(row)")
+            }
+        }
+        #expect(rows.contains { $0[1] == 1 } && rows.contains { $0[1] > 1 })
         for b in buckets {
             let count = bucketsOf(b.n, large)
             for i in stride(from: 0, to: b.e.count, by: 3) { #expect(SiteIndex.bucket(UInt32(b.e[i]), of: count) == b.k) }

@@ -5,15 +5,20 @@ import KBContent
 /// The site's search index: plain `.js` files that call `kbSearch.add({...})`, loaded with
 /// `<script>` tags so search works from `file://` (no fetch, no modules, no WASM).
 ///
-///     search/<lang>/meta.js       document count, shard boundaries, facets, error signatures
+///     search/<lang>/meta.js       document count, shard boundaries, what the error and facet files hold
 ///     search/<lang>/t<k>.js       a run of terms (UTF-16 order) with their postings
 ///     search/<lang>/d/<k>.js      documents 8k…8k+7: title, url, kind, summary, text for snippets
+///     search/<lang>/e<L>-<b>.js   error signatures of L terms whose mixed hash falls in bucket b
+///     search/<lang>/e<L>.js       a filter of those signatures' hashes (for a query with many windows)
+///     search/<lang>/f-<facet>.js  facet value → documents (the facet box, filters, `kind:` synonyms)
 ///
-/// A query loads meta.js, the shards holding its terms, and the files of the documents it shows.
+/// A query loads meta.js, the shards holding its terms, the error buckets its own windows hash to,
+/// and the files of the documents it shows. meta.js does not grow with the number of error texts
+/// or facet values: it holds only their lengths, bucket counts and file sizes.
 /// Documents travel eight to a file: one file per page made the search index most of the files
 /// a build creates, and creating files is what a build spends its time on.
 public enum SiteIndex {
-    public static let version = 3
+    public static let version = 4
     /// Documents per `d/<k>.js` file.
     public static let documentsPerFile = 8
     /// Shard sizes in bytes of encoded postings (a term's postings are never split). Boundaries
@@ -32,6 +37,68 @@ public enum SiteIndex {
     }
     /// Characters of body and code text shipped per document for snippets.
     public static let textLimit = 3000
+    /// Error signatures per `e<L>-<b>.js` bucket file, on average at most (≈ 600 bytes a file).
+    public static let errorsPerBucket = 32
+    /// Filter values per signature: a query window that is no error text of its length passes the
+    /// length's filter with probability 1 / filterSpacing.
+    public static let filterSpacing: UInt32 = 512
+    /// The facets written to `f-<facet>.js` files (lang is a file of its own: the index's language).
+    public static let fileFacets: [Facet] = [.kind, .platform, .tool, .tag]
+
+    /// Spreads a signature hash over 32 bits (murmur3's finalizer); search.js `mix` is the same.
+    public static func mix(_ hash: UInt32) -> UInt32 {
+        var x = hash
+        x ^= x >> 16
+        x = x &* 0x85EB_CA6B
+        x ^= x >> 13
+        x = x &* 0xC2B2_AE35
+        x ^= x >> 16
+        return x
+    }
+
+    /// How many bucket files the error signatures of one length travel in.
+    public static func bucketCount(entries: Int) -> Int { max(1, (entries + errorsPerBucket - 1) / errorsPerBucket) }
+
+    /// The bucket of a signature hash among `buckets`.
+    public static func bucket(_ hash: UInt32, of buckets: Int) -> Int { Int(mix(hash) % UInt32(max(1, buckets))) }
+
+    /// The range filter values of `distinct` hashes fall in.
+    static func filterRange(distinct: Int) -> UInt32 {
+        UInt32(min(UInt64(UInt32.max), UInt64(max(1, distinct)) * UInt64(filterSpacing)))
+    }
+
+    public static func errorBucketPath(lang: String, length: Int, bucket: Int) -> String { "search/\(lang)/e\(length)-\(bucket).js" }
+    public static func errorFilterPath(lang: String, length: Int) -> String { "search/\(lang)/e\(length).js" }
+    public static func facetPath(lang: String, facet: Facet) -> String { "search/\(lang)/f-\(facet.rawValue).js" }
+
+    /// The error files a query needs, as search.js picks them: for every signature length L not
+    /// longer than the query, the hashes of the query's L-term windows (plain and shape), each in
+    /// its bucket; through the length's filter first when loading the buckets directly would cost
+    /// more than the filter and one bucket (`filter` reads it; nil when it is missing). search.js
+    /// also goes through a filter that an earlier query loaded.
+    /// Every signature a window can match is in a returned bucket: the filter has no false negatives.
+    public static func errorFiles(sequence: [String], shape: [String], meta: Meta,
+                                  filter: (Int) throws -> ErrorFilter?) rethrows -> (filters: [Int], buckets: [(length: Int, bucket: Int)]) {
+        var filters: [Int] = [], buckets: [(Int, Int)] = []
+        for e in meta.errors where e.count >= 4 {
+            let length = e[0], count = e[1]
+            guard length > 0, length <= sequence.count, count > 0 else { continue }
+            var hashes = Set<UInt32>()
+            for start in 0...(sequence.count - length) {
+                hashes.insert(Tokenizer.signatureHash(sequence[start..<(start + length)]))
+                if shape.count == sequence.count { hashes.insert(Tokenizer.signatureHash(shape[start..<(start + length)])) }
+            }
+            let per = Double(e[2]) / Double(count)
+            var direct = Set(hashes.map { bucket($0, of: count) })
+            if e[3] > 0, Double(direct.count) * per > Double(e[3]) + per, let f = try filter(length) {
+                filters.append(length)
+                let mayHave = f.membership()
+                direct = Set(hashes.filter(mayHave).map { bucket($0, of: count) })
+            }
+            buckets += direct.sorted().map { (length, $0) }
+        }
+        return (filters, buckets)
+    }
 
     public struct Meta: Codable, Sendable {
         public var type = "meta"
@@ -39,9 +106,10 @@ public enum SiteIndex {
         public var lang: String
         public var count: Int
         public var shards: [String]
-        /// facet → value → encoded document list.
-        public var facets: [String: [String: String]]
-        /// [length, hash, doc, kind] per literal error text (ErrorSignatureKey.Kind).
+        /// The facets that have an `f-<facet>.js` file.
+        public var facets: [String]
+        /// Per length (in terms) of literal error texts: [length, bucket files, their bytes in
+        /// all, bytes of the filter file (0: none, when there is one bucket)], by length.
         public var errors: [[Int]]
         /// Every language of the site, the default first.
         public var langs: [String]?
@@ -59,6 +127,51 @@ public enum SiteIndex {
         public var lang: String
         public var n: Int
         public var terms: [String]
+    }
+
+    /// `e<L>-<b>.js`: the error signatures of one length in one bucket.
+    public struct ErrorBucket: Codable, Sendable {
+        public var type = "errors"
+        public var lang: String
+        /// Length in terms.
+        public var n: Int
+        /// Bucket.
+        public var k: Int
+        /// hash, doc, kind (ErrorSignatureKey.Kind) per signature.
+        public var e: [Int]
+    }
+
+    /// `e<L>.js`: `mix(hash) % r` of every signature of one length, sorted, as an encoded
+    /// document list (PostingCodec.encodeDocs).
+    public struct ErrorFilter: Codable, Sendable {
+        public var type = "efilter"
+        public var lang: String
+        public var n: Int
+        public var r: UInt32
+        public var s: String
+
+        init(lang: String, length: Int, hashes: [UInt32]) {
+            self.lang = lang
+            n = length
+            let distinct = Set(hashes)
+            let range = SiteIndex.filterRange(distinct: distinct.count)
+            r = range
+            s = PostingCodec.encodeDocs(Set(distinct.map { Int(SiteIndex.mix($0) % range) }).sorted())
+        }
+
+        /// A test for "may a signature of this length have this hash" (false: certainly not).
+        public func membership() -> (UInt32) -> Bool {
+            let set = Set(PostingCodec.decodeDocs(s)), r = max(1, r)
+            return { set.contains(Int(SiteIndex.mix($0) % r)) }
+        }
+    }
+
+    /// `f-<facet>.js`: value → encoded document list.
+    public struct FacetFile: Codable, Sendable {
+        public var type = "facet"
+        public var lang: String
+        public var facet: String
+        public var values: [String: String]
     }
 
     public struct Shard: Codable, Sendable {
@@ -150,21 +263,25 @@ public enum SiteIndex {
         }
         for (n, shard) in wrapped.enumerated() { out.append((base + "t\(n).js", try shard.get())) }
 
-        var facets: [String: [String: String]] = [:]
-        for facet in [Facet.kind, .platform, .tool, .tag] {
+        var errorSummary: [[Int]] = []
+        var facetNames: [String] = []
+        for facet in fileFacets {
             var members: [String: [Int]] = [:]
             for (n, d) in index.documents.enumerated() {
                 for v in Set(d.facetValues(facet)) { members[v, default: []].append(n) }
             }
-            if !members.isEmpty { facets[facet.rawValue] = members.mapValues(PostingCodec.encodeDocs) }
+            guard !members.isEmpty else { continue }
+            facetNames.append(facet.rawValue)
+            let file = FacetFile(lang: index.lang, facet: facet.rawValue, values: members.mapValues(PostingCodec.encodeDocs))
+            out.append((facetPath(lang: index.lang, facet: facet), try wrap(file)))
         }
         var byLength: [Int: [String]] = [:]
         for term in sortedTerms where Vocabulary.isCandidate(term) { byLength[term.utf16.count, default: []].append(term) }
         for (length, terms) in byLength.sorted(by: { $0.key < $1.key }) {
             out.append((base + "v\(length).js", try wrap(Vocab(lang: index.lang, n: length, terms: terms))))
         }
-        let meta = Meta(lang: index.lang, count: index.documents.count, shards: shards, facets: facets,
-                        errors: index.errors.map { [$0.length, Int($0.hash), $0.doc, $0.kind.rawValue] },
+        out += try errorFiles(index, summary: &errorSummary)
+        let meta = Meta(lang: index.lang, count: index.documents.count, shards: shards, facets: facetNames, errors: errorSummary,
                         langs: index.languages, vocab: byLength.keys.sorted(),
                         synonyms: index.synonymGroups.isEmpty ? nil : index.synonymGroups, per: documentsPerFile)
         out.append((base + "meta.js", try wrap(meta)))
@@ -173,6 +290,33 @@ public enum SiteIndex {
 
         if documents {
             for k in 0..<documentFileCount(index.documents.count) { out.append(try documentsFile(index, k)) }
+        }
+        return out
+    }
+
+    /// The error files of one language: per length, its buckets and its filter; `summary` gets
+    /// meta.js's `errors` rows.
+    static func errorFiles(_ index: LanguageIndex, summary: inout [[Int]]) throws -> [(String, Data)] {
+        var out: [(String, Data)] = []
+        let byLength = Dictionary(grouping: index.errors, by: \.length)
+        for (length, keys) in byLength.sorted(by: { $0.key < $1.key }) where length > 0 {
+            let count = bucketCount(entries: keys.count)
+            var buckets = Array(repeating: [Int](), count: count)
+            for key in keys { buckets[bucket(key.hash, of: count)] += [Int(key.hash), key.doc, key.kind.rawValue] }
+            var bytes = 0
+            for (k, e) in buckets.enumerated() {
+                let data = try wrap(ErrorBucket(lang: index.lang, n: length, k: k, e: e))
+                bytes += data.count
+                out.append((errorBucketPath(lang: index.lang, length: length, bucket: k), data))
+            }
+            // One bucket is never dearer than a filter and a bucket: no filter file then.
+            var filterBytes = 0
+            if count > 1 {
+                let filter = try wrap(ErrorFilter(lang: index.lang, length: length, hashes: keys.map(\.hash)))
+                out.append((errorFilterPath(lang: index.lang, length: length), filter))
+                filterBytes = filter.count
+            }
+            summary.append([length, count, bytes, filterBytes])
         }
         return out
     }
@@ -209,17 +353,27 @@ public enum SiteIndex {
 public final class ShardReader: IndexReader {
     public let lang: String
     public let documentCount: Int
+    let site: String
     let base: String
     let meta: SiteIndex.Meta
     private var shards: [Int: [String: String]] = [:]
     private var docs: [Int: SearchDocument] = [:]
+    private var facets: [String: [String: String]] = [:]
+    private var errors: [ErrorSignatureKey]?
     /// Bytes read, for the benchmark.
     public private(set) var bytesRead = 0
 
     public init(site: String, lang: String) throws {
+        self.site = site
         base = site + "/search/" + lang + "/"
         guard let data = FileManager.default.contents(atPath: base + "meta.js") else {
             throw SearchError.missing("\(site) has no search index for '\(lang)' (search/\(lang)/meta.js): build it with a kb that writes one")
+        }
+        struct Version: Decodable { var v: Int? }
+        let v = (try? SiteIndex.unwrap(data, as: Version.self))?.v
+        guard v == SiteIndex.version else {
+            throw SearchError.missing("\(site)/search/\(lang)/meta.js is a search index of format \(v.map(String.init) ?? "unknown"), "
+                                      + "this kb reads format \(SiteIndex.version): rebuild the site with this kb")
         }
         meta = try SiteIndex.unwrap(data, as: SiteIndex.Meta.self)
         bytesRead = data.count
@@ -272,11 +426,47 @@ public final class ShardReader: IndexReader {
         return out
     }
 
+    /// Every error signature: all bucket files (the browser loads only its query's buckets).
     public func errorSignatures() throws -> [ErrorSignatureKey] {
-        meta.errors.compactMap { e in
-            e.count == 4 ? ErrorSignatureKey(length: e[0], hash: UInt32(truncatingIfNeeded: e[1]), doc: e[2],
-                                             kind: ErrorSignatureKey.Kind(rawValue: e[3]) ?? .generic) : nil
+        if let errors { return errors }
+        var out: [ErrorSignatureKey] = []
+        for e in meta.errors where e.count >= 2 {
+            for k in 0..<max(0, e[1]) { out += try errorBucket(length: e[0], bucket: k) }
         }
+        errors = out
+        return out
+    }
+
+    /// The signatures of one bucket file.
+    public func errorBucket(length: Int, bucket k: Int) throws -> [ErrorSignatureKey] {
+        let b = try read(SiteIndex.errorBucketPath(lang: lang, length: length, bucket: k), as: SiteIndex.ErrorBucket.self)
+        guard b.e.count % 3 == 0 else { throw SearchError.corrupt("\(base)e\(length)-\(k).js holds \(b.e.count) numbers, not triples") }
+        return stride(from: 0, to: b.e.count, by: 3).map { i in
+            ErrorSignatureKey(length: length, hash: UInt32(truncatingIfNeeded: b.e[i]), doc: b.e[i + 1],
+                              kind: ErrorSignatureKey.Kind(rawValue: b.e[i + 2]) ?? .generic)
+        }
+    }
+
+    /// The filter file of one signature length, nil when it has none (no signature of that length,
+    /// or all of them in one bucket).
+    public func errorFilter(length: Int) throws -> SiteIndex.ErrorFilter? {
+        guard meta.errors.contains(where: { $0.count >= 4 && $0[0] == length && $0[3] > 0 }) else { return nil }
+        return try read(SiteIndex.errorFilterPath(lang: lang, length: length), as: SiteIndex.ErrorFilter.self)
+    }
+
+    /// The signatures a query's windows can match, loading only the files search.js loads for it
+    /// (`SiteIndex.errorFiles`).
+    public func errorSignatures(sequence: [String], shape: [String]) throws -> [ErrorSignatureKey] {
+        let plan = try SiteIndex.errorFiles(sequence: sequence, shape: shape, meta: meta, filter: errorFilter)
+        return try plan.buckets.flatMap { try errorBucket(length: $0.length, bucket: $0.bucket) }
+    }
+
+    /// Reads a file of the site's index, counting its bytes.
+    private func read<T: Decodable>(_ path: String, as type: T.Type) throws -> T {
+        let full = site + "/" + path
+        guard let data = FileManager.default.contents(atPath: full) else { throw SearchError.corrupt("missing \(full)") }
+        bytesRead += data.count
+        return try SiteIndex.unwrap(data, as: type)
     }
 
     public func vocabulary(length: Int) throws -> [String] {
@@ -300,7 +490,11 @@ public final class ShardReader: IndexReader {
     }
 
     public func documents(facet: Facet, value: String) throws -> Set<Int> {
-        Set(meta.facets[facet.rawValue]?[value].map(PostingCodec.decodeDocs) ?? [])
+        guard meta.facets.contains(facet.rawValue) else { return [] }
+        if facets[facet.rawValue] == nil {
+            facets[facet.rawValue] = try read(SiteIndex.facetPath(lang: lang, facet: facet), as: SiteIndex.FacetFile.self).values
+        }
+        return Set(facets[facet.rawValue]?[value].map(PostingCodec.decodeDocs) ?? [])
     }
 
     public func document(_ n: Int) throws -> SearchDocument {

@@ -85,6 +85,14 @@
     }
     return h >>> 0;
   }
+  // Spreads a signature hash over 32 bits (murmur3's finalizer; Swift: SiteIndex.mix).
+  function mix(h) {
+    h = (h ^ (h >>> 16)) >>> 0;
+    h = Math.imul(h, 0x85EBCA6B) >>> 0;
+    h = (h ^ (h >>> 13)) >>> 0;
+    h = Math.imul(h, 0xC2B2AE35) >>> 0;
+    return (h ^ (h >>> 16)) >>> 0;
+  }
 
   // ---- Query (docs/search.md §Query; Swift: Sources/KBSearch/QueryParser.swift) ----
 
@@ -205,7 +213,7 @@
   var script = document.currentScript;
   var root = (script && script.getAttribute("data-kb-root")) || "";
   var pageLang = (script && script.getAttribute("data-kb-lang")) || document.documentElement.lang || "en";
-  var data = { meta: {}, shard: {}, doc: {}, vocab: {} };
+  var data = { meta: {}, shard: {}, doc: {}, vocab: {}, errors: {}, efilter: {}, facet: {} };
   var loading = {};
   api.loaded = function () { return Object.keys(loading); };
 
@@ -218,6 +226,12 @@
       data.shard[o.lang + "/" + o.n] = map;
     } else if (o.type === "vocab") {
       data.vocab[o.lang + "/" + o.n] = o.terms;
+    } else if (o.type === "errors") {
+      data.errors[o.lang + "/" + o.n + "/" + o.k] = o.e; // hash, doc, kind per signature
+    } else if (o.type === "efilter") {
+      data.efilter[o.lang + "/" + o.n] = { r: o.r, set: new Set(decodeDocs(o.s)) };
+    } else if (o.type === "facet") {
+      data.facet[o.lang + "/" + o.facet] = o.values;
     } else if (o.type === "docs") {
       // Eight documents a file, one-letter keys on disk (SiteIndex.Doc).
       for (var j = 0; j < o.d.length; j++) {
@@ -278,6 +292,55 @@
     });
     all.sort(function (x, y) { return x < y ? -1 : x > y ? 1 : 0; });
     return all.slice(0, 64);
+  }
+
+  // Facet files (`f-<facet>.js`: value → documents), loaded for a filter, a `kind:` synonym
+  // target or the facet box only.
+  function facetFiles(lang, m, names) {
+    var have = m.facets || [];
+    return Promise.all(names.filter(function (f) { return have.indexOf(f) >= 0; })
+      .map(function (f) { return load("search/" + lang + "/f-" + f + ".js"); }));
+  }
+  function facetValues(lang, f) { return data.facet[lang + "/" + f] || {}; }
+
+  // Error files (Swift: SiteIndex.errorFiles): for every signature length L not longer than the
+  // query, the hashes of its L-term windows (plain and shape) name the buckets `e<L>-<b>.js` that
+  // can hold a matching signature. When those buckets would cost more bytes than the length's
+  // filter `e<L>.js`, the filter is loaded first and only the hashes it may hold name buckets.
+  function errorProbes(m, q) {
+    var out = [], seq = q.sequence, shape = q.shape;
+    (m.errors || []).forEach(function (e) {
+      var len = e[0];
+      if (len <= 0 || len > seq.length || e[1] <= 0) { return; }
+      var hashes = new Set();
+      for (var s = 0; s + len <= seq.length; s++) {
+        hashes.add(signatureHash(seq, s, s + len));
+        if (shape.length === seq.length) { hashes.add(signatureHash(shape, s, s + len)); }
+      }
+      out.push({ len: len, buckets: e[1], per: e[2] / e[1], filterBytes: e[3], hashes: Array.from(hashes) });
+    });
+    return out;
+  }
+  function bucketsOf(p, hashes) {
+    var set = new Set();
+    hashes.forEach(function (h) { set.add(mix(h) % p.buckets); });
+    return Array.from(set);
+  }
+  function errorFiles(lang, m, q) {
+    var probes = errorProbes(m, q);
+    probes.forEach(function (p) {
+      p.filter = p.filterBytes > 0 && (!!data.efilter[lang + "/" + p.len] || bucketsOf(p, p.hashes).length * p.per > p.filterBytes + p.per);
+    });
+    return Promise.all(probes.filter(function (p) { return p.filter; })
+      .map(function (p) { return load("search/" + lang + "/e" + p.len + ".js"); })).then(function () {
+      var files = [];
+      probes.forEach(function (p) {
+        var hashes = p.hashes, f = p.filter && data.efilter[lang + "/" + p.len];
+        if (f) { hashes = hashes.filter(function (h) { return f.set.has(mix(h) % Math.max(1, f.r)); }); }
+        bucketsOf(p, hashes).forEach(function (b) { files.push("search/" + lang + "/e" + p.len + "-" + b + ".js"); });
+      });
+      return Promise.all(files.map(load));
+    });
   }
 
   // ---- Ranking (docs/search.md §Ranking; Swift: Sources/KBSearch/Ranker.swift) ----
@@ -386,7 +449,7 @@
   function phrasePostings(lang, m, phrase) {
     // A synonym target `kind:K`: every page of kind K, each holding it at full strength.
     if (phrase.indexOf("kind:") === 0) {
-      var enc = m.facets.kind && m.facets.kind[phrase.slice(5)], kinds = enc ? decodeDocs(enc) : [], list = [];
+      var enc = facetValues(lang, "kind")[phrase.slice(5)], kinds = enc ? decodeDocs(enc) : [], list = [];
       var own = informativeness(m.count, kinds.length), impact = Math.floor((8 * FULL_STRENGTH * own + 99) / 100);
       kinds.sort(function (x, y) { return x - y; }).forEach(function (d) { list.push(d, impact); });
       return list;
@@ -433,12 +496,27 @@
     return caps;
   }
 
-  function tiersOf(m, q) {
-    var tiers = new Map();
-    if (!m.errors.length) { return tiers; }
+  // The error signatures of the loaded bucket files of the lengths this query can match:
+  // [length, hash, doc, kind]. Every signature one of its windows can match is among them.
+  function signaturesFor(lang, m, q) {
+    var out = [];
+    (m.errors || []).forEach(function (e) {
+      if (e[0] <= 0 || e[0] > q.sequence.length) { return; }
+      for (var b = 0; b < e[1]; b++) {
+        var list = data.errors[lang + "/" + e[0] + "/" + b];
+        if (!list) { continue; }
+        for (var i = 0; i + 2 < list.length; i += 3) { out.push([e[0], list[i], list[i + 1], list[i + 2]]); }
+      }
+    });
+    return out;
+  }
+
+  function tiersOf(lang, m, q) {
+    var tiers = new Map(), errors = signaturesFor(lang, m, q);
+    if (!errors.length) { return tiers; }
     function windows(seq) {
       var w = {};
-      m.errors.forEach(function (e) {
+      errors.forEach(function (e) {
         var len = e[0];
         if (len <= 0 || len > seq.length || w[len]) { return; }
         var set = new Set();
@@ -449,7 +527,7 @@
     }
     var seq = q.sequence, plain = windows(seq), shaped = windows(q.shape), whole = signatureHash(seq, 0, seq.length);
     var contradicted = new Set(), named = new Set();
-    m.errors.forEach(function (e) {
+    errors.forEach(function (e) {
       var kind = e[3];
       if (kind === 2) { if (shaped[e[0]] && shaped[e[0]].has(e[1])) { contradicted.add(e[2]); } return; }
       var tier = 0;
@@ -493,7 +571,7 @@
         matchedTerms.get(doc).push(b.term);
       });
     });
-    var tiers = tiersOf(m, q);
+    var tiers = tiersOf(lang, m, q);
     tiers.forEach(function (tier, doc) {
       if (tier > 0 && doc < m.count && !coverage.has(doc)) { coverage.set(doc, 0); score.set(doc, 0); matchedTerms.set(doc, []); order.push(doc); }
     });
@@ -503,7 +581,7 @@
       if (!values || !values.length || facet === "lang") { return; }
       var set = new Set();
       values.forEach(function (v) {
-        var enc = m.facets[facet] && m.facets[facet][v];
+        var enc = facetValues(lang, facet)[v];
         if (enc) { decodeDocs(enc).forEach(function (d) { set.add(d); }); }
       });
       if (allowed) { var both = new Set(); allowed.forEach(function (d) { if (set.has(d)) { both.add(d); } }); allowed = both; }
@@ -533,21 +611,26 @@
     return [preferred].concat(langs.filter(function (l) { return l !== preferred; }));
   }
 
-  // Ranked hits for `q` in one language: loads meta, the shards its terms need, and the
-  // vocabulary files its unknown words need (only those).
+  // Ranked hits for `q` in one language: loads meta, the shards its terms need, the error files
+  // its windows need, the vocabulary files its unknown words need and the facet files its
+  // filters and `kind:` synonyms need (only those).
   function searchIn(lang, q, filters) {
     return meta(lang).then(function (m) {
       var need = q.terms.map(function (t) { return shardFor(m, t); });
       if (q.prefixTerm) { need = need.concat(prefixShards(m, q.prefixTerm)); }
-      return shards(lang, m, need).then(function () {
+      var facetsNeeded = Object.keys(filters || {}).filter(function (f) { return f !== "lang" && filters[f] && filters[f].length; });
+      return Promise.all([shards(lang, m, need), errorFiles(lang, m, q), facetFiles(lang, m, facetsNeeded)]).then(function () {
         return Promise.all(vocabNeeded(lang, m, q).map(function (len) { return load("search/" + lang + "/v" + len + ".js"); }));
       }).then(function () {
-        // Typo candidates and synonyms may live in other shards.
-        var more = [];
+        // Typo candidates and synonyms may live in other shards; a `kind:` target needs the kinds.
+        var more = [], kinds = false;
         slots(lang, m, q).forEach(function (s) {
-          s.alternatives.forEach(function (a) { a[0].split(" ").forEach(function (t) { more.push(shardFor(m, t)); }); });
+          s.alternatives.forEach(function (a) {
+            if (a[0].indexOf("kind:") === 0) { kinds = true; return; }
+            a[0].split(" ").forEach(function (t) { more.push(shardFor(m, t)); });
+          });
         });
-        return shards(lang, m, more);
+        return Promise.all([shards(lang, m, more), facetFiles(lang, m, kinds ? ["kind"] : [])]);
       }).then(function () {
         var hits = rank(lang, m, q, filters);
         var terms = q.terms.slice();
@@ -814,14 +897,21 @@
       });
       list.parentNode.insertBefore(button, list.nextSibling);
     }
+    // The facet box: counts among the unfiltered hits, from the facet files (loaded for it now).
     function facets(r) {
       facetBox.textContent = "";
       if (!r.meta) { return; }
+      var names = ["kind", "platform", "tool", "tag"];
+      facetFiles(r.lang, r.meta, names).then(function () { facetRows(r, names); page.setAttribute("data-kb-facets", "done"); },
+                                             function () { page.setAttribute("data-kb-facets", "failed"); });
+    }
+    function facetRows(r, names) {
+      facetBox.textContent = "";
       var unfiltered = rank(r.lang, r.meta, r.query, {});
       var inHits = new Set(unfiltered.map(function (h) { return h.doc; }));
-      ["kind", "platform", "tool", "tag"].forEach(function (f) {
-        var values = r.meta.facets[f];
-        if (!values) { return; }
+      names.forEach(function (f) {
+        if ((r.meta.facets || []).indexOf(f) < 0) { return; }
+        var values = facetValues(r.lang, f);
         var rows = [];
         Object.keys(values).sort().forEach(function (v) {
           var n = decodeDocs(values[v]).filter(function (d) { return inHits.has(d); }).length;

@@ -32,6 +32,14 @@ import KBCore
         for (path, data) in try SiteIndex.files(for: index) { try AtomicWrite.write(data, to: site + "/" + path) }
     }
 
+    /// The index of `docs` written into a new temp folder (the caller removes it).
+    func site(_ docs: [SearchDocument], _ name: String) throws -> (index: LanguageIndex, site: String) {
+        let idx = index(docs)
+        let site = try TestSupport.tempDirectory(name)
+        try Self.write(idx, to: site)
+        return (idx, site)
+    }
+
     static func size(_ files: [(String, Data)], _ match: (String) -> Bool) -> Int {
         files.filter { match($0.0) }.reduce(0) { $0 + $1.1.count }
     }
@@ -102,10 +110,8 @@ import KBCore
 
     @Test func aQueryFindsItsErrorTiersThroughTheBucketsItLoads() throws {
         let docs = Self.docs(400)
-        let idx = index(docs)
-        let site = try TestSupport.tempDirectory("kb-site-index")
+        let (idx, site) = try site(docs, "kb-site-index")
         defer { TestSupport.remove(site) }
-        try Self.write(idx, to: site)
         let reader = try ShardReader(site: site, lang: "en")
         #expect(reader.meta.errors.contains { $0[1] > 4 }, "signatures of one length spread over several buckets")
         let allBucketBytes = reader.meta.errors.reduce(0) { $0 + $1[2] }
@@ -144,10 +150,8 @@ import KBCore
     @Test(.enabled(if: chromium != nil, "Chromium is not installed (scripts/setup.sh installs it)"))
     func searchJSFindsTheSameTiersThroughTheBucketsItLoads() throws {
         let docs = Self.docs(400)
-        let idx = index(docs)
-        let site = try TestSupport.tempDirectory("kb-site-js")
+        let (idx, site) = try site(docs, "kb-site-js")
         defer { TestSupport.remove(site) }
-        try Self.write(idx, to: site)
         let queries = Array(Self.queries(docs).reversed()) // the long log first, on a fresh page
         try FileManager.default.createDirectory(atPath: site + "/assets", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/Templates/assets/search.js", toPath: site + "/assets/search.js")
@@ -203,10 +207,8 @@ import KBCore
     @Test(.enabled(if: chromium != nil, "Chromium is not installed (scripts/setup.sh installs it)"))
     func theFacetBoxCountsTheHitsFromTheFacetFiles() throws {
         let docs = Self.docs(60)
-        let idx = index(docs)
-        let site = try TestSupport.tempDirectory("kb-site-box")
+        let (idx, site) = try site(docs, "kb-site-box")
         defer { TestSupport.remove(site) }
-        try Self.write(idx, to: site)
         try FileManager.default.createDirectory(atPath: site + "/assets", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/Templates/assets/search.js", toPath: site + "/assets/search.js")
         try TestSupport.write("""
@@ -243,10 +245,8 @@ import KBCore
 
     @Test func facetFilesAnswerFiltersAndKindTargets() throws {
         let docs = Self.docs(50)
-        let idx = index(docs)
-        let site = try TestSupport.tempDirectory("kb-site-facets")
+        let (idx, site) = try site(docs, "kb-site-facets")
         defer { TestSupport.remove(site) }
-        try Self.write(idx, to: site)
         let reader = try ShardReader(site: site, lang: "en")
         let before = reader.bytesRead
         for facet in SiteIndex.fileFacets {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KBBuild
+import KBSearch
 
 /// The `kb` command: subcommands live one per file as extensions.
 public struct KB: AsyncParsableCommand {
@@ -41,6 +42,11 @@ extension KB {
                 try command.run()
             }
         } catch {
+            // A site's search index that is damaged or of another format: an input error, named.
+            if let e = error as? SearchError {
+                FileHandle.standardError.write(Data("error: \(e) [usage]\n".utf8))
+                Foundation.exit(ExitStatus.usage)
+            }
             let code = exitCode(for: error)
             if code == .validationFailure {
                 let message = fullMessage(for: error)

@@ -227,13 +227,16 @@ public enum SiteIndex {
         return data
     }
 
-    static func unwrap<T: Decodable>(_ data: Data, as type: T.Type) throws -> T {
+    /// The value a site index file holds; a file that is not one (cut short, edited, another
+    /// format) is `SearchError.corrupt` naming `path`.
+    static func unwrap<T: Decodable>(_ data: Data, as type: T.Type, path: String = "") throws -> T {
         let prefix = Data("kbSearch.add(".utf8)
-        guard data.starts(with: prefix) else { throw SearchError.corrupt("not a kb search file") }
+        let damaged = SearchError.corrupt((path.isEmpty ? "" : path + ": ") + "not a kb search file of this format; rebuild the site")
+        guard data.starts(with: prefix) else { throw damaged }
         var body = data.dropFirst(prefix.count)
         while let last = body.last, last == 0x0A || last == 0x3B || last == 0x29 || last == 0x20 { body = body.dropLast() }
         // The closing ")" was stripped with the ";": body ends at the JSON's last brace.
-        return try JSONDecoder().decode(T.self, from: Data(body))
+        do { return try JSONDecoder().decode(T.self, from: Data(body)) } catch { throw damaged }
     }
 
     /// Every file of one language's index: (site-relative path, contents); documents only when
@@ -375,7 +378,7 @@ public final class ShardReader: IndexReader {
             throw SearchError.missing("\(site)/search/\(lang)/meta.js is a search index of format \(v.map(String.init) ?? "unknown"), "
                                       + "this kb reads format \(SiteIndex.version): rebuild the site with this kb")
         }
-        meta = try SiteIndex.unwrap(data, as: SiteIndex.Meta.self)
+        meta = try SiteIndex.unwrap(data, as: SiteIndex.Meta.self, path: base + "meta.js")
         bytesRead = data.count
         self.lang = lang
         documentCount = meta.count
@@ -404,7 +407,7 @@ public final class ShardReader: IndexReader {
             throw SearchError.corrupt("missing \(base)t\(k).js")
         }
         bytesRead += data.count
-        let s = try SiteIndex.unwrap(data, as: SiteIndex.Shard.self)
+        let s = try SiteIndex.unwrap(data, as: SiteIndex.Shard.self, path: base + "t\(k).js")
         let map = Dictionary(zip(s.terms, s.postings), uniquingKeysWith: { a, _ in a })
         shards[k] = map
         return map
@@ -466,7 +469,7 @@ public final class ShardReader: IndexReader {
         let full = site + "/" + path
         guard let data = FileManager.default.contents(atPath: full) else { throw SearchError.corrupt("missing \(full)") }
         bytesRead += data.count
-        return try SiteIndex.unwrap(data, as: type)
+        return try SiteIndex.unwrap(data, as: type, path: full)
     }
 
     public func vocabulary(length: Int) throws -> [String] {
@@ -475,14 +478,14 @@ public final class ShardReader: IndexReader {
             throw SearchError.corrupt("missing \(base)v\(length).js")
         }
         bytesRead += data.count
-        return try SiteIndex.unwrap(data, as: SiteIndex.Vocab.self).terms
+        return try SiteIndex.unwrap(data, as: SiteIndex.Vocab.self, path: base + "v\(length).js").terms
     }
 
     public func synonyms() throws -> [SynonymGroup] { meta.synonyms ?? [] }
 
     public func signatures() throws -> [Signature] {
         guard let data = FileManager.default.contents(atPath: base + "signatures.js") else { return [] }
-        let s = try SiteIndex.unwrap(data, as: SiteIndex.Signatures.self)
+        let s = try SiteIndex.unwrap(data, as: SiteIndex.Signatures.self, path: base + "signatures.js")
         return s.items.compactMap { item in
             guard item.count == 3, let doc = Int(item[0]) else { return nil }
             return Signature(lang: lang, doc: doc, text: item[1], isRegex: item[2] == "regex")
@@ -504,7 +507,7 @@ public final class ShardReader: IndexReader {
             throw SearchError.corrupt("missing \(base)d/\(k).js")
         }
         bytesRead += data.count
-        for doc in try SiteIndex.unwrap(data, as: SiteIndex.Docs.self).d {
+        for doc in try SiteIndex.unwrap(data, as: SiteIndex.Docs.self, path: base + "d/\(k).js").d {
             var fields = Array(repeating: "", count: Field.allCases.count)
             fields[Field.body.rawValue] = doc.text
             let canonical = SiteLayout.canonicalID(articlePath: doc.url, lang: doc.lang)

@@ -433,6 +433,29 @@ import Testing
         #expect(noFile.status == 2)
         #expect(noFile.stderr.contains("missing.log:1:1: error: cannot read the log file"))
     }
+
+    /// A site whose search index is of another format or damaged (a file cut short, edited) is an
+    /// input error that names the file and says to rebuild: exit 2, never a decoder's dump.
+    @Test func aDamagedOrOlderSiteIndexIsANamedInputError() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        #expect(try TestSupport.kb(["build"], cwd: kb).status == 0)
+        let meta = kb + "/Site/search/en/meta.js"
+        let good = TestSupport.read(meta)
+        try TestSupport.write(good.replacing(/"v":[0-9]+/, with: "\"v\":3"), to: meta)
+        let older = try TestSupport.kb(["search", "--site", "Site", "resolver"], cwd: kb)
+        #expect(older.status == 2, "\(older.stderr)")
+        #expect(older.stderr.contains("error: ") && older.stderr.contains("format 3") && older.stderr.contains("rebuild"), "\(older.stderr)")
+
+        try TestSupport.write(good, to: meta)
+        let shards = try FileManager.default.contentsOfDirectory(atPath: kb + "/Site/search/en").filter { $0.hasPrefix("t") && $0.hasSuffix(".js") }
+        #expect(!shards.isEmpty)
+        for shard in shards { try TestSupport.write("kbSearch.add({\"type\":\"shard\",", to: kb + "/Site/search/en/" + shard) }
+        let damaged = try TestSupport.kb(["search", "--site", "Site", "resolver"], cwd: kb)
+        #expect(damaged.status == 2, "\(damaged.stderr)")
+        #expect(damaged.stderr.contains("search/en/t") && damaged.stderr.contains("rebuild the site"), "\(damaged.stderr)")
+        #expect(!damaged.stderr.contains("DecodingError"), "\(damaged.stderr)")
+    }
 }
 
 extension Character {

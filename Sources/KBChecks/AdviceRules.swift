@@ -60,7 +60,7 @@ public struct AdviceRule: Sendable {
             if block.role == .fix, block.effect == .destructive { continue }
             let lowered = Array(block.code.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
             let candidates = compiled.filter { rule, _ in
-                rule.needles.isEmpty || rule.needles.contains { lowered.contains(subsequence: Array($0.utf8)) }
+                rule.needles.isEmpty || rule.needles.contains { lowered.firstRange(of: Array($0.utf8)) != nil }
             }
             if candidates.isEmpty { continue }
             let shown = block.role == .example && block.id != nil
@@ -99,21 +99,3 @@ public struct AdviceRule: Sendable {
     }
 }
 
-extension Array where Element == UInt8 {
-    /// Whether `needle` occurs in these bytes.
-    func contains(subsequence needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= count else { return false }
-        var i = 0
-        let last = count - needle.count
-        while i <= last {
-            if self[i] == first {
-                var j = 1
-                while j < needle.count && self[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
-            }
-            i += 1
-        }
-        return false
-    }
-}

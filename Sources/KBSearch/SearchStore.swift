@@ -123,9 +123,6 @@ public final class SearchStore: Sendable {
     public func save(_ indexes: [LanguageIndex], terms: [[DocumentTerms]], digests: [[String]], files: [[String]], fingerprint: String,
                      touched: [Set<String>?] = []) throws {
         try queue.write { db in
-            // SQLite's default page cache is 2 MB: a store of 100,000 documents (900 MB) written
-            // through it rereads the pages its B-trees split. The cache grows only as pages are used.
-            try db.execute(sql: "PRAGMA cache_size = -131072")
             let langs = indexes.map(\.lang)
             var storedMeta: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'count:%' OR key LIKE 'avg:%'") {

@@ -37,7 +37,18 @@ import Testing
     /// The suggester dismisses names by length and letter counts before measuring: on random
     /// near-miss words it answers exactly what measuring every name answers (the first nearest).
     @Test func theSuggesterAnswersWhatMeasuringEveryNameAnswers() {
-        var rng = SystemRandomNumberGenerator()
+        // Seeded (SplitMix64): a failure names words that reproduce it.
+        struct Seeded: RandomNumberGenerator {
+            var state: UInt64
+            mutating func next() -> UInt64 {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return z ^ (z >> 31)
+            }
+        }
+        var rng = Seeded(state: 20261201)
         let alphabet = Array("abcdefghij-0123456789中文")
         func word(_ n: Int) -> String { String((0..<n).map { _ in alphabet.randomElement(using: &rng)! }) }
         let names = (0..<400).map { _ in word(Int.random(in: 3...16, using: &rng)) }

@@ -34,10 +34,12 @@ public struct Theme: Sendable {
         for (path, text) in files where path.hasSuffix(".mustache") {
             let name = String(path.dropLast(".mustache".count))
             do {
-                library.register(try MustacheTemplate(string: text), named: name)
+                library.register(try MustacheTemplate(string: HTMLEscaping.pragma + text), named: name)
             } catch let error as MustacheTemplate.ParserError {
+                // The pragma line before the text is not the author's: lines count from after it.
                 errors.append(.error("template does not parse: \(error.error)", rule: .template,
-                                     at: SourceLocation(path: origins[path]!, line: error.context.lineNumber, column: error.context.columnNumber)))
+                                     at: SourceLocation(path: origins[path]!, line: max(1, error.context.lineNumber - 1),
+                                                        column: error.context.columnNumber)))
             } catch {
                 errors.append(.error("template does not parse: \(error)", rule: .template,
                                      at: SourceLocation(path: origins[path]!, line: 1, column: 1)))

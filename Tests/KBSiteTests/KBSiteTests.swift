@@ -70,6 +70,31 @@ import Testing
         }
     }
 
+    /// `{{name}}` escapes exactly what swift-mustache's HTML content type escapes (its Character-wise
+    /// walk, restated here), byte by byte; a value with none of the five comes back as it is.
+    @Test func variablesEscapeAsSwiftMustacheDoes() throws {
+        func characterWise(_ s: String) -> String {
+            let table: [Character: String] = ["<": "&lt;", ">": "&gt;", "&": "&amp;", "\"": "&quot;", "'": "&#39;"]
+            var out = ""
+            for c in s { if let r = table[c] { out += r } else { out.append(c) } }
+            return out
+        }
+        let samples = ["", "plain title", "a<b>&\"c'd", "<<>>&&", "中文 <标题> & ‘引号’", "emoji 👩‍💻 & \"more\"", "&amp; twice",
+                       "tab\there\r\nnext", "ends with <", "'", String(repeating: "x&", count: 500)]
+        for s in samples { #expect(HTMLEscaping().escapeText(s) == characterWise(s), "\(s)") }
+        // Safer than the Character-wise walk: a `<` that carries a combining mark is still escaped.
+        #expect(HTMLEscaping().escapeText("a <\u{338} b") == "a &lt;\u{338} b")
+        #expect(characterWise("a <\u{338} b") == "a <\u{338} b")
+
+        // The theme's templates, and a KB's overrides, escape through it.
+        let dir = try TestSupport.tempDirectory()
+        defer { TestSupport.remove(dir) }
+        try TestSupport.write("{{summary}}|{{{summary}}}", to: dir + "/article.mustache")
+        let theme = try Theme(overrides: dir)
+        let page = try #require(SampleKB.page("net/dns-fails.html", in: PageBuilder(graph: SampleKB.graph()).pages()))
+        #expect(try theme.render(page) == "Programs print &quot;no such host&quot;.|Programs print \"no such host\".")
+    }
+
     @Test func missingPartialIsAnErrorNotEmptyOutput() throws {
         let dir = try TestSupport.tempDirectory()
         defer { TestSupport.remove(dir) }

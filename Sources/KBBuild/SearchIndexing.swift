@@ -68,7 +68,7 @@ public enum SearchIndexing {
             return (store, false)
         }
         let (loaded, graph) = try GraphLoader.load(content: project.contentDirectory)
-        try update(graph: graph, project: project, fingerprint: fp, site: false, prepared: documents(loaded, graph: graph))
+        try update(graph: graph, project: project, fingerprint: fp, site: false, prepared: documents(loaded, graph: graph)).saved()
         return (try SearchStore(path: path), true)
     }
 }

@@ -66,7 +66,7 @@ public enum SiteBuilder {
         let early = !options.force && content.parsedCount * overlayShare <= content.articles.count
             ? Background { try searchIndex(target, graph: graph, markdown: fingerprints.markdown,
                                            documents: SearchIndexing.documents(content, graph: graph), previous: previousIndex) } : nil
-        defer { _ = try? early?.wait() } // never left running when a later phase fails
+        defer { _ = try? early?.wait().output?.saved() } // never left running when a later phase fails
         let theme = try run.step("theme") { _ in try Theme(overrides: project.root + "/Templates") }
         let pages = try run.step("plan") { run in plan(target, content: content, graph, theme: theme, &run) }
         let drawn = try run.step("diagrams") { run in diagrams(graph, plan: pages, cache: cache, &run) }
@@ -360,7 +360,9 @@ public enum SiteBuilder {
         }
         let output = try index.output ?? SearchIndexing.update(graph: graph, project: t.project, fingerprint: index.fingerprint,
                                                                 reuse: !t.options.force, prepared: documents)
+        defer { _ = try? output.saved() } // never left running when writing the files fails
         try SearchIndexer.writeSite(output, into: staged, previousSite: t.output)
+        try output.saved()
     }
 
     /// Swaps the staged site in, then records what the next build needs to reuse this one.

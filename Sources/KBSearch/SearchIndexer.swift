@@ -17,6 +17,11 @@ public enum SearchIndexer {
         /// Beside `indexes[i]`, per `d/<k>.js` file: the hash of its bytes, and the bytes when they
         /// had to be made (nil: its documents are as stored, so its hash is known).
         public var documentFiles: [[(hash: String, data: Data?)]]
+        /// The store's refresh, running while the caller writes the site's files (SQLite takes
+        /// 0.4 s of a full tldr build on one thread); `saved()` waits for it and rethrows its error.
+        var saving: Background<Void>?
+
+        public func saved() throws { try saving?.wait() }
     }
 
     /// What a refresh reuses from the store, read before the graph is known: the stored documents
@@ -35,7 +40,8 @@ public enum SearchIndexer {
         }
     }
 
-    /// Refreshes the store at `storePath` from `graph`; `url` gives an article's site address and
+    /// Refreshes the store at `storePath` from `graph` (on another thread: call `saved()` on the
+    /// result before relying on the store); `url` gives an article's site address and
     /// `languages` the site's languages, the default first; `prepared`: documents already made from
     /// this build's parse, by article path; `previous`: what the store held, when read beforehand. `reuse: false` (a forced build)
     /// makes every document again and rewrites the whole store. `site: false` (`kb search`'s own
@@ -107,9 +113,13 @@ public enum SearchIndexer {
             allDigests.append(made.map(\.digest))
             allTouched.append(reuse ? touchedTerms(made, stored: stored, lang: lang) : nil)
         }
-        try store.save(output.indexes, terms: allTerms, digests: allDigests, files: output.documentFiles.map { $0.map(\.hash) },
-                       fingerprint: fingerprint, touched: allTouched)
-        timing.lap("store")
+        let (made, hashes) = (output.indexes, output.documentFiles.map { $0.map(\.hash) })
+        let (terms, digests, touched) = (allTerms, allDigests, allTouched)
+        output.saving = Background {
+            var timing = Timing()
+            try store.save(made, terms: terms, digests: digests, files: hashes, fingerprint: fingerprint, touched: touched)
+            timing.lap("store (beside the site files)")
+        }
         return output
     }
 

@@ -50,17 +50,6 @@ struct BuildRun {
 
     static let timing = ProcessInfo.processInfo.environment["KB_SEARCH_TIMING"] != nil
 
-    /// This process's resident and peak resident memory in MB (Linux's /proc; nil elsewhere).
-    static func memory() -> (resident: Int, peak: Int)? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        func field(_ name: String) -> Int? {
-            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return nil }
-            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 / 1024 }
-        }
-        guard let resident = field("VmRSS"), let peak = field("VmHWM") else { return nil }
-        return (resident, peak)
-    }
-
     /// Runs one phase, timing it; a failure is reported with the phase's name and everything
     /// found so far.
     mutating func step<T>(_ name: String, _ body: (inout BuildRun) throws -> T) throws -> T {
@@ -69,7 +58,7 @@ struct BuildRun {
             let seconds = String(format: "%.3f", Date().timeIntervalSince(start))
             stats.steps.append([name, seconds])
             // With KB_SEARCH_TIMING set, each step's time and memory on standard error (profiling).
-            if Self.timing, let memory = Self.memory() {
+            if Self.timing, let memory = ProcessMemory.current() {
                 FileHandle.standardError.write(Data("build: \(name) \(seconds) s, resident \(memory.resident) MB, peak \(memory.peak) MB\n".utf8))
             }
         }

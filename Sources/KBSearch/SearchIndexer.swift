@@ -175,7 +175,8 @@ public enum SearchIndexer {
 
         mutating func lap(_ what: String) {
             guard on else { return }
-            FileHandle.standardError.write(Data("search: \(what) \(String(format: "%.3f", Date().timeIntervalSince(last))) s\n".utf8))
+            let memory = ProcessMemory.current().map { ", resident \($0.resident) MB, peak \($0.peak) MB" } ?? ""
+            FileHandle.standardError.write(Data("search: \(what) \(String(format: "%.3f", Date().timeIntervalSince(last))) s\(memory)\n".utf8))
             last = Date()
         }
     }

@@ -126,6 +126,20 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
         #expect(PostingCodec.decode(text) == postings)
         #expect(PostingCodec.decodeDocs(PostingCodec.encodeDocs([3, 4, 99, 100000])) == [3, 4, 99, 100000])
         #expect(PostingCodec.encode([Posting(doc: 0, impact: 1)]) == "AB")
+        // The largest values an index holds survive the compact posting (32-bit document, 16-bit impact).
+        let wide = [Posting(doc: 4_000_000_000, impact: LanguageIndex.maxImpact)]
+        #expect(PostingCodec.decode(PostingCodec.encode(wide)) == wide && wide[0].doc == 4_000_000_000)
+    }
+
+    /// A damaged site file's postings decode to something (clamped, wrapped), never a trap: long
+    /// runs of continuation letters make huge and negative numbers, deltas that overflow.
+    @Test func damagedPostingsDecodeWithoutTrapping() {
+        let continuation = String(repeating: "_", count: 40)
+        for text in [continuation + "A" + continuation + "B", "z" + continuation + "Ae" + continuation + "AB", String(repeating: "9", count: 5000)] {
+            let postings = PostingCodec.decode(text)
+            #expect(postings.allSatisfy { $0.doc >= 0 && $0.impact >= 0 })
+            _ = PostingCodec.decodeDocs(text)
+        }
     }
 }
 

@@ -135,7 +135,10 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
     /// runs of continuation letters make huge and negative numbers, deltas that overflow.
     @Test func damagedPostingsDecodeWithoutTrapping() {
         let continuation = String(repeating: "_", count: 40)
-        for text in [continuation + "A" + continuation + "B", "z" + continuation + "Ae" + continuation + "AB", String(repeating: "9", count: 5000)] {
+        // Twelve letters of 31 then `H` (7) is Int.max: the second delta overflows a plain `+`.
+        let intMax = String(repeating: "_", count: 12) + "H"
+        for text in [continuation + "A" + continuation + "B", "z" + continuation + "Ae" + continuation + "AB", String(repeating: "9", count: 5000),
+                     intMax + "B" + intMax + "B" + intMax + "B"] {
             let postings = PostingCodec.decode(text)
             #expect(postings.allSatisfy { $0.doc >= 0 && $0.impact >= 0 })
             _ = PostingCodec.decodeDocs(text)

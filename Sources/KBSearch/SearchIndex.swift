@@ -70,13 +70,13 @@ public enum ErrorText {
 /// Term counts of one document, per field: what the index reuses while its source is unchanged.
 public struct DocumentTerms: Sendable, Codable, Hashable {
     /// Per field: term → count.
-    public var counts: [[String: Int]]
+    public var counts: [TermCounts]
     /// Per field: number of tokens.
     public var lengths: [Int]
     /// Query-mode terms of each literal error text.
     public var errorTerms: [[String]]
 
-    init(counts: [[String: Int]], lengths: [Int], errorTerms: [[String]]) {
+    init(counts: [TermCounts], lengths: [Int], errorTerms: [[String]]) {
         self.counts = counts
         self.lengths = lengths
         self.errorTerms = errorTerms
@@ -89,11 +89,33 @@ public struct DocumentTerms: Sendable, Codable, Hashable {
             var c: [String: Int] = [:]
             let terms = Tokenizer.terms(text, mode: .index)
             for t in terms { c[t, default: 0] += 1 }
-            counts.append(c)
+            counts.append(TermCounts(c))
             lengths.append(terms.count)
         }
         errorTerms = doc.errors.map { ErrorText.parse($0).terms }.filter { !$0.isEmpty }
     }
+}
+
+/// One field's term counts, in term order (String's `<`): two arrays, under half the memory of a
+/// dictionary — a build holds one per field of every document through its search step.
+public struct TermCounts: Sendable, Codable, Hashable, Sequence {
+    public private(set) var terms: [String]
+    public private(set) var counts: [UInt32]
+
+    public init(_ counts: [String: Int]) {
+        let sorted = counts.sorted { $0.key < $1.key }
+        terms = sorted.map(\.key)
+        self.counts = sorted.map { UInt32(clamping: $0.value) }
+    }
+
+    /// Terms already in order, each with its count.
+    init(sorted terms: [String], counts: [UInt32]) {
+        self.terms = terms
+        self.counts = counts
+    }
+
+    public var count: Int { terms.count }
+    public func makeIterator() -> Zip2Sequence<[String], [UInt32]>.Iterator { zip(terms, counts).makeIterator() }
 }
 
 /// The index of one language: documents in a fixed order and each term's postings.

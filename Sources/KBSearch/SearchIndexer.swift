@@ -132,8 +132,8 @@ public enum SearchIndexer {
         var touched = Set<String>()
         for (n, m) in made.enumerated() where !m.sameSpot {
             guard let old = stored[m.doc.path], old.lang == lang, old.n == n else { return nil }
-            for field in old.terms.counts { touched.formUnion(field.keys) }
-            for field in m.terms.counts { touched.formUnion(field.keys) }
+            for field in old.terms.counts { touched.formUnion(field.terms) }
+            for field in m.terms.counts { touched.formUnion(field.terms) }
         }
         return touched
     }

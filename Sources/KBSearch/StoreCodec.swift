@@ -99,10 +99,10 @@ enum StoreCodec {
         for (field, counts) in t.counts.enumerated() {
             w.int(t.lengths[field])
             w.int(counts.count)
-            // Sorted, so one document always encodes to the same bytes.
-            for (term, n) in counts.sorted(by: { $0.key < $1.key }) {
+            // In term order (TermCounts keeps it), so one document always encodes to the same bytes.
+            for (term, n) in counts {
                 w.string(term)
-                w.int(n)
+                w.int(Int(n))
             }
         }
         w.int(t.errorTerms.count)
@@ -114,17 +114,21 @@ enum StoreCodec {
         var r = Reader(data)
         let fields = try r.count()
         guard fields == Field.allCases.count else { throw SearchError.corrupt("stored term counts have \(fields) fields") }
-        var counts: [[String: Int]] = [], lengths: [Int] = []
+        var counts: [TermCounts] = [], lengths: [Int] = []
         for _ in 0..<fields {
             lengths.append(try r.int())
             let n = try r.count()
-            var c: [String: Int] = [:]
-            c.reserveCapacity(n)
+            var terms: [String] = [], numbers: [UInt32] = []
+            terms.reserveCapacity(n)
+            numbers.reserveCapacity(n)
             for _ in 0..<n {
                 let term = try r.string()
-                c[term] = try r.int()
+                // Stored in order by `encode`; a row out of order (or repeating a term) is damaged.
+                guard terms.last.map({ $0 < term }) ?? true else { throw SearchError.corrupt("stored term counts out of order") }
+                terms.append(term)
+                numbers.append(UInt32(clamping: try r.int()))
             }
-            counts.append(c)
+            counts.append(TermCounts(sorted: terms, counts: numbers))
         }
         var errorTerms: [[String]] = []
         for _ in 0..<(try r.count()) { errorTerms.append(try r.strings()) }

@@ -87,8 +87,19 @@ struct SitePlan: Sendable {
     /// What this plan was made from, for the next build to compare with (saved at commit).
     var state: PlanState
 
-    var count: Int { pages.count + left.count }
-    var entries: [PageEntry] { pages.map(\.entry) + left }
+    /// Every page's entry once `releaseModels()` let the models go.
+    private(set) var released: [PageEntry]? = nil
+
+    var count: Int { released?.count ?? pages.count + left.count }
+    var entries: [PageEntry] { released ?? pages.map(\.entry) + left }
+
+    /// Drops the page models once render has written the pages (the feeds and the commit need only
+    /// the entries and keys): held through the search step, they were a quarter of a large build's
+    /// peak memory.
+    mutating func releaseModels() {
+        released = entries
+        pages = []
+    }
 }
 
 /// What a build planned from, kept per output folder. The next build leaves an article's page

@@ -53,7 +53,7 @@ public enum SiteBuilder {
         let storePath = SearchIndexing.storePath(project)
         let prefetch = Locked<Background<SearchIndexer.Previous>?>(nil)
         defer { _ = try? prefetch.withLock({ $0 })?.wait() } // never left running when a phase fails
-        let content = try run.step("load") { run in
+        var content = try run.step("load") { run in
             try load(target, &run, willParse: { reading, total in
                 guard !options.force, reading * overlayShare <= total else { return }
                 prefetch.withLock { $0 = Background { try SearchIndexer.Previous.read(storePath: storePath) } }
@@ -63,17 +63,22 @@ public enum SiteBuilder {
         let graph = try run.step("resolve") { run in try resolve(content, &run) }
         // A rebuild of a few articles refreshes the search index beside the page phases (it
         // parses those few itself); a large one waits for render's search documents instead.
+        let loaded = content
         let early = !options.force && content.parsedCount * overlayShare <= content.articles.count
             ? Background { try searchIndex(target, graph: graph, markdown: fingerprints.markdown,
-                                           documents: SearchIndexing.documents(content, graph: graph), previous: previousIndex) } : nil
+                                           documents: SearchIndexing.documents(loaded, graph: graph), previous: previousIndex) } : nil
         defer { _ = try? early?.wait().output?.saved() } // never left running when a later phase fails
         let theme = try run.step("theme") { _ in try Theme(overrides: project.root + "/Templates") }
-        let pages = try run.step("plan") { run in plan(target, content: content, graph, theme: theme, &run) }
+        var pages = try run.step("plan") { run in plan(target, content: content, graph, theme: theme, &run) }
         let drawn = try run.step("diagrams") { run in diagrams(graph, plan: pages, cache: cache, &run) }
         let site = try run.step("render") { run in
             try render(target, content: content, graph: graph, theme: theme, plan: pages, diagrams: drawn, &run)
         }
+        pages.releaseModels()
         try run.step("assets") { run in try assets(target, content: content, theme: theme, into: site.staged, &run) }
+        // Render and the packed sources were the last to read the files' bytes: a full build held
+        // every Markdown file through its search step.
+        content.sources = [:]
         try run.step("doctor-scripts") { _ in try doctorScripts(graph, into: site.staged) }
         try run.step("feeds") { _ in
             for (path, text) in SiteFeeds.files(graph: graph, pages: pages.entries) { try site.staged.write(path, text) }

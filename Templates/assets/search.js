@@ -450,10 +450,13 @@
         more.forEach(function (t) { alts.push([t, PREFIX]); });
         expanded = more.length > 0;
       }
+      var typos = 0;
       if (!expanded && isCandidate(term) && !postings(lang, m, term).length) {
-        corrections(lang, m, term).forEach(function (c) { alts.push([c[0], c[1] === 1 ? ONE_EDIT : TWO_EDITS]); });
+        var found = corrections(lang, m, term);
+        found.forEach(function (c) { alts.push([c[0], c[1] === 1 ? ONE_EDIT : TWO_EDITS]); });
+        typos = found.length;
       }
-      out.push({ term: term, alternatives: alts });
+      out.push({ term: term, alternatives: alts, typos: typos });
     });
     var seq = q.sequence;
     (m.synonyms || []).forEach(function (g) {
@@ -585,13 +588,19 @@
     if (!q.sequence.length) { return []; }
     var caps = straddleCaps(lang, m, q);
     slots(lang, m, q).forEach(function (slot) {
-      var best = new Map(), slotTotal = 0;
-      slot.alternatives.forEach(function (alt) {
+      var best = new Map(), slotTotal = 0, typoCap = Infinity;
+      // Typo candidates are forms of one meant word: each is worth at most the commonest of them.
+      for (var t = 1; t <= (slot.typos || 0); t++) {
+        var df = phrasePostings(lang, m, slot.alternatives[t][0]).length / 2;
+        if (df > 0) { typoCap = Math.min(typoCap, informativeness(m.count, df)); }
+      }
+      slot.alternatives.forEach(function (alt, ai) {
         var p = phrasePostings(lang, m, alt[0]);
         if (!p.length) { return; }
         var own = informativeness(m.count, p.length / 2), full = 8 * FULL_STRENGTH * own;
-        // What the slot is worth: its own informativeness, capped for a straddling bigram.
+        // What the slot is worth: its own informativeness, capped for a straddling bigram and for a typo candidate.
         var info = caps.has(slot.term) ? Math.min(own, caps.get(slot.term)) : own;
+        if (ai >= 1 && ai <= (slot.typos || 0)) { info = Math.min(info, typoCap); }
         if (Math.floor(info * alt[1] / 4) > slotTotal) { slotTotal = Math.floor(info * alt[1] / 4); }
         for (var i = 0; i < p.length; i += 2) {
           if (p[i] >= m.count) { continue; }

@@ -465,6 +465,19 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
         #expect(Vocabulary.lengths(for: "go111modeul") == Array(9...13), "no root for a word with digits")
     }
 
+    @Test func aRareInflectionDoesNotRaiseWhatATypoSlotIsWorth() throws {
+        // "cheksum" → checksum (one edit, on six of eight pages) and checksums (another inflection, on one).
+        // Uncapped, the rare form would make the slot worth more than the page holding the nearest word
+        // in its title could reach, and the weaker candidate's page would win.
+        var docs = [doc("a", title: "checksum mismatch"), doc("b", title: "checksums listed"), doc("h", title: "unrelated")]
+        for i in 0..<5 { docs.append(doc("c\(i)", title: "page \(i)", body: "the checksum of a module")) }
+        let idx = index(docs)
+        let hits = try Ranker.rank(SearchQuery(text: "cheksum", prefix: false), in: idx)
+        #expect(idx.documents[hits[0].doc].id == "a")
+        #expect(hits[0].coverage == hits[0].total, "the nearest word in a title covers the whole query")
+        #expect(hits.first { idx.documents[$0.doc].id == "b" }.map { $0.band } == 5, "another inflection counts half")
+    }
+
     @Test func aMisspelledNegationFindsTheNotPhrase() throws {
         #expect(Vocabulary.negated("unrecongized") == "recongized")
         #expect(Vocabulary.negated("unreachable") == "reachable")

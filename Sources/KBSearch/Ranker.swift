@@ -73,6 +73,8 @@ public struct Slot: Sendable, Equatable {
     /// (indexed term, or a phrase of terms joined by spaces that must all be present; weight in
     /// quarters: 4 exact or synonym, 2 prefix or one edit, 1 two edits).
     public var alternatives: [(String, Int)]
+    /// How many alternatives after the term itself are typo candidates (docs/search.md §Ranking, step 3).
+    public var typoCandidates = 0
     public static func == (a: Slot, b: Slot) -> Bool {
         a.term == b.term && a.alternatives.map(\.0) == b.alternatives.map(\.0) && a.alternatives.map(\.1) == b.alternatives.map(\.1)
     }
@@ -110,10 +112,13 @@ public enum Ranker {
                 alts += more.map { ($0, prefixWeight) }
                 expanded = !more.isEmpty
             }
+            var typos = 0
             if !expanded, Vocabulary.isCandidate(term), !(try known(term)) {
-                alts += try Vocabulary.corrections(of: term, in: reader).map { ($0.0, $0.1 == 1 ? oneEditWeight : twoEditWeight) }
+                let found = try Vocabulary.corrections(of: term, in: reader)
+                alts += found.map { ($0.0, $0.1 == 1 ? oneEditWeight : twoEditWeight) }
+                typos = found.count
             }
-            slots.append(Slot(term: term, alternatives: alts))
+            slots.append(Slot(term: term, alternatives: alts, typoCandidates: typos))
         }
         // Synonyms: a phrase of the query (contiguous terms of its sequence) brings the other
         // phrases of its group, on the slot of its last term.
@@ -169,12 +174,20 @@ public enum Ranker {
             // Per document: the best impact and the best coverage any alternative gives.
             var best: [Int: (impact: Int, cover: Int, term: String)] = [:]
             var slotTotal = 0
-            for (term, weight) in slot.alternatives {
+            // Typo candidates are forms of one meant word: each is worth at most the commonest of them,
+            // so a rare inflection does not raise what the slot is worth above what the nearest word gives.
+            var typoCap = Int.max
+            for (term, _) in slot.alternatives.dropFirst().prefix(slot.typoCandidates) {
+                let df = try phrasePostings(term, in: reader).count
+                if df > 0 { typoCap = min(typoCap, informativeness(documents: n, df: df)) }
+            }
+            for (i, (term, weight)) in slot.alternatives.enumerated() {
                 let postings = try phrasePostings(term, in: reader)
                 guard !postings.isEmpty else { continue }
                 let own = informativeness(documents: n, df: postings.count)
-                // What the slot is worth: its own informativeness, capped for a straddling bigram.
-                let info = caps[slot.term].map { min(own, $0) } ?? own
+                // What the slot is worth: its own informativeness, capped for a straddling bigram and for a typo candidate.
+                var info = caps[slot.term].map { min(own, $0) } ?? own
+                if i >= 1 && i <= slot.typoCandidates { info = min(info, typoCap) }
                 slotTotal = max(slotTotal, info * weight / 4)
                 for p in postings where p.doc < n {
                     let impact = p.impact * weight / 4

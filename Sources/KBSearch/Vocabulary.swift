@@ -24,23 +24,89 @@ public enum Vocabulary {
 
     public static func maxDistance(_ term: String) -> Int { term.utf16.count >= longLength ? 2 : 1 }
 
-    /// Candidates with their distance: the nearest distance found only, then UTF-16 order, at most `maxCandidates`.
+    /// The most UTF-16 units `root` removes from a word: `s`, `ing` and a doubled consonant or a final `e`.
+    public static let maxSuffix = 5
+
+    /// Candidates with their distance (docs/search.md §Typos): words within the limit of the term;
+    /// words whose root is within the limit (measured on roots) of the term's root, at one edit
+    /// more than the roots' distance; and the same for what follows a negating `un` (`negated`);
+    /// any candidate counts at least one edit. Kept:
+    /// the nearest distance found, and other forms of those words; then UTF-16 order, at most
+    /// `maxCandidates`.
     public static func corrections(of term: String, in reader: IndexReader) throws -> [(String, Int)] {
-        let a = Array(term.utf16)
-        let k = maxDistance(term)
-        var found: [(String, Int)] = []
-        for length in max(minLength, a.count - k)...(a.count + k) {
-            for word in try reader.vocabulary(length: length) where word != term {
-                let d = distance(a, Array(word.utf16), limit: k)
-                if d <= k { found.append((word, d)) }
+        var byLength: [Int: [String]] = [:]
+        func words(_ length: Int) throws -> [String] {
+            if let w = byLength[length] { return w }
+            let w = try reader.vocabulary(length: length)
+            byLength[length] = w
+            return w
+        }
+        var best: [String: Int] = [:]
+        func note(_ word: String, _ d: Int) {
+            let d = max(1, d)
+            if d < best[word] ?? Int.max { best[word] = d }
+        }
+        for q in [term] + (negated(term).map { [$0] } ?? []) {
+            let a = Array(q.utf16)
+            let k = maxDistance(q)
+            for length in max(minLength, a.count - k)...(a.count + k) {
+                for word in try words(length) where word != term {
+                    let d = distance(a, Array(word.utf16), limit: k)
+                    if d <= k { note(word, d) }
+                }
+            }
+            guard let r = rootForMatching(q) else { continue }
+            let ra = Array(r.utf16)
+            let kr = maxDistance(r)
+            for length in max(minLength, ra.count - kr)...(ra.count + kr + maxSuffix) {
+                for word in try words(length) where word != term {
+                    guard let wr = rootForMatching(word) else { continue }
+                    // Another form of the word costs one edit more than the roots' distance.
+                    let d = distance(ra, Array(wr.utf16), limit: kr)
+                    if d <= kr { note(word, d + 1) }
+                }
             }
         }
+        let found = best.map { ($0.key, $0.value) }
         guard let nearest = found.map(\.1).min() else { return [] }
         // The nearest words, and the other forms of the same words found within the limit
         // (`quarentine` → `quarantine`, and `quarantines` two edits away).
         let roots = Set(found.filter { $0.1 == nearest }.map { root($0.0) })
         return Array(found.filter { $0.1 == nearest || roots.contains(root($0.0)) }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : utf16Less($0.0, $1.0) }.prefix(maxCandidates))
+    }
+
+    /// The root of a word of letters a–z when it is at least `minLength` long: what root matching
+    /// compares (`shaddowed` → `shaddow`, one edit from `shadows`' `shadow`); nil for any other word.
+    public static func rootForMatching(_ word: String) -> String? {
+        guard word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
+        let r = root(word)
+        return r.utf16.count >= minLength ? r : nil
+    }
+
+    /// What a negating `un` applies to: the rest of a word `un` + a past participle or an `-able`
+    /// or `-ible` adjective of at least `minLength` letters a–z (`unrecongized` → `recongized`),
+    /// which pages write as "not …" (`is not recognized`). Nil for any other word (`uninstall`,
+    /// `unzip`, `unix`: a reversal or no prefix at all).
+    public static func negated(_ word: String) -> String? {
+        guard word.hasPrefix("un"), word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
+        let rest = String(word.dropFirst(2))
+        guard rest.utf16.count >= minLength, rest.hasSuffix("ed") || rest.hasSuffix("able") || rest.hasSuffix("ible") else { return nil }
+        return rest
+    }
+
+    /// Vocabulary lengths `corrections` reads for a term (the browser loads these `v<length>.js` files).
+    public static func lengths(for term: String) -> [Int] {
+        var out = Set<Int>()
+        for q in [term] + (negated(term).map { [$0] } ?? []) {
+            let n = q.utf16.count, k = maxDistance(q)
+            out.formUnion(max(minLength, n - k)...(n + k))
+            if let r = rootForMatching(q) {
+                let m = r.utf16.count, kr = maxDistance(r)
+                out.formUnion(max(minLength, m - kr)...(m + kr + maxSuffix))
+            }
+        }
+        return out.sorted()
     }
 
     /// The root that inflected forms of an English word share (docs/search.md §Typos): a plural or

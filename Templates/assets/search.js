@@ -370,18 +370,59 @@
   }
   api.root = wordRoot;
 
-  // Typo candidates of `term` from the loaded vocabulary files: the nearest distance, and other
-  // forms of those words within the limit; by distance, then UTF-16 order, at most 8.
+  // Root matching and negated words (docs/search.md §Typos; Swift: Vocabulary.rootForMatching, negated).
+  var MAX_SUFFIX = 5;
+  function rootForMatching(word) {
+    if (!/^[a-z]+$/.test(word)) { return null; }
+    var r = wordRoot(word);
+    return r.length >= 4 ? r : null;
+  }
+  function negated(word) {
+    if (!/^un[a-z]+$/.test(word)) { return null; }
+    var rest = word.slice(2);
+    return rest.length >= 4 && /(ed|able|ible)$/.test(rest) ? rest : null;
+  }
+  function typoForms(term) { var n = negated(term); return n ? [term, n] : [term]; }
+  // Vocabulary lengths the corrections of `term` read (Swift: Vocabulary.lengths).
+  function typoLengths(term) {
+    var out = [];
+    function add(from, to) { for (var len = Math.max(4, from); len <= to; len++) { if (out.indexOf(len) < 0) { out.push(len); } } }
+    typoForms(term).forEach(function (q) {
+      var k = maxDistance(q);
+      add(q.length - k, q.length + k);
+      var r = rootForMatching(q);
+      if (r) { var kr = maxDistance(r); add(r.length - kr, r.length + kr + MAX_SUFFIX); }
+    });
+    return out.sort(function (x, y) { return x - y; });
+  }
+
+  // Typo candidates of `term` from the loaded vocabulary files: words within the limit, words whose
+  // root is within the limit of the term's root (one edit more than the roots' distance), the same for a negated word's rest; at least one
+  // edit each; the nearest distance, and other forms of those words; by distance, then UTF-16 order, at most 8.
   function corrections(lang, m, term) {
-    var k = maxDistance(term), found = [], best = k + 1;
-    for (var len = Math.max(4, term.length - k); len <= term.length + k; len++) {
-      (data.vocab[lang + "/" + len] || []).forEach(function (w) {
-        if (w === term) { return; }
-        var d = distance(term, w, k);
-        if (d <= k) { found.push([w, d]); if (d < best) { best = d; } }
-      });
-    }
-    var roots = {};
+    var dist = new Map(), best = Infinity;
+    function note(w, d) { d = Math.max(1, d); if (!dist.has(w) || d < dist.get(w)) { dist.set(w, d); } if (d < best) { best = d; } }
+    function words(len) { return data.vocab[lang + "/" + len] || []; }
+    typoForms(term).forEach(function (q) {
+      var k = maxDistance(q), len;
+      for (len = Math.max(4, q.length - k); len <= q.length + k; len++) {
+        words(len).forEach(function (w) { if (w === term) { return; } var d = distance(q, w, k); if (d <= k) { note(w, d); } });
+      }
+      var r = rootForMatching(q);
+      if (!r) { return; }
+      var kr = maxDistance(r);
+      for (len = Math.max(4, r.length - kr); len <= r.length + kr + MAX_SUFFIX; len++) {
+        words(len).forEach(function (w) {
+          if (w === term) { return; }
+          var wr = rootForMatching(w);
+          if (!wr) { return; }
+          var d = distance(r, wr, kr);
+          if (d <= kr) { note(w, d + 1); }
+        });
+      }
+    });
+    var found = [], roots = {};
+    dist.forEach(function (d, w) { found.push([w, d]); });
     found.forEach(function (c) { if (c[1] === best) { roots["$" + wordRoot(c[0])] = true; } });
     return found.filter(function (c) { return c[1] === best || roots["$" + wordRoot(c[0])]; })
       .sort(function (x, y) { return (x[1] - y[1]) || utf16Less(x[0], y[0]); }).slice(0, 8);
@@ -393,10 +434,9 @@
     q.terms.forEach(function (t) {
       if (t === q.prefixTerm && expansions(lang, m, t).length) { return; }
       if (!isCandidate(t) || postings(lang, m, t).length) { return; }
-      var k = maxDistance(t);
-      for (var len = Math.max(4, t.length - k); len <= t.length + k; len++) {
+      typoLengths(t).forEach(function (len) {
         if ((m.vocab || []).indexOf(len) >= 0 && out.indexOf(len) < 0) { out.push(len); }
-      }
+      });
     });
     return out;
   }
@@ -410,10 +450,13 @@
         more.forEach(function (t) { alts.push([t, PREFIX]); });
         expanded = more.length > 0;
       }
+      var typos = 0;
       if (!expanded && isCandidate(term) && !postings(lang, m, term).length) {
-        corrections(lang, m, term).forEach(function (c) { alts.push([c[0], c[1] === 1 ? ONE_EDIT : TWO_EDITS]); });
+        var found = corrections(lang, m, term);
+        found.forEach(function (c) { alts.push([c[0], c[1] === 1 ? ONE_EDIT : TWO_EDITS]); });
+        typos = found.length;
       }
-      out.push({ term: term, alternatives: alts });
+      out.push({ term: term, alternatives: alts, typos: typos });
     });
     var seq = q.sequence;
     (m.synonyms || []).forEach(function (g) {
@@ -545,13 +588,19 @@
     if (!q.sequence.length) { return []; }
     var caps = straddleCaps(lang, m, q);
     slots(lang, m, q).forEach(function (slot) {
-      var best = new Map(), slotTotal = 0;
-      slot.alternatives.forEach(function (alt) {
+      var best = new Map(), slotTotal = 0, typoCap = Infinity;
+      // Typo candidates are forms of one meant word: each is worth at most the commonest of them.
+      for (var t = 1; t <= (slot.typos || 0); t++) {
+        var df = phrasePostings(lang, m, slot.alternatives[t][0]).length / 2;
+        if (df > 0) { typoCap = Math.min(typoCap, informativeness(m.count, df)); }
+      }
+      slot.alternatives.forEach(function (alt, ai) {
         var p = phrasePostings(lang, m, alt[0]);
         if (!p.length) { return; }
         var own = informativeness(m.count, p.length / 2), full = 8 * FULL_STRENGTH * own;
-        // What the slot is worth: its own informativeness, capped for a straddling bigram.
+        // What the slot is worth: its own informativeness, capped for a straddling bigram and for a typo candidate.
         var info = caps.has(slot.term) ? Math.min(own, caps.get(slot.term)) : own;
+        if (ai >= 1 && ai <= (slot.typos || 0)) { info = Math.min(info, typoCap); }
         if (Math.floor(info * alt[1] / 4) > slotTotal) { slotTotal = Math.floor(info * alt[1] / 4); }
         for (var i = 0; i < p.length; i += 2) {
           if (p[i] >= m.count) { continue; }

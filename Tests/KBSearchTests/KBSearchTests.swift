@@ -451,11 +451,89 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
                      "go": "go", "naïve": "naïve"]
         for (word, root) in roots { #expect(Vocabulary.root(word) == root, "\(word)") }
         let idx = index([doc("a", title: "quarantine"), doc("b", title: "Defender quarantines builds"), doc("c", title: "quarantining other")])
-        // quarantine is one edit away, quarantines two; the nearest rule alone would drop the page that says "quarantines".
+        // quarantine is one edit away, quarantines two; the nearest rule alone would drop the page that says
+        // "quarantines". quarantining is three edits away as a word, two as another inflection (roots one apart).
         let c = try Vocabulary.corrections(of: "quarentine", in: idx)
-        #expect(c.map(\.0) == ["quarantine", "quarantines"])
-        #expect(c.map(\.1) == [1, 2])
-        #expect(try top("quarentine", idx).prefix(2) == ["a", "b"])
+        #expect(c.map(\.0) == ["quarantine", "quarantines", "quarantining"])
+        #expect(c.map(\.1) == [1, 2, 2])
+        #expect(try top("quarentine", idx) == ["a", "c", "b"], "the exact form's page first; the others by strength")
+    }
+
+    @Test func aTypoFindsAnotherInflectionThroughItsRoot() throws {
+        // The KB says "shadows" only: "shaddowed" is three edits from it, but its root "shaddow" is one
+        // edit from "shadow"; another form costs one edit more than the roots' distance.
+        let only = index([doc("order", title: "An older go.exe shadows the new one"), doc("x", title: "unrelated words")])
+        #expect(try Vocabulary.corrections(of: "shaddowed", in: only).map { "\($0.0) \($0.1)" } == ["shadows 2"])
+        #expect(try top("shaddowed", only) == ["order"])
+        // With the same inflection present, it is the nearest; the other form stays a candidate, below it.
+        let both = index([doc("order", title: "An older go.exe shadows the new one"),
+                          doc("etcd", title: "etcd quota", body: String(repeating: "filler words ", count: 30) + "the flag is shadowed")])
+        #expect(try Vocabulary.corrections(of: "shaddowed", in: both).map { "\($0.0) \($0.1)" } == ["shadowed 1", "shadows 2"])
+        #expect(try top("shaddowed", both).first == "order", "the title holding the word's other form beats a passing mention")
+        // Root matching never brings a word whose own root is far: "foud" is one edit from "fold"'s
+        // root, so "folded" would cost two, and "found" (one edit) is the nearest.
+        let far = index([doc("a", title: "file not found"), doc("b", title: "the path was folded")])
+        #expect(try Vocabulary.corrections(of: "foud", in: far).map(\.0) == ["found"])
+        // The same root is one edit: "cacheing" and "cached" share "cach" (two edits apart as words).
+        #expect(try Vocabulary.corrections(of: "cacheing", in: index([doc("c", title: "cached modules")])).map { "\($0.0) \($0.1)" }
+                == ["cached 1"])
+        // The lengths the browser loads: the term's (7…11) and its root's with the suffixes roots drop (6…13).
+        #expect(Vocabulary.lengths(for: "shaddowed") == Array(6...13))
+        #expect(Vocabulary.lengths(for: "go111modeul") == Array(9...13), "no root for a word with digits")
+    }
+
+    @Test func aRareInflectionDoesNotRaiseWhatATypoSlotIsWorth() throws {
+        // "cheksum" → checksum (one edit, on six of eight pages) and checksums (another inflection, on one).
+        // Uncapped, the rare form would make the slot worth more than the page holding the nearest word
+        // in its title could reach, and the weaker candidate's page would win.
+        var docs = [doc("a", title: "checksum mismatch"), doc("b", title: "checksums listed"), doc("h", title: "unrelated")]
+        for i in 0..<5 { docs.append(doc("c\(i)", title: "page \(i)", body: "the checksum of a module")) }
+        let idx = index(docs)
+        let hits = try Ranker.rank(SearchQuery(text: "cheksum", prefix: false), in: idx)
+        #expect(idx.documents[hits[0].doc].id == "a")
+        #expect(hits[0].coverage == hits[0].total, "the nearest word in a title covers the whole query")
+        #expect(hits.first { idx.documents[$0.doc].id == "b" }.map { $0.band } == 5, "another inflection counts half")
+    }
+
+    @Test func aMisspelledNegationFindsTheNotPhrase() throws {
+        #expect(Vocabulary.negated("unrecongized") == "recongized")
+        #expect(Vocabulary.negated("unreachable") == "reachable")
+        #expect(Vocabulary.negated("uninstall") == nil && Vocabulary.negated("unzip") == nil && Vocabulary.negated("unix") == nil,
+                "a reversal or no prefix: not a negation")
+        let idx = index([
+            doc("cmd", title: "'go' is not recognized as a command"),
+            doc("proxy", title: "go get fails", body: String(repeating: "filler words ", count: 30), code: "unrecognized import path"),
+            doc("x", title: "unrelated words"),
+        ])
+        let c = try Vocabulary.corrections(of: "unrecongized", in: idx)
+        #expect(c.map { "\($0.0) \($0.1)" } == ["recognized 1", "unrecognized 1"])
+        #expect(try top("unrecongized", idx).first == "cmd", "the page that says \"not recognized\" strongly")
+        // Still below an exact match: a page with the word as typed wins over both.
+        let exact = index([doc("cmd", title: "'go' is not recognized as a command"), doc("typed", title: "notes", body: "unrecongized")])
+        #expect(try top("unrecongized", exact).first == "typed")
+    }
+
+    @Test func aCorrectlySpelledQueryReadsNoVocabulary() throws {
+        final class Counting: IndexReader {
+            let base: LanguageIndex
+            var vocabularyReads = 0
+            init(_ base: LanguageIndex) { self.base = base }
+            var lang: String { base.lang }
+            var documentCount: Int { base.documentCount }
+            func postings(_ term: String) throws -> [Posting] { try base.postings(term) }
+            func terms(withPrefix prefix: String) throws -> [String] { try base.terms(withPrefix: prefix) }
+            func vocabulary(length: Int) throws -> [String] { vocabularyReads += 1; return try base.vocabulary(length: length) }
+            func errorSignatures() throws -> [ErrorSignatureKey] { try base.errorSignatures() }
+            func synonyms() throws -> [SynonymGroup] { try base.synonyms() }
+            func documents(facet: Facet, value: String) throws -> Set<Int> { try base.documents(facet: facet, value: value) }
+            func document(_ n: Int) throws -> SearchDocument { try base.document(n) }
+            func signatures() throws -> [Signature] { try base.signatures() }
+        }
+        let reader = Counting(index([doc("order", title: "An older go.exe shadows the new one"), doc("x", title: "unrelated")]))
+        _ = try Ranker.rank(SearchQuery(text: "older shadows", prefix: false), in: reader)
+        #expect(reader.vocabularyReads == 0)
+        _ = try Ranker.rank(SearchQuery(text: "older shaddowed", prefix: false), in: reader)
+        #expect(reader.vocabularyReads == Vocabulary.lengths(for: "shaddowed").count, "each length read once")
     }
 
     @Test func aPassingMentionCountsLessThanATitle() throws {

@@ -49,12 +49,18 @@ HTML
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 timeit() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+# Wall time, and the CPU it took in user space and in the kernel (creating ~8,000 files is kernel
+# time, and on this VM's ext4 it varies from run to run with how many inodes were freed lately).
+cpu="$work/cpu"
+timecpu() { local w; w=$(timeit /usr/bin/time -o "$cpu" -f '%U %S' "$@"); echo "$w $(cat "$cpu")"; }
 
-kb_full=(); hugo_full=(); kb_noop=(); kb_one=()
+kb_full=(); hugo_full=(); kb_noop=(); kb_one=(); kb_user=(); kb_sys=(); hugo_user=(); hugo_sys=()
 for i in $(seq "$runs"); do
   rm -rf "$work/site" "$work/tldr/.build-kb" "$work/hugo/public" "$work/hugo/resources"
-  kb_full+=("$(timeit "$kb" build --content "$work/tldr" --output "$work/site")")
-  hugo_full+=("$(timeit hugo --source "$work/hugo" --destination "$work/hugo/public" --quiet)")
+  read -r w u k <<< "$(timecpu "$kb" build --content "$work/tldr" --output "$work/site")"
+  kb_full+=("$w"); kb_user+=("$u"); kb_sys+=("$k")
+  read -r w u k <<< "$(timecpu hugo --source "$work/hugo" --destination "$work/hugo/public" --quiet)"
+  hugo_full+=("$w"); hugo_user+=("$u"); hugo_sys+=("$k")
   kb_noop+=("$(timeit "$kb" build --content "$work/tldr" --output "$work/site")")
   echo "- Changed in run $i." >> "$work/tldr/pages/common/tar.md"
   kb_one+=("$(timeit "$kb" build --content "$work/tldr" --output "$work/site")")
@@ -70,6 +76,10 @@ printf 'kb %s, %s\n' "$("$kb" --version)" "$(hugo version | cut -d' ' -f1-2)"
 printf '%-34s %8.2f s  (%s pages)\n' "kb full build (median of $runs)" "$kf" "$kb_pages"
 printf '%-34s %8.2f s  (%s pages)\n' "hugo full build (median of $runs)" "$hf" "$hugo_pages"
 printf '%-34s %8.2f\n' "ratio kb/hugo" "$(echo "$kf / $hf" | bc -l)"
+for t in kb hugo; do
+  u="${t}_user[@]"; k="${t}_sys[@]"
+  printf '%-34s %8.2f s user, %.2f s kernel\n' "$t full build CPU (median)" "$(printf '%s\n' "${!u}" | median)" "$(printf '%s\n' "${!k}" | median)"
+done
 printf '%-34s %8.3f s\n' "kb no-op rebuild" "$kn"
 printf '%-34s %8.3f s\n' "kb one-changed-file rebuild" "$ko"
 printf '%-34s %8d KiB\n' "kb full build peak RSS" "$rss"

@@ -93,6 +93,9 @@ import Testing
         let theme = try Theme(overrides: dir)
         let page = try #require(SampleKB.page("net/dns-fails.html", in: PageBuilder(graph: SampleKB.graph()).pages()))
         #expect(try theme.render(page) == "Programs print &quot;no such host&quot;.|Programs print \"no such host\".")
+        // An override's own content type still decides from where it stands.
+        try TestSupport.write("{{summary}}|{{% CONTENT_TYPE: TEXT}}{{summary}}", to: dir + "/article.mustache")
+        #expect(try Theme(overrides: dir).render(page) == "Programs print &quot;no such host&quot;.|Programs print \"no such host\".")
     }
 
     @Test func missingPartialIsAnErrorNotEmptyOutput() throws {

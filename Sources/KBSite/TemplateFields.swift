@@ -1,3 +1,4 @@
+import KBCore
 import Mustache
 
 /// A value a template reads by name. The conformer declares its names once, in `fields`; the one
@@ -56,11 +57,12 @@ extension UIText: MustacheParent {
 }
 
 /// How `{{name}}` escapes text: the five characters swift-mustache's HTML content type escapes,
-/// found byte by byte. Its own escape walks every Character through a dictionary and copies each;
-/// that was 8 % of a full tldr build, although most values (titles, URLs, labels) hold none of
-/// them and are returned as they are here. Every template is compiled with `pragma` before its
-/// text (a standalone line: it renders as nothing), so overrides in a KB's Templates/ get it too.
-/// One difference, on the safe side: a `<` carrying a combining mark is escaped here, where a
+/// through kb's one escaper (`HTML.escapeAttribute`: `&` `<` `>` `"` `'`, found byte by byte).
+/// swift-mustache's own escape walks every Character through a dictionary and copies each; that
+/// was 8 % of a full tldr build, although most values (titles, URLs, labels) hold none of them and
+/// come back as they are here. Every template is compiled with `pragma` before its text (a
+/// standalone line: it renders as nothing), so overrides in a KB's Templates/ get it too. One
+/// difference, on the safe side: a `<` carrying a combining mark is escaped here, where a
 /// Character-wise escape leaves the grapheme as it is.
 public struct HTMLEscaping: MustacheContentType {
     public static let name = "KB_HTML"
@@ -69,24 +71,7 @@ public struct HTMLEscaping: MustacheContentType {
         return "{{% CONTENT_TYPE: \(name)}}\n"
     }()
 
-    public func escapeText(_ text: String) -> String {
-        // < > & " ' are ASCII: in UTF-8 they never occur inside another character's bytes.
-        func special(_ b: UInt8) -> Bool { b == 0x3C || b == 0x3E || b == 0x26 || b == 0x22 || b == 0x27 }
-        guard text.utf8.contains(where: special) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 16)
-        for b in text.utf8 {
-            switch b {
-            case 0x3C: out.append(contentsOf: "&lt;".utf8)
-            case 0x3E: out.append(contentsOf: "&gt;".utf8)
-            case 0x26: out.append(contentsOf: "&amp;".utf8)
-            case 0x22: out.append(contentsOf: "&quot;".utf8)
-            case 0x27: out.append(contentsOf: "&#39;".utf8)
-            default: out.append(b)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public func escapeText(_ text: String) -> String { HTML.escapeAttribute(text) }
 }
 
 /// A string renders as itself: `{{name}}` then skips swift-mustache's `String(describing:)` of an

@@ -176,13 +176,13 @@ public enum Ranker {
             var slotTotal = 0
             // Typo candidates are forms of one meant word: each is worth at most the commonest of them,
             // so a rare inflection does not raise what the slot is worth above what the nearest word gives.
+            let lists = try slot.alternatives.map { try phrasePostings($0.0, in: reader) }
             var typoCap = Int.max
-            for (term, _) in slot.alternatives.dropFirst().prefix(slot.typoCandidates) {
-                let df = try phrasePostings(term, in: reader).count
-                if df > 0 { typoCap = min(typoCap, informativeness(documents: n, df: df)) }
+            for list in lists.dropFirst().prefix(slot.typoCandidates) where !list.isEmpty {
+                typoCap = min(typoCap, informativeness(documents: n, df: list.count))
             }
             for (i, (term, weight)) in slot.alternatives.enumerated() {
-                let postings = try phrasePostings(term, in: reader)
+                let postings = lists[i]
                 guard !postings.isEmpty else { continue }
                 let own = informativeness(documents: n, df: postings.count)
                 // What the slot is worth: its own informativeness, capped for a straddling bigram and for a typo candidate.

@@ -589,13 +589,14 @@
     var caps = straddleCaps(lang, m, q);
     slots(lang, m, q).forEach(function (slot) {
       var best = new Map(), slotTotal = 0, typoCap = Infinity;
+      var lists = slot.alternatives.map(function (alt) { return phrasePostings(lang, m, alt[0]); });
       // Typo candidates are forms of one meant word: each is worth at most the commonest of them.
       for (var t = 1; t <= (slot.typos || 0); t++) {
-        var df = phrasePostings(lang, m, slot.alternatives[t][0]).length / 2;
+        var df = lists[t].length / 2;
         if (df > 0) { typoCap = Math.min(typoCap, informativeness(m.count, df)); }
       }
       slot.alternatives.forEach(function (alt, ai) {
-        var p = phrasePostings(lang, m, alt[0]);
+        var p = lists[ai];
         if (!p.length) { return; }
         var own = informativeness(m.count, p.length / 2), full = 8 * FULL_STRENGTH * own;
         // What the slot is worth: its own informativeness, capped for a straddling bigram and for a typo candidate.

@@ -140,6 +140,9 @@ public struct BuildStats: Sendable, Codable {
     public var resolvedLinks = 0
     /// [step name, seconds] in order.
     public var steps: [[String]] = []
+    /// The languages whose search impacts were updated for edits in place (only the terms the
+    /// edits touched computed again) rather than computed from every document; nil: no refresh.
+    public var searchUpdated: [String]?
 }
 
 public struct BuildFailure: Error, CustomStringConvertible {

@@ -83,9 +83,10 @@ public enum SiteBuilder {
         try run.step("feeds") { _ in
             for (path, text) in SiteFeeds.files(graph: graph, pages: pages.entries) { try site.staged.write(path, text) }
         }
-        let searchFingerprint = try run.step("search") { _ in
+        let searchFingerprint = try run.step("search") { run in
             let index = try early?.wait() ?? searchIndex(target, graph: graph, markdown: fingerprints.markdown, documents: site.searchDocuments,
                                                          previous: previousIndex)
+            run.stats.searchUpdated = index.output?.updated
             try writeSearch(index, target, graph: graph, documents: site.searchDocuments, into: site.staged)
             return index.fingerprint
         }

@@ -66,9 +66,11 @@ public struct KnowledgeGraph: Sendable {
     public init(config: KBConfig, articles input: [Article], assets: Set<String> = [], diagnostics: [Diagnostic] = []) {
         self.config = config
         let order = Dictionary(uniqueKeysWithValues: config.languageCodes.enumerated().map { ($1, $0) })
-        let sorted = input.sorted {
-            ($0.canonicalID, order[$0.lang] ?? 99, $0.path) < ($1.canonicalID, order[$1.lang] ?? 99, $1.path)
-        }
+        // Sorted through their keys' positions: an article is a large value, and moving articles
+        // around in a merge sort retained and released each of its fields on every move.
+        let keys = input.map { ($0.canonicalID, order[$0.lang] ?? 99, $0.path) }
+        let inOrder = zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }
+        let sorted = inOrder ? input : input.indices.sorted { keys[$0] < keys[$1] }.map { input[$0] }
         articles = sorted
         self.assets = assets
         let n = sorted.count

@@ -115,6 +115,17 @@ public struct TermCounts: Sendable, Codable, Hashable, Sequence {
     }
 
     public var count: Int { terms.count }
+
+    /// The count of `term` (binary search in term order), nil when the field does not hold it.
+    public func count(of term: String) -> UInt32? {
+        var lo = 0, hi = terms.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if terms[mid] < term { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < terms.count && terms[lo] == term ? counts[lo] : nil
+    }
+
     public func makeIterator() -> Zip2Sequence<[String], [UInt32]>.Iterator { zip(terms, counts).makeIterator() }
 }
 
@@ -131,6 +142,9 @@ public struct LanguageIndex: Sendable {
     public var synonymGroups: [SynonymGroup] = []
     /// Every language of the site, the default first: the browser picks the query's language among them.
     public var languages: [String] = []
+    /// Postings already encoded (`PostingCodec`), as an earlier index held them: the terms an
+    /// in-place edit left alone (`init(…updating:…)`); the site's shards take them as they are.
+    public var encodedPostings: [String: String] = [:]
 
     public static let k1 = 1.2
     /// Impacts are BM25F scores × this, rounded, in 1...maxImpact.
@@ -156,9 +170,7 @@ public struct LanguageIndex: Sendable {
         self.documents = documents
         let n = documents.count
         let fieldCount = Field.allCases.count
-        var avg = Array(repeating: 0.0, count: fieldCount)
-        for t in docTerms { for f in 0..<fieldCount { avg[f] += Double(t.lengths[f]) } }
-        for f in 0..<fieldCount { avg[f] = Self.onGrid(max(1, avg[f] / Double(max(n, 1))), steps: 16) }
+        let avg = Self.averages(docTerms)
         averages = avg
         // Terms are numbered once; everything after works on arrays (one hash lookup per term
         // occurrence instead of four: a third of a one-file rebuild's search step on tldr).
@@ -190,23 +202,18 @@ public struct LanguageIndex: Sendable {
         var postings: [[Posting]] = Array(repeating: [], count: names.count)
         var acc = Array(repeating: 0.0, count: names.count)
         var touched: [Int] = []
-        let weights = Field.allCases.map(\.weight), bs = Field.allCases.map(\.b)
         for (d, t) in docTerms.enumerated() {
             // Per field BM25, weighted and summed: a title match counts whatever the body says.
             for f in 0..<fieldCount {
-                let norm = 1 - bs[f] + bs[f] * Self.onGrid(Double(t.lengths[f]), steps: 8) / avg[f]
+                let norm = Self.norm(t, f, avg)
                 for (number, count) in numbered[d][f] {
-                    let id = Int(number), tf = Double(count)
+                    let id = Int(number)
                     if acc[id] == 0 { touched.append(id) }
-                    acc[id] += weights[f] * tf * (Self.k1 + 1) / (tf + Self.k1 * norm)
+                    acc[id] += Self.fieldScore(tf: Double(count), field: f, norm: norm)
                 }
             }
             for id in touched {
-                // ln(1 + N/df), not BM25's ln(1 + (N - df + .5)/(df + .5)): in a small KB where every
-                // page says "go", the latter drives common words to zero and the weights stop mattering.
-                let idf = log(1 + Double(n) / Double(df[id]))
-                let impact = min(Self.maxImpact, max(1, Int((idf * acc[id] * Self.scale).rounded())))
-                postings[id].append(Posting(doc: d, impact: impact))
+                postings[id].append(Posting(doc: d, impact: Self.impact(acc[id], documents: n, df: df[id])))
                 acc[id] = 0
             }
             touched.removeAll(keepingCapacity: true)
@@ -215,6 +222,109 @@ public struct LanguageIndex: Sendable {
         byTerm.reserveCapacity(names.count)
         for (id, name) in names.enumerated() { byTerm[name] = postings[id] }
         terms = byTerm
+        errors = Self.errorKeys(documents) { term in ids[term].map { df[$0] } }
+    }
+
+    /// The index after documents were edited in place, from the index it was (`stored`: each
+    /// term's encoded postings, as the store holds them) without recomputing what the edit cannot
+    /// change; nil when the edit moved what every impact depends on. Equal, posting for posting, to
+    /// `init(lang:documents:terms:…)` on the same documents provided the documents are numbered as
+    /// before, only those in `edited` changed, and `stored` is that earlier index's postings: a
+    /// term's impacts depend on the document count and the per-field average lengths (both
+    /// compared here, the averages on their grid), its own document frequency and each document's
+    /// field lengths — so only the terms of the edited documents' old and new versions (`touched`)
+    /// can differ. For those, the edited documents' impacts are computed; the others' too when the
+    /// term's document frequency (so its idf) changed, else they are the stored ones.
+    public init?(lang: String, documents: [SearchDocument], terms docTerms: [DocumentTerms], updating stored: [String: String],
+                 averages storedAverages: [Double], edited: [Int], touched: Set<String>,
+                 synonyms: [SynonymGroup] = [], languages: [String] = []) {
+        let avg = Self.averages(docTerms)
+        guard avg == storedAverages, edited.allSatisfy({ docTerms.indices.contains($0) }) else { return nil }
+        self.lang = lang
+        self.synonymGroups = synonyms
+        self.languages = languages.isEmpty ? [lang] : languages
+        self.documents = documents
+        averages = avg
+        let n = documents.count
+        var byTerm: [String: [Posting]] = [:]
+        byTerm.reserveCapacity(stored.count + touched.count)
+        var encoded: [String: String] = [:]
+        encoded.reserveCapacity(stored.count)
+        for (term, text) in stored where !touched.contains(term) {
+            let postings = PostingCodec.decode(text)
+            // A posting past the document count cannot come from an index of these documents.
+            guard postings.last.map({ $0.doc < n }) ?? true else { return nil }
+            byTerm[term] = postings
+            encoded[term] = text
+        }
+        let editedSet = Set(edited), editedSorted = editedSet.sorted()
+        func score(_ d: Int, _ term: String) -> Double {
+            var acc = 0.0
+            for f in 0..<Field.allCases.count {
+                guard let count = docTerms[d].counts[f].count(of: term) else { continue }
+                acc += Self.fieldScore(tf: Double(count), field: f, norm: Self.norm(docTerms[d], f, avg))
+            }
+            return acc
+        }
+        for term in touched {
+            let old = stored[term].map(PostingCodec.decode) ?? []
+            guard old.last.map({ $0.doc < n }) ?? true else { return nil }
+            let kept = old.filter { !editedSet.contains($0.doc) }
+            let now = editedSorted.compactMap { d -> (doc: Int, score: Double)? in
+                let s = score(d, term)
+                return s != 0 ? (d, s) : nil
+            }
+            let df = kept.count + now.count
+            guard df > 0 else { continue }
+            var postings: [Posting]
+            if df == old.count {
+                // As many documents hold it as before: every other document's impact is the stored one.
+                postings = kept + now.map { Posting(doc: $0.doc, impact: Self.impact($0.score, documents: n, df: df)) }
+            } else {
+                postings = kept.map { Posting(doc: $0.doc, impact: Self.impact(score($0.doc, term), documents: n, df: df)) }
+                    + now.map { Posting(doc: $0.doc, impact: Self.impact($0.score, documents: n, df: df)) }
+            }
+            postings.sort { $0.doc < $1.doc }
+            byTerm[term] = postings
+        }
+        terms = byTerm
+        encodedPostings = encoded
+        errors = Self.errorKeys(documents) { byTerm[$0]?.count }
+    }
+
+    /// Per field, the average length over the documents, on its grid (`onGrid`, 16 steps).
+    static func averages(_ docTerms: [DocumentTerms]) -> [Double] {
+        let fieldCount = Field.allCases.count
+        var avg = Array(repeating: 0.0, count: fieldCount)
+        for t in docTerms { for f in 0..<fieldCount { avg[f] += Double(t.lengths[f]) } }
+        for f in 0..<fieldCount { avg[f] = onGrid(max(1, avg[f] / Double(max(docTerms.count, 1))), steps: 16) }
+        return avg
+    }
+
+    /// BM25's length normalisation of field `f` of a document.
+    static func norm(_ t: DocumentTerms, _ f: Int, _ avg: [Double]) -> Double {
+        let b = fieldB[f]
+        return 1 - b + b * onGrid(Double(t.lengths[f]), steps: 8) / avg[f]
+    }
+
+    static let fieldWeights = Field.allCases.map(\.weight), fieldB = Field.allCases.map(\.b)
+
+    /// One field's weighted BM25 term-frequency part; a document's are summed in field order.
+    static func fieldScore(tf: Double, field f: Int, norm: Double) -> Double {
+        fieldWeights[f] * tf * (k1 + 1) / (tf + k1 * norm)
+    }
+
+    /// The quantised impact of a term in a document, from the document's summed field scores.
+    static func impact(_ score: Double, documents n: Int, df: Int) -> Int {
+        // ln(1 + N/df), not BM25's ln(1 + (N - df + .5)/(df + .5)): in a small KB where every
+        // page says "go", the latter drives common words to zero and the weights stop mattering.
+        let idf = log(1 + Double(n) / Double(df))
+        return min(maxImpact, max(1, Int((idf * score * scale).rounded())))
+    }
+
+    /// The error-text keys of the documents; `df` gives a term's document frequency (nil: no
+    /// document holds it), which decides whether a word no other page has makes a text decisive.
+    static func errorKeys(_ documents: [SearchDocument], df: (String) -> Int?) -> [ErrorSignatureKey] {
         var errors: [ErrorSignatureKey] = []
         for (d, doc) in documents.enumerated() {
             // A key names its document: a repeat can only be one of this document's own keys
@@ -225,14 +335,14 @@ public struct LanguageIndex: Sendable {
                 guard !terms.isEmpty else { continue }
                 let quoted = shape != terms
                 let decisive = quoted || ErrorText.hasIdentifier(raw)
-                    || terms.contains { t in t.contains { $0.isNumber } || (!QueryParser.stopWords.contains(t) && ids[t].map { df[$0] } == 1) }
+                    || terms.contains { t in t.contains { $0.isNumber } || (!QueryParser.stopWords.contains(t) && df(t) == 1) }
                 let kind: ErrorSignatureKey.Kind = quoted ? .quoted : decisive ? .decisive : .generic
                 var keys = [ErrorSignatureKey(length: terms.count, hash: Tokenizer.signatureHash(terms[...]), doc: d, kind: kind)]
                 if quoted { keys.append(ErrorSignatureKey(length: shape.count, hash: Tokenizer.signatureHash(shape[...]), doc: d, kind: .shape)) }
                 for key in keys where !errors[first...].contains(key) { errors.append(key) }
             }
         }
-        self.errors = errors
+        return errors
     }
 
     public init(lang: String, documents: [SearchDocument], terms: [String: [Posting]], errors: [ErrorSignatureKey],

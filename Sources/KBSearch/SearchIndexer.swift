@@ -17,6 +17,9 @@ public enum SearchIndexer {
         /// Beside `indexes[i]`, per `d/<k>.js` file: the hash of its bytes, and the bytes when they
         /// had to be made (nil: its documents are as stored, so its hash is known).
         public var documentFiles: [[(hash: String, data: Data?)]]
+        /// The languages whose impacts were updated from the store's postings (only the terms
+        /// that edits in place touched computed again) instead of computed from every document.
+        public var updated: [String] = []
         /// The store's refresh, running while the caller writes the site's files (SQLite takes
         /// 0.4 s of a full tldr build on one thread); `saved()` waits for it and rethrows its error.
         var saving: Background<Void>?
@@ -30,13 +33,23 @@ public enum SearchIndexer {
     public struct Previous: Sendable {
         var stored: [String: SearchStore.Stored] = [:]
         var files: [String: (count: Int, hashes: [Int: String])] = [:]
+        /// The store's fingerprint when these were read: an in-place edit's refresh takes the
+        /// stored postings only from a store still holding this state.
+        var fingerprint: String?
+        /// Per language, the average field lengths the stored impacts were computed with.
+        var averages: [String: [Double]] = [:]
 
         public static func read(storePath: String) throws -> Previous {
             try read(SearchStore(path: storePath))
         }
 
         static func read(_ store: SearchStore) -> Previous {
-            Previous(stored: (try? store.stored()) ?? [:], files: (try? store.siteFiles()) ?? [:])
+            // Read in several transactions: a `kb search` refreshing the store meanwhile changes its
+            // fingerprint, and then nothing read is trusted.
+            let before = try? store.meta("fingerprint")
+            let previous = Previous(stored: (try? store.stored()) ?? [:], files: (try? store.siteFiles()) ?? [:],
+                                    fingerprint: before, averages: (try? store.averages()) ?? [:])
+            return before != nil && (try? store.meta("fingerprint")) == before ? previous : Previous()
         }
     }
 
@@ -83,15 +96,30 @@ public enum SearchIndexer {
             timing.lap("\(lang) documents (\(made.filter { !$0.sameSpot }.count) of \(made.count) new or moved)")
             madeByLang.append(made)
         }
-        // Each language's impacts on its own thread: they share nothing, and each is one pass in order.
-        let config = graph.config
-        let indexes: [LanguageIndex] = concurrentMap(Array(zip(languages, madeByLang))) { lang, made in
-            let synonyms = (config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
-            return LanguageIndex(lang: lang, documents: made.map(\.doc), terms: made.map(\.terms), synonyms: synonyms, languages: languages)
+        let touchedByLang: [Set<String>?] = zip(languages, madeByLang).map { lang, made in
+            reuse ? touchedTerms(made, stored: stored, lang: lang) : nil
         }
-        timing.lap("impacts (\(languages.joined(separator: ", ")))")
+        // Each language's impacts on its own thread: they share nothing, and each is one pass in order.
+        // After edits in place, only the terms the edits touched are computed again (`updating:`).
+        let config = graph.config
+        let jobs = Array(zip(languages, zip(madeByLang, touchedByLang)))
+        let indexes: [(index: LanguageIndex, updated: Bool)] = concurrentMap(jobs) { lang, job in
+            let (made, touched) = job
+            let synonyms = (config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
+            let docs = made.map(\.doc), terms = made.map(\.terms)
+            if let touched, let averages = prior.averages[lang], let fingerprint = prior.fingerprint,
+               let encoded = try? store.encodedTerms(lang: lang, count: made.count, fingerprint: fingerprint),
+               let index = LanguageIndex(lang: lang, documents: docs, terms: terms, updating: encoded, averages: averages,
+                                         edited: made.indices.filter { !made[$0].sameSpot }, touched: touched,
+                                         synonyms: synonyms, languages: languages) {
+                return (index, true)
+            }
+            return (LanguageIndex(lang: lang, documents: docs, terms: terms, synonyms: synonyms, languages: languages), false)
+        }
+        output.updated = zip(languages, indexes).filter { $0.1.updated }.map(\.0)
+        timing.lap("impacts (\(zip(languages, indexes).map { "\($0.0)\($0.1.updated ? ": terms the edits touched" : "")" }.joined(separator: ", ")))")
         for (l, lang) in languages.enumerated() {
-            let made = madeByLang[l], index = indexes[l]
+            let made = madeByLang[l], index = indexes[l].index
             // A document file is known by its stored hash when its documents all sit where they sat
             // and it holds as many as before; otherwise it is made now.
             let before = storedFiles[lang]
@@ -111,7 +139,7 @@ public enum SearchIndexer {
             output.documentFiles.append(files)
             allTerms.append(made.map(\.terms))
             allDigests.append(made.map(\.digest))
-            allTouched.append(reuse ? touchedTerms(made, stored: stored, lang: lang) : nil)
+            allTouched.append(touchedByLang[l])
         }
         let (made, hashes) = (output.indexes, output.documentFiles.map { $0.map(\.hash) })
         let (terms, digests, touched) = (allTerms, allDigests, allTouched)

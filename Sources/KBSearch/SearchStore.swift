@@ -104,6 +104,33 @@ public final class SearchStore: Sendable {
         }
     }
 
+    /// Per language, the average field lengths the stored impacts were computed with.
+    public func averages() throws -> [String: [Double]] {
+        try queue.read { db in
+            var out: [String: [Double]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'avg:%'") {
+                let values = (row["value"] as String).split(separator: ",").compactMap { Double(String($0)) }
+                if !values.isEmpty { out[String((row["key"] as String).dropFirst("avg:".count))] = values }
+            }
+            return out
+        }
+    }
+
+    /// Every term of `lang` with its encoded postings, read in one transaction that also checks
+    /// the store still holds `count` documents of `lang` and the state `fingerprint` names; nil
+    /// otherwise.
+    public func encodedTerms(lang: String, count: Int, fingerprint: String) throws -> [String: String]? {
+        try queue.read { db in
+            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'") == fingerprint,
+                  try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: ["count:" + lang]) == String(count)
+            else { return nil }
+            var out: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT term, postings FROM terms WHERE lang = ?", arguments: [lang])
+            while let row = try rows.next() { out[row[0]] = row[1] }
+            return out
+        }
+    }
+
     /// Empties every table but the format.
     public func clear() throws {
         try queue.write { db in

@@ -247,7 +247,7 @@ public enum SiteIndex {
         let sortedTerms = index.sortedTerms
         // Postings are encoded and shards wrapped on every core; only the boundaries are found in
         // order (each depends on the sizes before it in its shard).
-        let encoded = sortedTerms.parallelMap { PostingCodec.encode(index.terms[$0]!) }
+        let encoded = sortedTerms.parallelMap { index.encodedPostings[$0] ?? PostingCodec.encode(index.terms[$0]!) }
         var runs: [Range<Int>] = []
         var start = 0, size = 0
         for (i, term) in sortedTerms.enumerated() {

@@ -258,6 +258,11 @@ func inode(_ path: String) -> UInt64 {
         try edit("go-command-not-found.md") { $0 + "\nOne more sentence about a missing go command, zorblaxed by an edit.\n" }
         var stats = try rebuildEqualsForced("a body edit")
         #expect(stats.parsed == 1)
+        // The other language's search impacts are the store's as they are; this one's are updated
+        // from the store's (only the terms the edit touched computed again) unless the edit moved
+        // an average field length to another grid point — at least once in the edits below.
+        #expect(stats.searchUpdated?.contains("zh") == true, "\(String(describing: stats.searchUpdated))")
+        var updatedOwn = stats.searchUpdated?.contains("en") == true
         #expect(stats.modelled < stats.pages / 4, "\(stats.modelled) of \(stats.pages) pages modelled")
         #expect(TestSupport.read(site + "/go-windows/go-command-not-found.html").contains("zorblaxed by an edit"))
 
@@ -268,11 +273,14 @@ func inode(_ path: String) -> UInt64 {
             return text.replacingCharacters(in: eol...eol, with: "\n# checked by the edit test\n")
         }
         stats = try rebuildEqualsForced("a command edit")
+        updatedOwn = updatedOwn || stats.searchUpdated?.contains("en") == true
         #expect(stats.modelled < stats.pages / 4, "\(stats.modelled) of \(stats.pages) pages modelled")
 
         // The Chinese translation's body.
         try edit("go-command-not-found.zh.md") { $0 + "\n编辑测试追加的一句话。\n" }
         stats = try rebuildEqualsForced("a translation's body edit")
+        #expect(stats.searchUpdated?.contains("en") == true, "\(String(describing: stats.searchUpdated))")
+        #expect(updatedOwn, "no edit of an English page updated the English impacts from the store's")
         #expect(stats.modelled < stats.pages / 4, "\(stats.modelled) of \(stats.pages) pages modelled")
 
         // A new link: the target's page lists the source among the pages that link to it.

@@ -146,6 +146,53 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
     }
 }
 
+@Suite struct IncrementalIndexTests {
+    /// After edits in place, the index updated from the earlier one's encoded postings equals the
+    /// index computed from every document, posting for posting and error key for error key: a
+    /// word added, one removed, a count changed, a document's length moved across its grid step, a
+    /// word that becomes shared (so an error text stops being decisive) and one that becomes rare.
+    @Test func anUpdatedIndexEqualsAComputedOne() throws {
+        func docs(_ bodies: [String], errors: [[String]]) -> [SearchDocument] {
+            bodies.indices.map { doc("d\($0)", title: "page \($0) title", errors: errors[$0], body: bodies[$0]) }
+        }
+        let filler = (0..<40).map { "word\($0 % 13) common text" }.joined(separator: " ")
+        var bodies = (0..<60).map { "body \($0) " + filler + " only\($0)" }
+        var errors = Array(repeating: [String](), count: 60)
+        errors[3] = ["zorble common text"]
+        let before = docs(bodies, errors: errors)
+        let old = LanguageIndex(lang: "en", documents: before, terms: before.map(DocumentTerms.init))
+        let encoded = old.terms.mapValues(PostingCodec.encode)
+        #expect(old.errors.contains { $0.kind == .decisive })
+
+        bodies[2] += " zorble quux quux quux"                     // zorble now in two pages: no longer decisive
+        bodies[5] = bodies[5].replacingOccurrences(of: "only5", with: "") // a word gone from the index
+        bodies[7] += " " + String(repeating: "long ", count: 60)    // its length crosses grid steps
+        let after = docs(bodies, errors: errors)
+        let edited = [2, 5, 7]
+        let terms = after.map(DocumentTerms.init)
+        var touched = Set<String>()
+        for d in edited {
+            for field in DocumentTerms(before[d]).counts { touched.formUnion(field.terms) }
+            for field in terms[d].counts { touched.formUnion(field.terms) }
+        }
+        let computed = LanguageIndex(lang: "en", documents: after, terms: terms)
+        try #require(computed.averages == old.averages, "the edits were meant to leave the averages on their grid point")
+        let updated = try #require(LanguageIndex(lang: "en", documents: after, terms: terms, updating: encoded, averages: old.averages,
+                                                 edited: edited, touched: touched))
+        let differing = Set(updated.terms.keys).union(computed.terms.keys).filter { updated.terms[$0] != computed.terms[$0] }.sorted()
+        #expect(differing.isEmpty, "postings differ for \(differing.count) terms: \(differing.prefix(8))")
+        #expect(updated.errors == computed.errors)
+        #expect(updated.terms["only5"] == nil && updated.terms["zorble"]?.count == 2)
+        #expect(!computed.errors.contains { $0.kind == .decisive }, "zorble is in two pages now")
+        // The site's shards are the same bytes either way.
+        #expect(try SiteIndex.files(for: updated).map(\.1) == SiteIndex.files(for: computed).map(\.1))
+
+        // Averages off their stored grid point: every impact can move, and no update is made.
+        #expect(LanguageIndex(lang: "en", documents: after, terms: terms, updating: encoded, averages: old.averages.map { $0 * 2 },
+                              edited: edited, touched: touched) == nil)
+    }
+}
+
 @Suite struct StoreTests {
     static func doc(_ id: String, _ body: String) -> SearchDocument {
         var fields = Array(repeating: "", count: Field.allCases.count)

@@ -350,8 +350,14 @@ public enum SiteBuilder {
            languages.allSatisfy({ FileManager.default.fileExists(atPath: t.output + "/search/" + $0 + "/meta.js") }) {
             return SearchIndexResult(fingerprint: fp, languages: languages, output: nil)
         }
-        let output = try SearchIndexing.update(graph: graph, project: t.project, fingerprint: fp, reuse: !t.options.force,
+        var output = try SearchIndexing.update(graph: graph, project: t.project, fingerprint: fp, reuse: !t.options.force,
                                                prepared: documents, previous: try? previous?.wait())
+        // The site's files are made and compared with the current site's here: beside the page
+        // phases when this runs early (an edit's rebuild), and the staged site is not needed yet.
+        do { try SearchIndexer.prepareSite(&output, previousSite: t.output) } catch {
+            _ = try? output.saved() // the store's refresh is never left running
+            throw error
+        }
         return SearchIndexResult(fingerprint: fp, languages: languages, output: output)
     }
 

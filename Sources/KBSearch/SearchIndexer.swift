@@ -17,6 +17,9 @@ public enum SearchIndexer {
         /// Beside `indexes[i]`, per `d/<k>.js` file: the hash of its bytes, and the bytes when they
         /// had to be made (nil: its documents are as stored, so its hash is known).
         public var documentFiles: [[(hash: String, data: Data?)]]
+        /// Per language, the site's search files but the document files, made by `prepareSite`:
+        /// each with whether the previous site's copy holds exactly these bytes.
+        public var siteFiles: [[(path: String, data: Data, same: Bool)]]?
         /// The languages whose impacts were updated from the store's postings (only the terms
         /// that edits in place touched computed again) instead of computed from every document.
         public var updated: [String] = []
@@ -166,15 +169,32 @@ public enum SearchIndexer {
         return touched
     }
 
+    /// Makes the site's search files but the document files and compares each with the copy in
+    /// `previousSite` (the folder the build will replace), before the staged site exists: an
+    /// edit's rebuild does this on its own thread while the pages are planned and rendered.
+    public static func prepareSite(_ output: inout Output, previousSite: String) throws {
+        var timing = Timing()
+        let fs = LocalFileSystem()
+        output.siteFiles = try output.indexes.map { index in
+            defer { timing.lap("\(index.lang) site files made and compared") }
+            return try SiteIndex.files(for: index, documents: false).parallelMap { path, data in
+                guard let old = try? fs.read(previousSite + "/" + path) else { return (path, data, false) }
+                return (path, data, old.count == data.count && Data(old) == data)
+            }
+        }
+    }
+
     /// Writes the site's search files into `staged`, taking a file from `previousSite` (the folder
     /// being replaced) when its bytes are exactly the new file's, and writing it otherwise.
     public static func writeSite(_ output: Output, into staged: StagedDirectory, previousSite: String) throws {
+        var output = output
+        if output.siteFiles == nil { try prepareSite(&output, previousSite: previousSite) }
         var timing = Timing()
         let fs = LocalFileSystem()
         for (i, index) in output.indexes.enumerated() {
             try FileManager.default.createDirectory(atPath: staged.path("search/\(index.lang)/d"), withIntermediateDirectories: true)
-            let written: [Error?] = try SiteIndex.files(for: index, documents: false).parallelMap { path, data in
-                if let old = try? fs.read(previousSite + "/" + path), old.count == data.count, Data(old) == data, staged.reuse(path) { return nil }
+            let written: [Error?] = (output.siteFiles?[i] ?? []).parallelMap { path, data, same in
+                if same, staged.reuse(path) { return nil }
                 do { try staged.write(path, data) } catch { return error }
                 return nil
             }

@@ -9,7 +9,8 @@ import KBCore
 /// as stored is reused with its cached term counts (its Markdown is neither parsed nor tokenized
 /// again); the store rewrites only the rows that differ; and a site file is taken from the
 /// previous site only when that copy's own bytes are exactly the new ones. Impacts depend on
-/// corpus-wide counts, so they are recomputed from the term counts each time (milliseconds).
+/// corpus-wide counts: after edits in place that leave the document count and the average field
+/// lengths as stored, only the terms the edits touched are computed again; otherwise all are.
 public enum SearchIndexer {
     /// What one refresh produced: per language, the index and its site document files.
     public struct Output: Sendable {

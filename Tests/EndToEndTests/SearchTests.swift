@@ -279,6 +279,8 @@ import Testing
         "GO111MODULE", "gopls", "PATH setx 1024", "etcd database space", "kubelet", "node not ready",
         "proxy.golang.org timeout", "Program Files", "antivirus", "go.mod file not found",
         "模块缓存", "证书", "代理", "磁盘", "环境变量", "找不到命令", "拒绝访问", "校验和不匹配", "杀毒软件", "节点",
+        // A wrong character of the same reading (docs/search.md §Typos): 截断, 模块, 证书过期, 环境变量.
+        "阶断", "被阶断", "模快", "证书郭期", "环竟变量",
     ]
 
     @Test(.tags(.browser)) func browserTopFiveEqualsKBSearch() throws {

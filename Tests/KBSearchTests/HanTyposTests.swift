@@ -109,6 +109,8 @@ import KBCore
             let expected = try Ranker.rank(SearchQuery(text: q), in: r.memory).map { [$0.doc, $0.tier] }
             #expect((got as? [[Int]]) ?? [] == expected, "\(q): browser \(got), ranker \(expected)")
         }
+        let truncated = try #require(r.memory.documents.firstIndex { $0.id == "truncated" })
+        #expect((hits[1] as? [[Int]])?.first?.first == truncated, "阶断 finds 截断's page in the browser")
         let first = (out["first"] as? [String]) ?? []
         #expect(!first.isEmpty && !first.contains { $0.wholeMatch(of: /search\/zh\/[hpv][0-9]+\.js/) != nil }, "\(first)")
     }

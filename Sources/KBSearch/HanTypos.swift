@@ -79,30 +79,37 @@ public enum HanTypos {
         return out
     }
 
-    /// Whether an unknown query bigram may hold the wrong character: not when the bigrams on both
-    /// sides of it in its run are known (`装失` in `安装失败` is where two right words meet, each of
-    /// its characters in a known bigram), nor when it is no bigram of the table's characters. A
-    /// wrong character at a run's edge has one bigram only (`过欺` in `证书过欺`): that one qualifies.
-    public static func mayHoldTypo(_ term: String, in sequence: [String], known: (String) throws -> Bool) rethrows -> Bool {
-        guard bigram(term) != nil else { return false }
+    /// Which characters of an unknown query bigram may be the wrong one: a character that a known
+    /// bigram of the query also holds (the neighbour on its side in the run, not a stop word) is
+    /// right. In `证书郭期` only 郭 and 期 may be wrong (证书 is known, and 书过 would be too); in
+    /// `安装失败` neither character of `装失` may (two right words meet there); in `插件老是提示` the 是
+    /// of `老是` may not (是提 is known), so `老是` is not read as `老式`. No character of a term that
+    /// is no bigram of the table's characters.
+    public static func replaceable(_ term: String, in sequence: [String], known: (String) throws -> Bool) rethrows -> (Bool, Bool) {
+        guard bigram(term) != nil else { return (false, false) }
+        var first = false, second = false
         for i in sequence.indices where sequence[i] == term {
-            let sides = Ranker.neighbours(i, in: sequence)
-            if sides.count < 2 { return true }
-            for j in sides where !(try known(sequence[j])) { return true }
+            var left = false, right = false
+            for j in Ranker.neighbours(i, in: sequence) where try known(sequence[j]) {
+                if j < i { left = true } else { right = true }
+            }
+            first = first || !left
+            second = second || !right
         }
-        return false
+        return (first, second)
     }
 
     /// Typo candidates of an unknown Han bigram: the indexed bigrams of the same reading that keep
-    /// one of its two characters in its place (not stop words), in UTF-16 order, at most
-    /// `Vocabulary.maxCandidates`. Reads the readings of its two characters and one bucket of bigrams.
-    public static func corrections(of term: String, in reader: IndexReader) throws -> [String] {
-        guard applies(lang: reader.lang), let (a, b) = bigram(term),
+    /// one of its two characters in its place and replace one that may be wrong (`replaceable`),
+    /// not stop words, in UTF-16 order, at most `Vocabulary.maxCandidates`. Reads the readings of
+    /// its two characters and one bucket of bigrams.
+    public static func corrections(of term: String, replacing: (Bool, Bool), in reader: IndexReader) throws -> [String] {
+        guard applies(lang: reader.lang), replacing.0 || replacing.1, let (a, b) = bigram(term),
               let ra = try reader.pinyin(a), let rb = try reader.pinyin(b) else { return [] }
         var out = Set<String>()
         for c in try reader.hanBigrams(reading: ra + " " + rb) where c != term && !QueryParser.isStopTerm(c) {
-            guard let (x, y) = bigram(c), (x == a) != (y == b) else { continue }
-            out.insert(c)
+            guard let (x, y) = bigram(c) else { continue }
+            if x != a && y == b && replacing.0 || x == a && y != b && replacing.1 { out.insert(c) }
         }
         return Array(out.sorted(by: utf16Less).prefix(Vocabulary.maxCandidates))
     }

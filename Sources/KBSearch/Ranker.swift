@@ -122,8 +122,8 @@ public enum Ranker {
                 alts += found.map { ($0.0, $0.1 == 1 ? oneEditWeight : twoEditWeight) }
                 typos = found.count
             } else if !expanded, HanTypos.applies(lang: reader.lang), HanTypos.bigram(term) != nil, !(try known(term)),
-                      try HanTypos.mayHoldTypo(term, in: parsed.sequence, known: known) {
-                let found = try HanTypos.corrections(of: term, in: reader)
+                      case let wrong = try HanTypos.replaceable(term, in: parsed.sequence, known: known), wrong.0 || wrong.1 {
+                let found = try HanTypos.corrections(of: term, replacing: wrong, in: reader)
                 alts += found.map { ($0, oneEditWeight) }
                 typos = found.count
             }

@@ -460,19 +460,27 @@
     return (list && list[(c.codePointAt(0) - HAN_FIRST) % HAN_BLOCK]) || null;
   }
   function homophoneBucket(reading, count) { return mix(signatureHash([reading], 0, 1)) % count; }
-  // An unknown query bigram may hold the wrong character unless the bigrams on both sides of it are known.
-  function mayHoldTypo(lang, m, seq, term) {
-    if (!hanPair(term)) { return false; }
+  // Which characters of an unknown query bigram may be the wrong one (Swift: HanTypos.replaceable):
+  // not one that a known neighbour on its side also holds.
+  function replaceable(lang, m, seq, term) {
+    var out = [false, false];
+    if (!hanPair(term)) { return out; }
     for (var i = 0; i < seq.length; i++) {
       if (seq[i] !== term) { continue; }
-      var sides = neighbours(seq, i);
-      if (sides.length < 2) { return true; }
-      for (var j = 0; j < sides.length; j++) { if (!postings(lang, m, seq[sides[j]]).length) { return true; } }
+      var left = false, right = false;
+      neighbours(seq, i).forEach(function (j) {
+        if (postings(lang, m, seq[j]).length) { if (j < i) { left = true; } else { right = true; } }
+      });
+      out[0] = out[0] || !left;
+      out[1] = out[1] || !right;
     }
-    return false;
+    return out;
   }
+  // The characters of `term` that may be replaced, or null when it gets no Han typo candidates.
   function hanTypo(lang, m, q, term) {
-    return isChinese(lang) && !!hanPair(term) && !postings(lang, m, term).length && mayHoldTypo(lang, m, q.sequence, term);
+    if (!isChinese(lang) || !hanPair(term) || postings(lang, m, term).length) { return null; }
+    var wrong = replaceable(lang, m, q.sequence, term);
+    return wrong[0] || wrong[1] ? wrong : null;
   }
   // The `p<k>.js` files the Han typos of `q` need (their shards must be loaded already).
   function readingsNeeded(lang, m, q) {
@@ -499,9 +507,9 @@
   }
   // Typo candidates of an unknown Han bigram: the indexed bigrams of the same reading that keep one
   // of its characters in its place (no stop words), in UTF-16 order, at most 8.
-  function hanCorrections(lang, m, term) {
+  function hanCorrections(lang, m, term, wrong) {
     var s = hanPair(term);
-    if (!isChinese(lang) || !s || !m.han) { return []; }
+    if (!isChinese(lang) || !s || !m.han || !(wrong[0] || wrong[1])) { return []; }
     var ra = pinyin(lang, s[0]), rb = pinyin(lang, s[1]);
     if (!ra || !rb) { return []; }
     var reading = ra + " " + rb, bucket = data.homophones[lang + "/" + homophoneBucket(reading, m.han)];
@@ -509,7 +517,7 @@
     for (var i = 0; i + 1 < list.length; i += 2) {
       var c = list.slice(i, i + 2);
       if (c === term || isStopTerm(c) || out.indexOf(c) >= 0) { continue; }
-      if ((list[i] === s[0]) !== (list[i + 1] === s[1])) { out.push(c); }
+      if (list[i] !== s[0] && list[i + 1] === s[1] && wrong[0] || list[i] === s[0] && list[i + 1] !== s[1] && wrong[1]) { out.push(c); }
     }
     return out.sort(utf16Less).slice(0, 8);
   }
@@ -523,13 +531,13 @@
         more.forEach(function (t) { alts.push([t, PREFIX]); });
         expanded = more.length > 0;
       }
-      var typos = 0;
+      var typos = 0, wrong;
       if (!expanded && isCandidate(term) && !postings(lang, m, term).length) {
         var found = corrections(lang, m, term);
         found.forEach(function (c) { alts.push([c[0], c[1] === 1 ? ONE_EDIT : TWO_EDITS]); });
         typos = found.length;
-      } else if (!expanded && hanTypo(lang, m, q, term)) {
-        var han = hanCorrections(lang, m, term);
+      } else if (!expanded && (wrong = hanTypo(lang, m, q, term))) {
+        var han = hanCorrections(lang, m, term, wrong);
         han.forEach(function (c) { alts.push([c, ONE_EDIT]); });
         typos = han.length;
       }

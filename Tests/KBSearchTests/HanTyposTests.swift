@@ -70,6 +70,7 @@ import KBCore
 
     /// A correctly spelled query reads no reading or homophone; an unknown bigram flanked by known
     /// ones (装失 in 安装失败: two right words meet) is no typo either, even with a homophone (装湿).
+    /// Nor is a character that a known bigram of the query holds: 老是提示 does not become 老式.
     @Test func aCorrectlySpelledChineseQueryReadsNoReadings() throws {
         let reader = CountingReader(index(Self.docs))
         #expect(try reader.postings("装失").isEmpty && !(try reader.hanBigrams(reading: "zhuang shi")).isEmpty)
@@ -80,6 +81,11 @@ import KBCore
         }
         _ = try Ranker.rank(SearchQuery(text: "阶断", prefix: false), in: reader)
         #expect(reader.readingReads == 3, "two readings and one bucket of bigrams")
+        let withOld = CountingReader(index(Self.docs + [doc("style", title: "老式终端", body: "总是提示错误", lang: "zh")]))
+        let slots = try Ranker.slots(ParsedQuery("插件老是提示", prefix: false), in: withOld)
+        #expect(slots.first { $0.term == "老是" }?.typoCandidates == 0, "是 is in the known 是提")
+        #expect(try Ranker.slots(ParsedQuery("老是", prefix: false), in: withOld).first?.alternatives.map(\.0) == ["老是", "老式"],
+                "alone, 是 may be wrong")
         // Through the site: the files a correct query loads hold no reading and no homophone.
         let r = try Self.readers("kb-hantypos-bytes")
         defer { TestSupport.remove(r.dir) }

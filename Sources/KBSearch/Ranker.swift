@@ -11,6 +11,10 @@ public protocol IndexReader {
     func terms(withPrefix prefix: String) throws -> [String]
     /// Indexed words of this many UTF-16 units that typo candidates may come from (`Vocabulary.isCandidate`).
     func vocabulary(length: Int) throws -> [String]
+    /// The toneless pinyin of a Han character (`HanTypos`), nil when it has none.
+    func pinyin(_ c: Unicode.Scalar) throws -> String?
+    /// Indexed Han bigrams whose characters read `reading` (`jie duan`): homophone typo candidates come from them.
+    func hanBigrams(reading: String) throws -> [String]
     func errorSignatures() throws -> [ErrorSignatureKey]
     /// This language's synonym groups (kb.yml `synonyms:`).
     func synonyms() throws -> [SynonymGroup]
@@ -116,6 +120,11 @@ public enum Ranker {
             if !expanded, Vocabulary.isCandidate(term), !(try known(term)) {
                 let found = try Vocabulary.corrections(of: term, in: reader)
                 alts += found.map { ($0.0, $0.1 == 1 ? oneEditWeight : twoEditWeight) }
+                typos = found.count
+            } else if !expanded, HanTypos.applies(lang: reader.lang), HanTypos.bigram(term) != nil, !(try known(term)),
+                      case let wrong = try HanTypos.replaceable(term, in: parsed.sequence, known: known), wrong.0 || wrong.1 {
+                let found = try HanTypos.corrections(of: term, replacing: wrong, in: reader)
+                alts += found.map { ($0, oneEditWeight) }
                 typos = found.count
             }
             slots.append(Slot(term: term, alternatives: alts, typoCandidates: typos))
@@ -236,26 +245,34 @@ public enum Ranker {
     /// words; it is rare because it crosses a word boundary, not because it says more than `失败`.
     static func straddleCaps(_ parsed: ParsedQuery, in reader: IndexReader) throws -> [String: Int] {
         let seq = parsed.sequence
-        func bigram(_ t: String) -> [Unicode.Scalar]? {
-            let s = Array(t.unicodeScalars)
-            return s.count == 2 && Tokenizer.isCJK(s[0].value) && Tokenizer.isCJK(s[1].value) && !QueryParser.isStopTerm(t) ? s : nil
-        }
         var caps: [String: Int] = [:]
         var known: [String: Int] = [:]
-        for (i, t) in seq.enumerated() {
-            guard let ts = bigram(t) else { continue }
-            for j in [i - 1, i + 1] where j >= 0 && j < seq.count {
-                guard let ys = bigram(seq[j]), j < i ? ys[1] == ts[0] : ts[1] == ys[0] else { continue }
+        for i in seq.indices {
+            for j in neighbours(i, in: seq) {
                 let df: Int
                 if let k = known[seq[j]] { df = k } else {
                     df = try reader.postings(seq[j]).count
                     known[seq[j]] = df
                 }
                 guard df > 0 else { continue }
-                caps[t] = min(caps[t] ?? Int.max, informativeness(documents: reader.documentCount, df: df))
+                caps[seq[i]] = min(caps[seq[i]] ?? Int.max, informativeness(documents: reader.documentCount, df: df))
             }
         }
         return caps
+    }
+
+    /// When `seq[i]` is a Chinese bigram that ranks (no stop word), the positions of the bigrams of
+    /// the same kind next to it that overlap it (its neighbours in the same run); else none.
+    static func neighbours(_ i: Int, in seq: [String]) -> [Int] {
+        func bigram(_ t: String) -> [Unicode.Scalar]? {
+            let s = Array(t.unicodeScalars)
+            return s.count == 2 && Tokenizer.isCJK(s[0].value) && Tokenizer.isCJK(s[1].value) && !QueryParser.isStopTerm(t) ? s : nil
+        }
+        guard let ts = bigram(seq[i]) else { return [] }
+        return [i - 1, i + 1].filter { j in
+            guard j >= 0, j < seq.count, let ys = bigram(seq[j]) else { return false }
+            return j < i ? ys[1] == ts[0] : ts[1] == ys[0]
+        }
     }
 
     /// Per document its tier from error texts (docs/search.md §Ranking, step 4).

@@ -303,6 +303,24 @@ public final class StoreReader: IndexReader {
         }
     }
 
+    /// From the terms: every indexed term that starts with a character of the first syllable, kept
+    /// when the two read `reading` (the store needs no table of its own for them).
+    public func hanBigrams(reading: String) throws -> [String] {
+        let syllables = reading.split(separator: " ")
+        guard syllables.count == 2 else { return [] }
+        return try queue.read { db in
+            let starting = try db.cachedStatement(sql: "SELECT term FROM terms WHERE lang = ? AND term > ? AND term < ?")
+            var out: [String] = []
+            for c in HanTypos.characters(reading: String(syllables[0])) {
+                let prefix = String(Character(c))
+                for t in try String.fetchAll(starting, arguments: [lang, prefix, prefix + "\u{10FFFF}"]) where HanTypos.readingKey(t) == reading {
+                    out.append(t)
+                }
+            }
+            return out
+        }
+    }
+
     public func synonyms() throws -> [SynonymGroup] {
         let text = try queue.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: ["synonyms:" + lang])

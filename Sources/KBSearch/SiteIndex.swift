@@ -11,6 +11,8 @@ import KBContent
 ///     search/<lang>/e<L>-<b>.js   error signatures of L terms whose mixed hash falls in bucket b
 ///     search/<lang>/e<L>.js       a filter of those signatures' hashes (for a query with many windows)
 ///     search/<lang>/f-<facet>.js  facet value → documents (the facet box, filters, `kind:` synonyms)
+///     search/<lang>/p<k>.js       toneless pinyin of 512 Han characters (Chinese typos, `HanTypos`)
+///     search/<lang>/h<b>.js       the indexed Han bigrams of the readings whose hash falls in bucket b
 ///
 /// A query loads meta.js, the shards holding its terms, the error buckets its own windows hash to,
 /// and the files of the documents it shows. meta.js does not grow with the number of error texts
@@ -18,7 +20,7 @@ import KBContent
 /// Documents travel eight to a file: one file per page made the search index most of the files
 /// a build creates, and creating files is what a build spends its time on.
 public enum SiteIndex {
-    public static let version = 4
+    public static let version = 5
     /// Documents per `d/<k>.js` file.
     public static let documentsPerFile = 8
     /// Shard sizes in bytes of encoded postings (a term's postings are never split). Boundaries
@@ -42,6 +44,8 @@ public enum SiteIndex {
     /// Filter values per signature: a query window that is no error text of its length passes the
     /// length's filter with probability 1 / filterSpacing.
     public static let filterSpacing: UInt32 = 512
+    /// Readings per `h<b>.js` homophone bucket, on average at most (≈ 1 KB a file).
+    public static let readingsPerBucket = 64
     /// The facets written to `f-<facet>.js` files (lang is a file of its own: the index's language).
     public static let fileFacets: [Facet] = [.kind, .platform, .tool, .tag]
 
@@ -70,6 +74,10 @@ public enum SiteIndex {
     public static func errorBucketPath(lang: String, length: Int, bucket: Int) -> String { "search/\(lang)/e\(length)-\(bucket).js" }
     public static func errorFilterPath(lang: String, length: Int) -> String { "search/\(lang)/e\(length).js" }
     public static func facetPath(lang: String, facet: Facet) -> String { "search/\(lang)/f-\(facet.rawValue).js" }
+    public static func readingsPath(lang: String, block: Int) -> String { "search/\(lang)/p\(block).js" }
+    public static func homophonesPath(lang: String, bucket: Int) -> String { "search/\(lang)/h\(bucket).js" }
+    /// The `h<b>.js` bucket of a reading (`jie duan`) among `buckets`: its FNV-1a hash, mixed.
+    public static func homophoneBucket(_ reading: String, of buckets: Int) -> Int { bucket(Tokenizer.signatureHash([reading][...]), of: buckets) }
 
     /// The error files a query needs, as search.js picks them: for every signature length L not
     /// longer than the query, the hashes of the query's L-term windows (plain and shape), each in
@@ -117,6 +125,9 @@ public enum SiteIndex {
         public var vocab: [Int]?
         /// This language's synonym groups.
         public var synonyms: [SynonymGroup]?
+        /// How many `h<b>.js` homophone buckets there are (with the `p<k>.js` readings); nil: none,
+        /// the language is not Chinese or holds no Han bigram.
+        public var han: Int?
         /// Documents per `d/<k>.js` file.
         public var per: Int?
     }
@@ -127,6 +138,23 @@ public enum SiteIndex {
         public var lang: String
         public var n: Int
         public var terms: [String]
+    }
+
+    /// `p<k>.js`: the toneless pinyin of code points `HanTypos.first + k × blockSize` onwards,
+    /// separated by spaces, empty for a character without one.
+    public struct Readings: Codable, Sendable {
+        public var type = "pinyin"
+        public var lang: String
+        public var k: Int
+        public var r: String
+    }
+
+    /// `h<b>.js`: reading → the indexed bigrams that read so, concatenated (two code points each).
+    public struct Homophones: Codable, Sendable {
+        public var type = "homophones"
+        public var lang: String
+        public var k: Int
+        public var r: [String: String]
     }
 
     /// `e<L>-<b>.js`: the error signatures of one length in one bucket.
@@ -284,9 +312,11 @@ public enum SiteIndex {
             out.append((base + "v\(length).js", try wrap(Vocab(lang: index.lang, n: length, terms: terms))))
         }
         out += try errorFiles(index, summary: &errorSummary)
+        let han = try hanFiles(index, sortedTerms: sortedTerms)
+        out += han.files
         let meta = Meta(lang: index.lang, count: index.documents.count, shards: shards, facets: facetNames, errors: errorSummary,
                         langs: index.languages, vocab: byLength.keys.sorted(),
-                        synonyms: index.synonymGroups.isEmpty ? nil : index.synonymGroups, per: documentsPerFile)
+                        synonyms: index.synonymGroups.isEmpty ? nil : index.synonymGroups, han: han.buckets, per: documentsPerFile)
         out.append((base + "meta.js", try wrap(meta)))
         let signatures = Signature.all(index.documents, lang: index.lang).map { [String($0.doc), $0.text, $0.isRegex ? "regex" : "text"] }
         out.append((base + "signatures.js", try wrap(Signatures(lang: index.lang, items: signatures))))
@@ -322,6 +352,26 @@ public enum SiteIndex {
             summary.append([length, count, bytes, filterBytes])
         }
         return out
+    }
+
+    /// A Chinese index's homophone buckets and the reading table (`HanTypos`); none for another
+    /// language or an index without Han bigrams.
+    static func hanFiles(_ index: LanguageIndex, sortedTerms: [String]) throws -> (files: [(String, Data)], buckets: Int?) {
+        guard HanTypos.applies(lang: index.lang) else { return ([], nil) }
+        let groups = HanTypos.groups(sortedTerms)
+        guard !groups.isEmpty else { return ([], nil) }
+        let count = max(1, (groups.count + readingsPerBucket - 1) / readingsPerBucket)
+        var buckets = Array(repeating: [String: String](), count: count)
+        for (reading, bigrams) in groups { buckets[homophoneBucket(reading, of: count)][reading] = bigrams.joined() }
+        var out: [(String, Data)] = []
+        for (k, b) in buckets.enumerated() {
+            out.append((homophonesPath(lang: index.lang, bucket: k), try wrap(Homophones(lang: index.lang, k: k, r: b))))
+        }
+        for k in 0..<HanTypos.blockCount {
+            let r = HanTypos.blockReadings(k).joined(separator: " ")
+            out.append((readingsPath(lang: index.lang, block: k), try wrap(Readings(lang: index.lang, k: k, r: r))))
+        }
+        return (out, count)
     }
 
     /// How many `d/<k>.js` files hold `count` documents.
@@ -363,6 +413,8 @@ public final class ShardReader: IndexReader {
     private var docs: [Int: SearchDocument] = [:]
     private var facets: [String: [String: String]] = [:]
     private var errors: [ErrorSignatureKey]?
+    private var readingBlocks: [Int: [Substring]] = [:]
+    private var homophones: [Int: [String: String]] = [:]
     /// Bytes read, for the benchmark.
     public private(set) var bytesRead = 0
 
@@ -479,6 +531,26 @@ public final class ShardReader: IndexReader {
         }
         bytesRead += data.count
         return try SiteIndex.unwrap(data, as: SiteIndex.Vocab.self, path: base + "v\(length).js").terms
+    }
+
+    /// From the `p<k>.js` file holding the character (what search.js loads).
+    public func pinyin(_ c: Unicode.Scalar) throws -> String? {
+        guard meta.han != nil, let k = HanTypos.block(of: c) else { return nil }
+        if readingBlocks[k] == nil {
+            let file = try read(SiteIndex.readingsPath(lang: lang, block: k), as: SiteIndex.Readings.self)
+            readingBlocks[k] = file.r.split(separator: " ", omittingEmptySubsequences: false)
+        }
+        let list = readingBlocks[k]!, i = Int(c.value - HanTypos.first) % HanTypos.blockSize
+        return i < list.count && !list[i].isEmpty ? String(list[i]) : nil
+    }
+
+    /// From the one `h<b>.js` bucket the reading falls in.
+    public func hanBigrams(reading: String) throws -> [String] {
+        guard let count = meta.han, count > 0 else { return [] }
+        let k = SiteIndex.homophoneBucket(reading, of: count)
+        if homophones[k] == nil { homophones[k] = try read(SiteIndex.homophonesPath(lang: lang, bucket: k), as: SiteIndex.Homophones.self).r }
+        let s = Array((homophones[k]?[reading] ?? "").unicodeScalars)
+        return stride(from: 0, to: s.count - 1, by: 2).map { String(String.UnicodeScalarView(s[$0...($0 + 1)])) }
     }
 
     public func synonyms() throws -> [SynonymGroup] { meta.synonyms ?? [] }

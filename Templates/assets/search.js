@@ -213,7 +213,7 @@
   var script = document.currentScript;
   var root = (script && script.getAttribute("data-kb-root")) || "";
   var pageLang = (script && script.getAttribute("data-kb-lang")) || document.documentElement.lang || "en";
-  var data = { meta: {}, shard: {}, doc: {}, vocab: {}, errors: {}, efilter: {}, facet: {} };
+  var data = { meta: {}, shard: {}, doc: {}, vocab: {}, errors: {}, efilter: {}, facet: {}, pinyin: {}, homophones: {} };
   var loading = {};
   api.loaded = function () { return Object.keys(loading); };
 
@@ -226,6 +226,10 @@
       data.shard[o.lang + "/" + o.n] = map;
     } else if (o.type === "vocab") {
       data.vocab[o.lang + "/" + o.n] = o.terms;
+    } else if (o.type === "pinyin") {
+      data.pinyin[o.lang + "/" + o.k] = o.r.split(" ");
+    } else if (o.type === "homophones") {
+      data.homophones[o.lang + "/" + o.k] = o.r;
     } else if (o.type === "errors") {
       data.errors[o.lang + "/" + o.n + "/" + o.k] = o.e; // hash, doc, kind per signature
     } else if (o.type === "efilter") {
@@ -441,6 +445,83 @@
     return out;
   }
 
+  // Chinese typos (docs/search.md §Typos; Swift: HanTypos): a character of the same toneless
+  // reading picked by mistake from a pinyin IME (`阶断` for `截断`, both `jie duan`).
+  var HAN_FIRST = 0x4E00, HAN_LAST = 0x9FFF, HAN_BLOCK = 512;
+  function isChinese(lang) { return lang === "zh" || lang.indexOf("zh-") === 0; }
+  function hanBlock(c) {
+    var v = c.codePointAt(0);
+    return v >= HAN_FIRST && v <= HAN_LAST ? Math.floor((v - HAN_FIRST) / HAN_BLOCK) : -1;
+  }
+  function hanPair(t) { var s = Array.from(t); return s.length === 2 && hanBlock(s[0]) >= 0 && hanBlock(s[1]) >= 0 ? s : null; }
+  // A character's reading from its loaded `p<k>.js` file, or null.
+  function pinyin(lang, c) {
+    var k = hanBlock(c), list = k >= 0 && data.pinyin[lang + "/" + k];
+    return (list && list[(c.codePointAt(0) - HAN_FIRST) % HAN_BLOCK]) || null;
+  }
+  function homophoneBucket(reading, count) { return mix(signatureHash([reading], 0, 1)) % count; }
+  // Which characters of an unknown query bigram may be the wrong one (Swift: HanTypos.replaceable):
+  // not one that a known neighbour on its side also holds.
+  function replaceable(lang, m, seq, term) {
+    var out = [false, false];
+    if (!hanPair(term)) { return out; }
+    for (var i = 0; i < seq.length; i++) {
+      if (seq[i] !== term) { continue; }
+      var left = false, right = false;
+      neighbours(seq, i).forEach(function (j) {
+        if (postings(lang, m, seq[j]).length) { if (j < i) { left = true; } else { right = true; } }
+      });
+      out[0] = out[0] || !left;
+      out[1] = out[1] || !right;
+    }
+    return out;
+  }
+  // The characters of `term` that may be replaced, or null when it gets no Han typo candidates.
+  function hanTypo(lang, m, q, term) {
+    if (!isChinese(lang) || !hanPair(term) || postings(lang, m, term).length) { return null; }
+    var wrong = replaceable(lang, m, q.sequence, term);
+    return wrong[0] || wrong[1] ? wrong : null;
+  }
+  // The `p<k>.js` files the Han typos of `q` need (their shards must be loaded already).
+  function readingsNeeded(lang, m, q) {
+    var out = [];
+    if (!m.han) { return out; }
+    q.terms.forEach(function (t) {
+      if (!hanTypo(lang, m, q, t)) { return; }
+      hanPair(t).forEach(function (c) { var k = hanBlock(c); if (out.indexOf(k) < 0) { out.push(k); } });
+    });
+    return out;
+  }
+  // The `h<b>.js` buckets they need then (their readings loaded).
+  function homophonesNeeded(lang, m, q) {
+    var out = [];
+    if (!m.han) { return out; }
+    q.terms.forEach(function (t) {
+      if (!hanTypo(lang, m, q, t)) { return; }
+      var s = hanPair(t), ra = pinyin(lang, s[0]), rb = pinyin(lang, s[1]);
+      if (!ra || !rb) { return; }
+      var b = homophoneBucket(ra + " " + rb, m.han);
+      if (out.indexOf(b) < 0) { out.push(b); }
+    });
+    return out;
+  }
+  // Typo candidates of an unknown Han bigram: the indexed bigrams of the same reading that keep one
+  // of its characters in its place (no stop words), in UTF-16 order, at most 8.
+  function hanCorrections(lang, m, term, wrong) {
+    var s = hanPair(term);
+    if (!isChinese(lang) || !s || !m.han || !(wrong[0] || wrong[1])) { return []; }
+    var ra = pinyin(lang, s[0]), rb = pinyin(lang, s[1]);
+    if (!ra || !rb) { return []; }
+    var reading = ra + " " + rb, bucket = data.homophones[lang + "/" + homophoneBucket(reading, m.han)];
+    var list = (bucket && bucket[reading]) || "", out = [];
+    for (var i = 0; i + 1 < list.length; i += 2) {
+      var c = list.slice(i, i + 2);
+      if (c === term || isStopTerm(c) || out.indexOf(c) >= 0) { continue; }
+      if (list[i] !== s[0] && list[i + 1] === s[1] && wrong[0] || list[i] === s[0] && list[i + 1] !== s[1] && wrong[1]) { out.push(c); }
+    }
+    return out.sort(utf16Less).slice(0, 8);
+  }
+
   function slots(lang, m, q) {
     var out = [];
     q.terms.forEach(function (term) {
@@ -450,11 +531,15 @@
         more.forEach(function (t) { alts.push([t, PREFIX]); });
         expanded = more.length > 0;
       }
-      var typos = 0;
+      var typos = 0, wrong;
       if (!expanded && isCandidate(term) && !postings(lang, m, term).length) {
         var found = corrections(lang, m, term);
         found.forEach(function (c) { alts.push([c[0], c[1] === 1 ? ONE_EDIT : TWO_EDITS]); });
         typos = found.length;
+      } else if (!expanded && (wrong = hanTypo(lang, m, q, term))) {
+        var han = hanCorrections(lang, m, term, wrong);
+        han.forEach(function (c) { alts.push([c, ONE_EDIT]); });
+        typos = han.length;
       }
       out.push({ term: term, alternatives: alts, typos: typos });
     });
@@ -518,25 +603,32 @@
   // them (docs/search.md §Ranking, step 3): `装失` in 安装失败 straddles two words.
   function straddleCaps(lang, m, q) {
     var seq = q.sequence, caps = new Map(), known = new Map();
+    for (var i = 0; i < seq.length; i++) {
+      neighbours(seq, i).forEach(function (j) {
+        if (!known.has(seq[j])) { known.set(seq[j], postings(lang, m, seq[j]).length / 2); }
+        var df = known.get(seq[j]);
+        if (df <= 0) { return; }
+        var info = informativeness(m.count, df);
+        caps.set(seq[i], caps.has(seq[i]) ? Math.min(caps.get(seq[i]), info) : info);
+      });
+    }
+    return caps;
+  }
+  // When seq[i] is a Chinese bigram that ranks (no stop word), the positions of the bigrams of the
+  // same kind next to it that overlap it (Swift: Ranker.neighbours).
+  function neighbours(seq, i) {
     function bigram(t) {
       var s = Array.from(t);
       return s.length === 2 && isCJK(s[0].codePointAt(0)) && isCJK(s[1].codePointAt(0)) && !isStopTerm(t) ? s : null;
     }
-    for (var i = 0; i < seq.length; i++) {
-      var ts = bigram(seq[i]);
-      if (!ts) { continue; }
-      for (var j = i - 1; j <= i + 1; j += 2) {
-        if (j < 0 || j >= seq.length) { continue; }
-        var ys = bigram(seq[j]);
-        if (!ys || (j < i ? ys[1] !== ts[0] : ts[1] !== ys[0])) { continue; }
-        if (!known.has(seq[j])) { known.set(seq[j], postings(lang, m, seq[j]).length / 2); }
-        var df = known.get(seq[j]);
-        if (df <= 0) { continue; }
-        var info = informativeness(m.count, df);
-        caps.set(seq[i], caps.has(seq[i]) ? Math.min(caps.get(seq[i]), info) : info);
-      }
+    var ts = bigram(seq[i]), out = [];
+    if (!ts) { return out; }
+    for (var j = i - 1; j <= i + 1; j += 2) {
+      if (j < 0 || j >= seq.length) { continue; }
+      var ys = bigram(seq[j]);
+      if (ys && (j < i ? ys[1] === ts[0] : ts[1] === ys[0])) { out.push(j); }
     }
-    return caps;
+    return out;
   }
 
   // The error signatures of the loaded bucket files of the lengths this query can match:
@@ -662,7 +754,8 @@
   }
 
   // Ranked hits for `q` in one language: loads meta, the shards its terms need, the error files
-  // its windows need, the vocabulary files its unknown words need and the facet files its
+  // its windows need, the vocabulary files its unknown words need (the readings and homophone
+  // buckets of its unknown Chinese bigrams) and the facet files its
   // filters and `kind:` synonyms need (only those).
   function searchIn(lang, q, filters) {
     return meta(lang).then(function (m) {
@@ -670,7 +763,10 @@
       if (q.prefixTerm) { need = need.concat(prefixShards(m, q.prefixTerm)); }
       var facetsNeeded = Object.keys(filters || {}).filter(function (f) { return f !== "lang" && filters[f] && filters[f].length; });
       return Promise.all([shards(lang, m, need), errorFiles(lang, m, q), facetFiles(lang, m, facetsNeeded)]).then(function () {
-        return Promise.all(vocabNeeded(lang, m, q).map(function (len) { return load("search/" + lang + "/v" + len + ".js"); }));
+        return Promise.all(vocabNeeded(lang, m, q).map(function (len) { return load("search/" + lang + "/v" + len + ".js"); })
+          .concat(readingsNeeded(lang, m, q).map(function (k) { return load("search/" + lang + "/p" + k + ".js"); })));
+      }).then(function () {
+        return Promise.all(homophonesNeeded(lang, m, q).map(function (b) { return load("search/" + lang + "/h" + b + ".js"); }));
       }).then(function () {
         // Typo candidates and synonyms may live in other shards; a `kind:` target needs the kinds.
         var more = [], kinds = false;

@@ -279,7 +279,9 @@ import Testing
         "GO111MODULE", "gopls", "PATH setx 1024", "etcd database space", "kubelet", "node not ready",
         "proxy.golang.org timeout", "Program Files", "antivirus", "go.mod file not found",
         "模块缓存", "证书", "代理", "磁盘", "环境变量", "找不到命令", "拒绝访问", "校验和不匹配", "杀毒软件", "节点",
-    ]
+    ] + hanTypos.map(\.0)
+    /// A wrong character of the same reading (docs/search.md §Typos), with the right spelling.
+    static let hanTypos = [("阶断", "截断"), ("被阶断", "被截断"), ("模快", "模块"), ("证书郭期", "证书过期"), ("环竟变量", "环境变量")]
 
     @Test(.tags(.browser)) func browserTopFiveEqualsKBSearch() throws {
         let b = try Self.built.get()
@@ -292,6 +294,11 @@ import Testing
             }
         }
         #expect(expected.filter { !$0.isEmpty }.count >= jobs.count * 3 / 4, "most parity queries have results")
+        for (typo, right) in Self.hanTypos {
+            let first = try Self.search(["--lang", "zh", "--limit", "1", right], cwd: b.kb).map(\.id)
+            #expect(!first.isEmpty && expected[Self.parityQueries.count + Self.parityQueries.firstIndex(of: typo)!].first == first.first,
+                    "\(typo) finds what \(right) finds first")
+        }
         let got = try #require(try Self.browser(b.site, jobs: jobs)["jobs"] as? [[String: Any]])
         for (i, job) in jobs.enumerated() {
             #expect((got[i]["top"] as? [String]) ?? [] == expected[i], "\(job["lang"]!) '\(job["q"]!)'")

@@ -55,6 +55,26 @@ func index(_ docs: [SearchDocument]) -> LanguageIndex {
     LanguageIndex(lang: docs.first?.lang ?? "en", documents: docs, terms: docs.map(DocumentTerms.init))
 }
 
+/// An index in memory that counts the reads of typo data: vocabulary lengths, Han readings and
+/// homophone buckets (a correctly spelled query reads none).
+final class CountingReader: IndexReader {
+    let base: LanguageIndex
+    var vocabularyReads = 0, readingReads = 0
+    init(_ base: LanguageIndex) { self.base = base }
+    var lang: String { base.lang }
+    var documentCount: Int { base.documentCount }
+    func postings(_ term: String) throws -> [Posting] { try base.postings(term) }
+    func terms(withPrefix prefix: String) throws -> [String] { try base.terms(withPrefix: prefix) }
+    func vocabulary(length: Int) throws -> [String] { vocabularyReads += 1; return try base.vocabulary(length: length) }
+    func pinyin(_ c: Unicode.Scalar) throws -> String? { readingReads += 1; return try base.pinyin(c) }
+    func hanBigrams(reading: String) throws -> [String] { readingReads += 1; return try base.hanBigrams(reading: reading) }
+    func errorSignatures() throws -> [ErrorSignatureKey] { try base.errorSignatures() }
+    func synonyms() throws -> [SynonymGroup] { try base.synonyms() }
+    func documents(facet: Facet, value: String) throws -> Set<Int> { try base.documents(facet: facet, value: value) }
+    func document(_ n: Int) throws -> SearchDocument { try base.document(n) }
+    func signatures() throws -> [Signature] { try base.signatures() }
+}
+
 func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:], prefix: Bool = true) throws -> [String] {
     try Ranker.rank(SearchQuery(text: query, filters: filters, prefix: prefix), in: idx).map { idx.documents[$0.doc].id }
 }
@@ -561,22 +581,7 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
     }
 
     @Test func aCorrectlySpelledQueryReadsNoVocabulary() throws {
-        final class Counting: IndexReader {
-            let base: LanguageIndex
-            var vocabularyReads = 0
-            init(_ base: LanguageIndex) { self.base = base }
-            var lang: String { base.lang }
-            var documentCount: Int { base.documentCount }
-            func postings(_ term: String) throws -> [Posting] { try base.postings(term) }
-            func terms(withPrefix prefix: String) throws -> [String] { try base.terms(withPrefix: prefix) }
-            func vocabulary(length: Int) throws -> [String] { vocabularyReads += 1; return try base.vocabulary(length: length) }
-            func errorSignatures() throws -> [ErrorSignatureKey] { try base.errorSignatures() }
-            func synonyms() throws -> [SynonymGroup] { try base.synonyms() }
-            func documents(facet: Facet, value: String) throws -> Set<Int> { try base.documents(facet: facet, value: value) }
-            func document(_ n: Int) throws -> SearchDocument { try base.document(n) }
-            func signatures() throws -> [Signature] { try base.signatures() }
-        }
-        let reader = Counting(index([doc("order", title: "An older go.exe shadows the new one"), doc("x", title: "unrelated")]))
+        let reader = CountingReader(index([doc("order", title: "An older go.exe shadows the new one"), doc("x", title: "unrelated")]))
         _ = try Ranker.rank(SearchQuery(text: "older shadows", prefix: false), in: reader)
         #expect(reader.vocabularyReads == 0)
         _ = try Ranker.rank(SearchQuery(text: "older shaddowed", prefix: false), in: reader)

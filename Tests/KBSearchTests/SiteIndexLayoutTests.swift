@@ -153,38 +153,7 @@ import KBCore
         let (idx, site) = try site(docs, "kb-site-js")
         defer { TestSupport.remove(site) }
         let queries = Array(Self.queries(docs).reversed()) // the long log first, on a fresh page
-        try FileManager.default.createDirectory(atPath: site + "/assets", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/Templates/assets/search.js", toPath: site + "/assets/search.js")
-        let input = String(decoding: try JSONSerialization.data(withJSONObject: queries), as: UTF8.self)
-        try TestSupport.write("window.layoutQueries = \(input);\n", to: site + "/input.js")
-        try TestSupport.write(#"""
-            (function () {
-              var api = window.kbSearch, qs = window.layoutQueries, out = { hits: [], first: null };
-              function run(i) {
-                if (i >= qs.length) { document.getElementById("out").textContent = JSON.stringify(out); return; }
-                api.search(qs[i], { lang: "en" }).then(function (r) {
-                  if (i === 0) { out.first = api.loaded(); }
-                  out.hits.push(r.hits.map(function (h) { return [h.doc, h.tier]; }));
-                  run(i + 1);
-                }, function (e) { out.hits.push(String(e)); run(i + 1); });
-              }
-              run(0);
-            })();
-            """#, to: site + "/run.js")
-        try TestSupport.write("""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><pre id="out">pending</pre>
-            <script src="assets/search.js" data-kb-root="" data-kb-lang="en"></script>
-            <script src="input.js"></script><script src="run.js"></script></body></html>
-            """, to: site + "/layout.html")
-        let profile = try TestSupport.tempDirectory("kb-chromium")
-        defer { TestSupport.remove(profile) }
-        let r = try TestSupport.run(try #require(Self.chromium), ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                                 "--user-data-dir=\(profile)", "--virtual-time-budget=60000",
-                                                                 "--dump-dom", "file://" + site + "/layout.html"])
-        let raw = try #require(r.stdout.firstMatch(of: /<pre id="out">([\s\S]*?)<\/pre>/)).1
-        let text = String(raw).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
-            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
-        let out = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text.prefix(300))")
+        let out = try Self.searchInChromium(site: site, lang: "en", queries: queries)
         let hits = try #require(out["hits"] as? [Any])
         #expect(hits.count == queries.count)
         for (q, got) in zip(queries, hits) {
@@ -200,6 +169,44 @@ import KBCore
         let loadedBuckets = first.filter { $0.wholeMatch(of: /search\/en\/e[0-9]+-[0-9]+\.js/) != nil }
         #expect(!loadedBuckets.isEmpty && loadedBuckets.count * 3 < buckets, "\(loadedBuckets.count) of \(buckets) buckets")
         #expect(!first.contains { $0.contains("/f-") }, "no facet file without a filter or a kind: synonym")
+    }
+
+    /// Runs `queries` through search.js in headless Chromium on the site's files in `lang` and
+    /// returns what the page gathered: `hits` ([doc, tier] per hit, per query) and `first` (the
+    /// files the first query loaded).
+    static func searchInChromium(site: String, lang: String, queries: [String]) throws -> [String: Any] {
+        try FileManager.default.createDirectory(atPath: site + "/assets", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.packageRoot + "/Templates/assets/search.js", toPath: site + "/assets/search.js")
+        let input = String(decoding: try JSONSerialization.data(withJSONObject: queries), as: UTF8.self)
+        try TestSupport.write("window.layoutQueries = \(input);\n", to: site + "/input.js")
+        try TestSupport.write(#"""
+            (function () {
+              var api = window.kbSearch, qs = window.layoutQueries, out = { hits: [], first: null };
+              function run(i) {
+                if (i >= qs.length) { document.getElementById("out").textContent = JSON.stringify(out); return; }
+                api.search(qs[i], { lang: "LANG" }).then(function (r) {
+                  if (i === 0) { out.first = api.loaded(); }
+                  out.hits.push(r.hits.map(function (h) { return [h.doc, h.tier]; }));
+                  run(i + 1);
+                }, function (e) { out.hits.push(String(e)); run(i + 1); });
+              }
+              run(0);
+            })();
+            """#.replacingOccurrences(of: "LANG", with: lang), to: site + "/run.js")
+        try TestSupport.write("""
+            <!doctype html><html lang="\(lang)"><head><meta charset="utf-8"></head><body><pre id="out">pending</pre>
+            <script src="assets/search.js" data-kb-root="" data-kb-lang="\(lang)"></script>
+            <script src="input.js"></script><script src="run.js"></script></body></html>
+            """, to: site + "/layout.html")
+        let profile = try TestSupport.tempDirectory("kb-chromium")
+        defer { TestSupport.remove(profile) }
+        let r = try TestSupport.run(try #require(Self.chromium), ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                                 "--user-data-dir=\(profile)", "--virtual-time-budget=60000",
+                                                                 "--dump-dom", "file://" + site + "/layout.html"])
+        let raw = try #require(r.stdout.firstMatch(of: /<pre id="out">([\s\S]*?)<\/pre>/)).1
+        let text = String(raw).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text.prefix(300))")
     }
 
     /// The search page's facet box, now filled from the facet files after the results: its
@@ -281,6 +288,8 @@ private struct Only: IndexReader {
     func postings(_ term: String) throws -> [Posting] { try reader.postings(term) }
     func terms(withPrefix prefix: String) throws -> [String] { try reader.terms(withPrefix: prefix) }
     func vocabulary(length: Int) throws -> [String] { try reader.vocabulary(length: length) }
+    func pinyin(_ c: Unicode.Scalar) throws -> String? { try reader.pinyin(c) }
+    func hanBigrams(reading: String) throws -> [String] { try reader.hanBigrams(reading: reading) }
     func errorSignatures() throws -> [ErrorSignatureKey] { errors }
     func synonyms() throws -> [SynonymGroup] { try reader.synonyms() }
     func documents(facet: Facet, value: String) throws -> Set<Int> { try reader.documents(facet: facet, value: value) }

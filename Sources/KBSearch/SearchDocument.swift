@@ -15,7 +15,8 @@ public struct SearchDocument: Sendable, Codable, Hashable {
     public var platforms: [String]
     public var tools: [String]
     public var tags: [String]
-    /// Literal error texts: matched whole by the exact-error tier.
+    /// Literal error texts: matched whole by the exact-error tier. A runbook's alert names are
+    /// among them (an alert name in a pasted notification names its runbook).
     public var errors: [String]
     /// Regex error texts: `kb match` runs them on log lines.
     public var patterns: [String]
@@ -24,6 +25,8 @@ public struct SearchDocument: Sendable, Codable, Hashable {
     /// Source path and content hash: the index reuses a document whose hash has not changed.
     public var path: String
     public var contentHash: String
+    /// The alert names a runbook answers (`alerts:`): decisive error texts of their own.
+    public var alerts: [String] = []
 
     public var body: String { fields[Field.body.rawValue] }
 
@@ -102,9 +105,9 @@ extension SearchDocument {
         fields[Field.code.rawValue] = code.joined(separator: "\n")
         return SearchDocument(id: a.shortID, canonicalID: a.canonicalID, lang: a.lang, url: url, title: a.title,
                               kind: a.kind.rawValue, summary: a.summary, platforms: a.platforms.map(\.rawValue),
-                              tools: a.tools, tags: a.tags, errors: literalErrors,
+                              tools: a.tools, tags: a.tags, errors: literalErrors + a.alerts.filter { !literalErrors.contains($0) },
                               patterns: a.errors.filter(\.isRegex).map(\.text), fields: fields,
-                              path: a.path, contentHash: a.contentHash)
+                              path: a.path, contentHash: a.contentHash, alerts: a.alerts)
     }
 
     /// The literal words of an error regex (`dial tcp \S+: i/o timeout` → `dial tcp : i/o timeout`),

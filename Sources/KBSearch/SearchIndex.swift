@@ -334,7 +334,7 @@ public struct LanguageIndex: Sendable {
                 let (terms, shape) = ErrorText.parse(raw)
                 guard !terms.isEmpty else { continue }
                 let quoted = shape != terms
-                let decisive = quoted || ErrorText.hasIdentifier(raw)
+                let decisive = quoted || ErrorText.hasIdentifier(raw) || doc.alerts.contains(raw)
                     || terms.contains { t in t.contains { $0.isNumber } || (!QueryParser.stopWords.contains(t) && df(t) == 1) }
                 let kind: ErrorSignatureKey.Kind = quoted ? .quoted : decisive ? .decisive : .generic
                 var keys = [ErrorSignatureKey(length: terms.count, hash: Tokenizer.signatureHash(terms[...]), doc: d, kind: kind)]

@@ -607,6 +607,30 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
         doc("other", title: "unrelated", body: "a batch file"),
     ])
 
+    /// A runbook's alert name is a decisive error text: an Alertmanager notification pasted whole
+    /// puts the runbook first even when another page holds more of its words (the check's own
+    /// article, named in its labels), and its `kb match` signatures include the name.
+    @Test func anAlertNameDecidesForItsRunbook() throws {
+        var runbook = doc("kb-check-failing", title: "KBCheckFailing: a check reports a problem", kind: "runbook",
+                          body: "Find the check and the node, open its article.")
+        runbook.alerts = ["KBCheckFailing"]
+        runbook.errors = runbook.alerts
+        let docs = [
+            doc("etcd-database-space-exceeded", title: "etcd database space exceeded (etcd-db-space-alarm)", kind: "runbook",
+                body: "The etcd-db-space-alarm check fails on the node when the etcd database reaches its space quota; severity critical. "
+                    + "KBCheckFailing then fires for it."), // the alert name is on two pages: no rare word decides
+            runbook,
+            doc("other", title: "unrelated", body: "a node"),
+        ]
+        let idx = index(docs)
+        #expect(idx.errors.first { docs[$0.doc].id == "kb-check-failing" }?.kind == .decisive)
+        let paste = #"[FIRING:1] KBCheckFailing (check="etcd-db-space-alarm" article="edge-cluster/etcd-database-space-exceeded" severity="critical" node="edge-7")"#
+        let hits = try Ranker.rank(SearchQuery(text: paste), in: idx)
+        #expect(idx.documents[hits[0].doc].id == "kb-check-failing")
+        #expect(hits[0].level == "contains-error")
+        #expect(Signature.all(idx.documents, lang: "en").contains { $0.text == "KBCheckFailing" })
+    }
+
     @Test func aGenericTailDoesNotDecideAndAnotherNameContradicts() throws {
         func kind(_ text: String) -> ErrorSignatureKey.Kind? {
             let terms = ErrorText.parse(text).terms

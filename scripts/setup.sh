@@ -22,6 +22,9 @@ if [ "${1:-build}" = "test" ]; then
   command -v java >/dev/null 2>&1 || want+=(default-jre-headless)
 fi
 
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -29,16 +32,12 @@ done
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # command-not-found builds its package database from apt's lists on the next `apt-get update`.
 if [ "${1:-build}" = "test" ] && [ ! -s /var/lib/command-not-found/commands.db ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
 fi
 
@@ -71,8 +70,6 @@ if [ "${1:-build}" = "test" ]; then
   done
   if [ ${#eco_apt[@]} -gt 0 ]; then
     echo "setup: installing ${eco_apt[*]}" >&2
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${eco_apt[@]}" >/dev/null
   fi

@@ -74,6 +74,7 @@ public enum SiteBuilder {
         let site = try run.step("render") { run in
             try render(target, content: content, graph: graph, theme: theme, plan: pages, diagrams: drawn, &run)
         }
+        pages.keys.merge(site.deferredKeys) { a, _ in a }
         pages.releaseModels()
         try run.step("assets") { run in try assets(target, content: content, theme: theme, into: site.staged, &run) }
         // Render and the packed sources were the last to read the files' bytes: a full build held
@@ -186,15 +187,46 @@ public enum SiteBuilder {
             }
         }
         // A page the last build did not record (never the case when its state matches) is planned.
-        if pages.isEmpty || !left.allSatisfy({ previousKeys?[$0.path] != nil }) { (pages, left) = (builder.pages(), []) }
-        state.entries = pages.map(\.entry) + left
-        run.stats.pages = pages.count + left.count
-        run.stats.modelled = pages.count
-        let body = BodyRenderer(graph: graph)
-        let keys: [String] = pages.parallelMap { page in
+        // With no keys to compare with (a first or forced build), every page is written: render
+        // models, keys and writes each article page in turn (`deferred`) instead of holding them all.
+        var deferred: [PageEntry] = []
+        if pages.isEmpty || !left.allSatisfy({ previousKeys?[$0.path] != nil }) {
+            if previousKeys?.isEmpty ?? true {
+                (pages, deferred) = builder.pages(modelling: { _ in false })
+                left = []
+            } else {
+                (pages, left) = (builder.pages(), [])
+            }
+        }
+        state.entries = pages.map(\.entry) + left + deferred
+        run.stats.pages = pages.count + left.count + deferred.count
+        run.stats.modelled = pages.count + deferred.count
+        let keyer = PageKeyer(graph: graph, theme: themeFP, rawHTML: rawHTML)
+        let keys: [String] = pages.parallelMap(keyer.key)
+        var byPath = Dictionary(zip(pages.map(\.path), keys), uniquingKeysWith: { a, _ in a })
+        for entry in left { byPath[entry.path] = previousKeys?[entry.path] }
+        return SitePlan(pages: pages, left: left, deferred: deferred, keys: byPath, previousKeys: previousKeys, state: state)
+    }
+
+    /// A page's render key: what its bytes depend on (kb's version, the theme, the model, and an
+    /// article's text and the pages its links point to).
+    struct PageKeyer: Sendable {
+        var graph: KnowledgeGraph
+        var theme: String
+        var rawHTML: Bool
+        var body: BodyRenderer
+
+        init(graph: KnowledgeGraph, theme: String, rawHTML: Bool) {
+            self.graph = graph
+            self.theme = theme
+            self.rawHTML = rawHTML
+            self.body = BodyRenderer(graph: graph)
+        }
+
+        func key(_ page: SitePage) -> String {
             var h = StableHash()
             h.combine(version)
-            h.combine(themeFP)
+            h.combine(theme)
             h.combine(rawHTML ? "raw" : "escaped")
             // The model's positional bytes (BinaryCodec): it is a fixed type, so they identify it,
             // at a fraction of HashingEncoder's cost (which names every key of every page).
@@ -205,9 +237,6 @@ public enum SiteBuilder {
             }
             return h.hex
         }
-        var byPath = Dictionary(zip(pages.map(\.path), keys), uniquingKeysWith: { a, _ in a })
-        for entry in left { byPath[entry.path] = previousKeys?[entry.path] }
-        return SitePlan(pages: pages, left: left, keys: byPath, previousKeys: previousKeys, state: state)
     }
 
     /// For each article (graph order), true when its page cannot differ from the last build into
@@ -260,8 +289,11 @@ public enum SiteBuilder {
         let keys = plan.keys
         let layout = SiteLayout(config: graph.config)
         @Sendable func write(_ page: SitePage) -> Result<(rendered: Bool, search: SearchDocument?), Error> {
+            write(page, key: keys[page.path])
+        }
+        @Sendable func write(_ page: SitePage, key: String?) -> Result<(rendered: Bool, search: SearchDocument?), Error> {
             do {
-                if previous[page.path] == keys[page.path], staged.reuse(page.path) { return .success((false, nil)) }
+                if previous[page.path] == key, staged.reuse(page.path) { return .success((false, nil)) }
                 var model = page.model
                 var search: SearchDocument?
                 if let i = page.article {
@@ -278,6 +310,18 @@ public enum SiteBuilder {
             }
         }
         var results = plan.pages.parallelMap(write)
+        // Deferred article pages: modelled, keyed and written one at a time; only the key is kept.
+        let makePage = PageBuilder(graph: graph, doctorScripts: doctorScripts).articlePageMaker()
+        let keyer = PageKeyer(graph: graph, theme: theme.fingerprint, rawHTML: graph.config.rawHTML)
+        let deferred: [(key: String, result: Result<(rendered: Bool, search: SearchDocument?), Error>)] = plan.deferred.parallelMap { entry in
+            guard let i = entry.article else { return ("", .failure(DiagnosticError(.error("page \(entry.path) was planned without its article", rule: .build, at: nil)))) }
+            let page = makePage(i)
+            let key = keyer.key(page)
+            return (key, write(page, key: key))
+        }
+        var deferredKeys: [String: String] = [:]
+        for (entry, d) in zip(plan.deferred, deferred) { deferredKeys[entry.path] = d.key }
+        results += deferred.map(\.result)
         // A page planned without its model is reused; one whose file is gone from the output is
         // modelled and written now.
         let kept = plan.left.parallelMap { staged.reuse($0.path) }
@@ -293,7 +337,7 @@ public enum SiteBuilder {
             case .failure(let e): throw e
             }
         }
-        return StagedSite(staged: staged, previousKeys: stored, searchDocuments: searchDocuments)
+        return StagedSite(staged: staged, previousKeys: stored, searchDocuments: searchDocuments, deferredKeys: deferredKeys)
     }
 
     /// `doctor.sh` and `doctor.ps1`: the KB's checks, runnable with no kb installed.

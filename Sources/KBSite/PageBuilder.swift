@@ -106,6 +106,17 @@ public struct PageBuilder: Sendable {
         }
     }
 
+    /// Makes article pages one at a time, each language's chrome built once: a full build models
+    /// each article's page while rendering it instead of holding every model from the plan on.
+    public func articlePageMaker() -> @Sendable (Int) -> SitePage {
+        let chrome = Dictionary(uniqueKeysWithValues: languages.map { ($0, ChromeBuilder(graph: graph, layout: layout, lang: $0)) })
+        let me = self
+        return { i in
+            let lang = me.graph.articles[i].lang
+            return me.article(i, chrome[lang] ?? ChromeBuilder(graph: me.graph, layout: me.layout, lang: lang))
+        }
+    }
+
     // MARK: items
 
     func item(_ t: Int, from page: String) -> PageModel.Item {

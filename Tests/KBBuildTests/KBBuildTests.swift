@@ -1,6 +1,8 @@
 import Foundation
+import KBContent
 import KBCore
 import KBSearch
+import KBSite
 import KBTesting
 import Testing
 @testable import KBBuild
@@ -42,6 +44,41 @@ func inode(_ path: String) -> UInt64 {
         #expect(TestSupport.snapshot(site) == before)
         // No staging folders left beside the site.
         #expect(try FileManager.default.contentsOfDirectory(atPath: kb).filter { $0.contains("kb-staging") }.isEmpty)
+    }
+
+    /// A build with no page keys to compare with (the first into a folder, or forced) plans every
+    /// article page without its model: render models, keys and writes each in turn, so the models of
+    /// a large KB are never all held at once. The next build compares with the keys render found.
+    @Test func aFirstBuildPlansArticlePagesWithoutTheirModels() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let site = kb + "/Site"
+        let options = BuildOptions(content: kb + "/Content", output: site)
+        let project = try Project.discover(content: options.content)
+        func plan() throws -> (SitePlan, KnowledgeGraph) {
+            let cache = try BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: SiteBuilder.parserKey(project))
+            let target = BuildTarget(options: options, project: project, output: site, cache: cache)
+            var run = BuildRun()
+            let content = try SiteBuilder.load(target, &run)
+            let graph = try SiteBuilder.resolve(content, &run)
+            return (SiteBuilder.plan(target, content: content, graph, theme: try Theme(overrides: kb + "/Templates"), &run), graph)
+        }
+        let (first, graph) = try plan()
+        let modelledArticles = first.pages.filter { $0.article.map { !graph.articles[$0].isSectionIndex } ?? false }.map(\.path)
+        #expect(modelledArticles.isEmpty)
+        #expect(first.deferred.count >= 3 && first.deferred.allSatisfy { $0.article != nil })
+        #expect(first.deferred.allSatisfy { first.keys[$0.path] == nil })
+
+        let built = try SiteBuilder.build(options)
+        #expect(built.stats.modelled == built.stats.pages && built.stats.rendered == built.stats.pages)
+        // Render's keys were recorded: the next plan (nothing changed but a forced fingerprint) defers nothing.
+        let cache = try BuildCache(path: project.root + "/.build-kb/cache.sqlite", parserKey: SiteBuilder.parserKey(project))
+        let keys = try cache.pageKeys(output: site)
+        #expect(first.deferred.allSatisfy { keys[$0.path] != nil })
+        let again = try plan().0
+        #expect(again.deferred.isEmpty)
+        #expect(again.keys.count == again.count)
+        for entry in first.deferred { #expect(again.keys[entry.path] == keys[entry.path], "\(entry.path)") }
     }
 
     @Test func rebuildsOnlyWhatChanged() throws {

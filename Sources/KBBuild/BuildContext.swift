@@ -149,6 +149,8 @@ public struct BuildStats: Sendable, Codable {
     /// The languages whose search impacts were updated for edits in place (only the terms the
     /// edits touched computed again) rather than computed from every document; nil: no refresh.
     public var searchUpdated: [String]?
+    /// Site search files an in-place update kept as the current site holds them, without making them.
+    public var searchFilesKept: Int?
 }
 
 public struct BuildFailure: Error, CustomStringConvertible {

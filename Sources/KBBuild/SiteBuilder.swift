@@ -88,6 +88,7 @@ public enum SiteBuilder {
             let index = try early?.wait() ?? searchIndex(target, graph: graph, markdown: fingerprints.markdown, documents: site.searchDocuments,
                                                          previous: previousIndex)
             run.stats.searchUpdated = index.output?.updated
+            run.stats.searchFilesKept = index.output?.keptFiles
             try writeSearch(index, target, graph: graph, documents: site.searchDocuments, into: site.staged)
             return index.fingerprint
         }
@@ -398,7 +399,8 @@ public enum SiteBuilder {
                                                prepared: documents, previous: try? previous?.wait())
         // The site's files are made and compared with the current site's here: beside the page
         // phases when this runs early (an edit's rebuild), and the staged site is not needed yet.
-        do { try SearchIndexer.prepareSite(&output, previousSite: t.output) } catch {
+        let siteState = t.options.force ? nil : try? t.cache?.meta("search:" + t.output)
+        do { try SearchIndexer.prepareSite(&output, previousSite: t.output, siteState: siteState) } catch {
             _ = try? output.saved() // the store's refresh is never left running
             throw error
         }

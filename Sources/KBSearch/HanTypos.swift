@@ -122,6 +122,6 @@ extension IndexReader {
 
 extension LanguageIndex {
     public func hanBigrams(reading: String) throws -> [String] {
-        terms.keys.filter { HanTypos.readingKey($0) == reading }
+        termNames.filter { HanTypos.readingKey($0) == reading }
     }
 }

@@ -133,7 +133,7 @@ public struct TermCounts: Sendable, Codable, Hashable, Sequence {
 public struct LanguageIndex: Sendable {
     public var lang: String
     public var documents: [SearchDocument]
-    public var terms: [String: [Posting]]
+    public var terms: [String: [Posting]] { didSet { termOrder = nil } }
     public var errors: [ErrorSignatureKey]
     /// Per field, the average length the impacts were computed with (on its grid); empty when
     /// the index was read rather than computed.
@@ -142,9 +142,15 @@ public struct LanguageIndex: Sendable {
     public var synonymGroups: [SynonymGroup] = []
     /// Every language of the site, the default first: the browser picks the query's language among them.
     public var languages: [String] = []
-    /// Postings already encoded (`PostingCodec`), as an earlier index held them: the terms an
-    /// in-place edit left alone (`init(…updating:…)`); the site's shards take them as they are.
+    /// Postings already encoded (`PostingCodec`): after an in-place update (`init(…updating:…)`),
+    /// every term's (the stored text of those the edit left alone); the site's shards take them as they are.
     public var encodedPostings: [String: String] = [:]
+    /// After an in-place update (`init(…updating:…)`): the terms whose encoded postings differ from
+    /// the stored ones, added and removed terms included; nil when every impact was computed. A site
+    /// shard holding none of them (and bounded as before) is the one the stored state wrote.
+    public var changedTerms: Set<String>?
+    /// After an in-place update: the terms no document held before or no document holds now.
+    public var addedOrRemovedTerms: Set<String>?
 
     public static let k1 = 1.2
     /// Impacts are BM25F scores × this, rounded, in 1...maxImpact.
@@ -235,8 +241,9 @@ public struct LanguageIndex: Sendable {
     /// field lengths — so only the terms of the edited documents' old and new versions (`touched`)
     /// can differ. For those, the edited documents' impacts are computed; the others' too when the
     /// term's document frequency (so its idf) changed, else they are the stored ones.
+    /// `order`: the stored terms in (nearly) UTF-16 order, when known: the new order is merged from it.
     public init?(lang: String, documents: [SearchDocument], terms docTerms: [DocumentTerms], updating stored: [String: String],
-                 averages storedAverages: [Double], edited: [Int], touched: Set<String>,
+                 order storedOrder: [String]? = nil, averages storedAverages: [Double], edited: [Int], touched: Set<String>,
                  synonyms: [SynonymGroup] = [], languages: [String] = []) {
         let avg = Self.averages(docTerms)
         guard avg == storedAverages, edited.allSatisfy({ docTerms.indices.contains($0) }) else { return nil }
@@ -246,17 +253,12 @@ public struct LanguageIndex: Sendable {
         self.documents = documents
         averages = avg
         let n = documents.count
+        // The terms the edits left alone keep their stored text and are not decoded (every reader
+        // of postings decodes on demand, `postings(of:)`, and checks document numbers against the count).
         var byTerm: [String: [Posting]] = [:]
-        byTerm.reserveCapacity(stored.count + touched.count)
-        var encoded: [String: String] = [:]
-        encoded.reserveCapacity(stored.count)
-        for (term, text) in stored where !touched.contains(term) {
-            let postings = PostingCodec.decode(text)
-            // A posting past the document count cannot come from an index of these documents.
-            guard postings.last.map({ $0.doc < n }) ?? true else { return nil }
-            byTerm[term] = postings
-            encoded[term] = text
-        }
+        byTerm.reserveCapacity(touched.count)
+        var encoded = stored
+        for term in touched { encoded[term] = nil }
         let editedSet = Set(edited), editedSorted = editedSet.sorted()
         func score(_ d: Int, _ term: String) -> Double {
             var acc = 0.0
@@ -266,6 +268,7 @@ public struct LanguageIndex: Sendable {
             }
             return acc
         }
+        var changed = Set<String>(), addedOrRemoved = Set<String>()
         for term in touched {
             let old = stored[term].map(PostingCodec.decode) ?? []
             guard old.last.map({ $0.doc < n }) ?? true else { return nil }
@@ -275,7 +278,11 @@ public struct LanguageIndex: Sendable {
                 return s != 0 ? (d, s) : nil
             }
             let df = kept.count + now.count
-            guard df > 0 else { continue }
+            guard df > 0 else {
+                if stored[term] != nil { changed.insert(term); addedOrRemoved.insert(term) }
+                continue
+            }
+            if stored[term] == nil { addedOrRemoved.insert(term) }
             var postings: [Posting]
             if df == old.count {
                 // As many documents hold it as before: every other document's impact is the stored one.
@@ -286,10 +293,30 @@ public struct LanguageIndex: Sendable {
             }
             postings.sort { $0.doc < $1.doc }
             byTerm[term] = postings
+            let text = PostingCodec.encode(postings)
+            if text != stored[term] { changed.insert(term) }
+            encoded[term] = text
         }
         terms = byTerm
         encodedPostings = encoded
-        errors = Self.errorKeys(documents) { byTerm[$0]?.count }
+        changedTerms = changed
+        addedOrRemovedTerms = addedOrRemoved
+        if let storedOrder, storedOrder.count == stored.count {
+            // The stored order without the removed terms, merged with the added ones (sorted): one
+            // pass instead of sorting every term; checked, since SQLite's byte order puts characters
+            // past U+FFFF before U+E000–U+FFFF where UTF-16 order puts them after.
+            let added = addedOrRemoved.filter { encoded[$0] != nil }.sorted(by: utf16Less)
+            var merged: [String] = []
+            merged.reserveCapacity(encoded.count)
+            var j = 0
+            for term in storedOrder where encoded[term] != nil {
+                while j < added.count, utf16Less(added[j], term) { merged.append(added[j]); j += 1 }
+                merged.append(term)
+            }
+            merged += added[j...]
+            if merged.count == encoded.count, zip(merged, merged.dropFirst()).allSatisfy({ utf16Less($0, $1) }) { termOrder = merged }
+        }
+        errors = Self.errorKeys(documents) { t in byTerm[t]?.count ?? encoded[t].map { PostingCodec.decode($0).count } }
     }
 
     /// Per field, the average length over the documents, on its grid (`onGrid`, 16 steps).
@@ -356,7 +383,23 @@ public struct LanguageIndex: Sendable {
     }
 
     /// Terms in UTF-16 code-unit order: the order of the site's shards and of prefix expansion.
-    public var sortedTerms: [String] { terms.keys.sorted(by: utf16Less) }
+    public var sortedTerms: [String] { termOrder ?? termNames.sorted(by: utf16Less) }
+
+    /// Every term of the index: an updated index holds every term's text in `encodedPostings` and
+    /// decoded postings (`terms`) only for the terms the edits touched.
+    public var termNames: [String] { encodedPostings.isEmpty ? Array(terms.keys) : Array(encodedPostings.keys) }
+
+    /// A term's postings, decoded when the index holds only their text; nil when no document holds it.
+    public func postings(of term: String) -> [Posting]? {
+        terms[term] ?? encodedPostings[term].map(PostingCodec.decode)
+    }
+
+    /// A term's postings as the store and the site's shards hold them.
+    public func encoded(_ term: String) -> String? {
+        encodedPostings[term] ?? terms[term].map(PostingCodec.encode)
+    }
+    /// `sortedTerms`, when an update merged it from the stored order.
+    var termOrder: [String]?
 }
 
 /// UTF-16 code-unit order, which is what JavaScript's `<` on strings uses. Computed on the UTF-8
@@ -471,13 +514,13 @@ public enum PostingCodec {
 /// An index in memory answers queries directly: what tests and one-shot tools use.
 extension LanguageIndex: IndexReader {
     public var documentCount: Int { documents.count }
-    public func postings(_ term: String) throws -> [Posting] { terms[term] ?? [] }
+    public func postings(_ term: String) throws -> [Posting] { (postings(of: term) ?? []).filter { $0.doc < documents.count } }
     public func terms(withPrefix prefix: String) throws -> [String] {
-        terms.keys.filter { $0.utf16.starts(with: prefix.utf16) }
+        termNames.filter { $0.utf16.starts(with: prefix.utf16) }
     }
     public func errorSignatures() throws -> [ErrorSignatureKey] { errors }
     public func vocabulary(length: Int) throws -> [String] {
-        terms.keys.filter { $0.utf16.count == length && Vocabulary.isCandidate($0) }
+        termNames.filter { $0.utf16.count == length && Vocabulary.isCandidate($0) }
     }
     public func synonyms() throws -> [SynonymGroup] { synonymGroups }
     public func documents(facet: Facet, value: String) throws -> Set<Int> {

@@ -19,8 +19,13 @@ public enum SearchIndexer {
         /// had to be made (nil: its documents are as stored, so its hash is known).
         public var documentFiles: [[(hash: String, data: Data?)]]
         /// Per language, the site's search files but the document files, made by `prepareSite`:
-        /// each with whether the previous site's copy holds exactly these bytes.
-        public var siteFiles: [[(path: String, data: Data, same: Bool)]]?
+        /// each with whether the previous site's copy holds exactly these bytes. No bytes (nil): a
+        /// term shard the update left as the store's state wrote it (`SiteIndex.KeptShards`).
+        public var siteFiles: [[(path: String, data: Data?, same: Bool)]]?
+        /// The store's fingerprint the update started from, when some language was updated in place.
+        public var updatedFrom: String?
+        /// How many of `siteFiles` were kept without being made.
+        public var keptFiles: Int { siteFiles?.joined().filter { $0.data == nil }.count ?? 0 }
         /// The languages whose impacts were updated from the store's postings (only the terms
         /// that edits in place touched computed again) instead of computed from every document.
         public var updated: [String] = []
@@ -113,7 +118,7 @@ public enum SearchIndexer {
             let docs = made.map(\.doc), terms = made.map(\.terms)
             if let touched, let averages = prior.averages[lang], let fingerprint = prior.fingerprint,
                let encoded = try? store.encodedTerms(lang: lang, count: made.count, fingerprint: fingerprint),
-               let index = LanguageIndex(lang: lang, documents: docs, terms: terms, updating: encoded, averages: averages,
+               let index = LanguageIndex(lang: lang, documents: docs, terms: terms, updating: encoded.terms, order: encoded.order, averages: averages,
                                          edited: made.indices.filter { !made[$0].sameSpot }, touched: touched,
                                          synonyms: synonyms, languages: languages) {
                 return (index, true)
@@ -121,6 +126,7 @@ public enum SearchIndexer {
             return (LanguageIndex(lang: lang, documents: docs, terms: terms, synonyms: synonyms, languages: languages), false)
         }
         output.updated = zip(languages, indexes).filter { $0.1.updated }.map(\.0)
+        output.updatedFrom = output.updated.isEmpty ? nil : prior.fingerprint
         timing.lap("impacts (\(zip(languages, indexes).map { "\($0.0)\($0.1.updated ? ": terms the edits touched" : "")" }.joined(separator: ", ")))")
         for (l, lang) in languages.enumerated() {
             let made = madeByLang[l], index = indexes[l].index
@@ -173,12 +179,33 @@ public enum SearchIndexer {
     /// Makes the site's search files but the document files and compares each with the copy in
     /// `previousSite` (the folder the build will replace), before the staged site exists: an
     /// edit's rebuild does this on its own thread while the pages are planned and rendered.
-    public static func prepareSite(_ output: inout Output, previousSite: String) throws {
+    /// `siteState`: the store fingerprint the current site's search files were written from (what
+    /// the last committed build recorded); when an in-place update started from that same state,
+    /// the files it cannot have changed are not made again (`SiteIndex.KeptShards`).
+    public static func prepareSite(_ output: inout Output, previousSite: String, siteState: String? = nil) throws {
         var timing = Timing()
         let fs = LocalFileSystem()
-        output.siteFiles = try output.indexes.map { index in
+        let from = output.updatedFrom
+        output.siteFiles = try output.indexes.map { index -> [(path: String, data: Data?, same: Bool)] in
             defer { timing.lap("\(index.lang) site files made and compared") }
-            return try SiteIndex.files(for: index, documents: false).parallelMap { path, data in
+            // The current site's search files were written from the store's state this update
+            // started from: its shards that the update cannot have changed are not made again.
+            var keeping: SiteIndex.KeptShards?
+            if let from, siteState == from, let changed = index.changedTerms,
+               let bytes = try? fs.read(previousSite + "/search/\(index.lang)/meta.js"),
+               let meta = try? SiteIndex.unwrap(Data(bytes), as: SiteIndex.Meta.self), meta.v == SiteIndex.version {
+                keeping = SiteIndex.KeptShards(shards: meta.shards, changed: changed, addedOrRemoved: index.addedOrRemovedTerms ?? changed,
+                                               vocab: meta.vocab ?? [], han: meta.han)
+            }
+            let files = try SiteIndex.files(for: index, documents: false, keeping: keeping)
+            // A kept shard missing from the current site (removed by hand): everything is made.
+            if files.contains(where: { $0.1 == nil && !FileManager.default.fileExists(atPath: previousSite + "/" + $0.0) }) {
+                return try SiteIndex.files(for: index, documents: false).parallelMap { path, data in
+                    (path, data, (try? fs.read(previousSite + "/" + path)).map { $0.count == data.count && Data($0) == data } ?? false)
+                }
+            }
+            return try files.parallelMap { path, data in
+                guard let data else { return (path, nil, true) }
                 guard let old = try? fs.read(previousSite + "/" + path) else { return (path, data, false) }
                 return (path, data, old.count == data.count && Data(old) == data)
             }
@@ -196,7 +223,12 @@ public enum SearchIndexer {
             try FileManager.default.createDirectory(atPath: staged.path("search/\(index.lang)/d"), withIntermediateDirectories: true)
             let written: [Error?] = (output.siteFiles?[i] ?? []).parallelMap { path, data, same in
                 if same, staged.reuse(path) { return nil }
-                do { try staged.write(path, data) } catch { return error }
+                do {
+                    // A kept shard that vanished from the current site since it was compared: made now.
+                    let bytes = try data ?? SiteIndex.files(for: index, documents: false).first { $0.0 == path }?.1
+                    guard let bytes else { throw SearchError.corrupt("\(path): no longer in the current site; build again") }
+                    try staged.write(path, bytes)
+                } catch { return error }
                 return nil
             }
             if let e = written.compactMap({ $0 }).first { throw e }

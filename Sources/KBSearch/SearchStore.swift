@@ -119,15 +119,21 @@ public final class SearchStore: Sendable {
     /// Every term of `lang` with its encoded postings, read in one transaction that also checks
     /// the store still holds `count` documents of `lang` and the state `fingerprint` names; nil
     /// otherwise.
-    public func encodedTerms(lang: String, count: Int, fingerprint: String) throws -> [String: String]? {
+    /// Also the terms in the table's order (UTF-8 byte order: the primary key's).
+    public func encodedTerms(lang: String, count: Int, fingerprint: String) throws -> (terms: [String: String], order: [String])? {
         try queue.read { db in
             guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'") == fingerprint,
                   try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: ["count:" + lang]) == String(count)
             else { return nil }
             var out: [String: String] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT term, postings FROM terms WHERE lang = ?", arguments: [lang])
-            while let row = try rows.next() { out[row[0]] = row[1] }
-            return out
+            var order: [String] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT term, postings FROM terms WHERE lang = ? ORDER BY term", arguments: [lang])
+            while let row = try rows.next() {
+                let term: String = row[0]
+                out[term] = row[1]
+                order.append(term)
+            }
+            return (out, order)
         }
     }
 
@@ -202,7 +208,7 @@ public final class SearchStore: Sendable {
                     let current = try db.makeStatement(sql: "SELECT postings FROM terms WHERE lang = ? AND term = ?")
                     for term in candidates {
                         let before = try String.fetchOne(current, arguments: [lang, term])
-                        let now = index.terms[term].map(PostingCodec.encode)
+                        let now = index.encoded(term)
                         guard before != now else { continue }
                         if let now {
                             try termStatement.execute(arguments: [lang, term, now])
@@ -241,8 +247,8 @@ public final class SearchStore: Sendable {
         // In order: the terms table is a B-tree on (lang, term), and rows arriving in its order
         // append to it instead of splitting pages all over it (UTF-16 order is SQLite's byte order
         // but for characters past U+FFFF).
-        for term in index.terms.keys.sorted(by: utf16Less) {
-            let encoded = PostingCodec.encode(index.terms[term]!)
+        for term in index.sortedTerms {
+            guard let encoded = index.encoded(term) else { continue }
             let before = old.removeValue(forKey: term)
             guard before != encoded else { continue }
             try termStatement.execute(arguments: [lang, term, encoded])

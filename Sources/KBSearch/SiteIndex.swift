@@ -270,12 +270,43 @@ public enum SiteIndex {
     /// Every file of one language's index: (site-relative path, contents); documents only when
     /// `documents` is true (see `documentFile`).
     public static func files(for index: LanguageIndex, documents: Bool = true) throws -> [(String, Data)] {
+        try files(for: index, documents: documents, keeping: nil).map { ($0.0, $0.1 ?? Data()) }
+    }
+
+    /// The term shards of a site written from the state an in-place update started from: a shard
+    /// of the new index with the same number and bounds (its first term and the next shard's) as
+    /// one of these, holding none of the changed terms (`LanguageIndex.changedTerms`), has exactly
+    /// that file's bytes.
+    /// The same holds for a vocabulary file when no term of its length was added or removed, and for
+    /// the homophone and reading files when no Han bigram was.
+    public struct KeptShards: Sendable {
+        /// The first term of each shard of the site (its meta.js `shards`).
+        public var shards: [String]
+        /// Terms whose postings differ, added and removed ones included (`LanguageIndex.changedTerms`).
+        public var changed: Set<String>
+        /// Terms added or removed (`LanguageIndex.addedOrRemovedTerms`).
+        public var addedOrRemoved: Set<String>
+        /// The site's meta.js `vocab` and `han`.
+        public var vocab: [Int]
+        public var han: Int?
+        public init(shards: [String], changed: Set<String>, addedOrRemoved: Set<String>, vocab: [Int], han: Int?) {
+            self.shards = shards
+            self.changed = changed
+            self.addedOrRemoved = addedOrRemoved
+            self.vocab = vocab
+            self.han = han
+        }
+    }
+
+    /// As `files(for:documents:)`, but a term shard that `keeping` shows unchanged comes without its
+    /// bytes (nil): it is the current site's file.
+    public static func files(for index: LanguageIndex, documents: Bool, keeping: KeptShards?) throws -> [(String, Data?)] {
         let base = "search/\(index.lang)/"
-        var out: [(String, Data)] = []
+        var out: [(String, Data?)] = []
         let sortedTerms = index.sortedTerms
         // Postings are encoded and shards wrapped on every core; only the boundaries are found in
         // order (each depends on the sizes before it in its shard).
-        let encoded = sortedTerms.parallelMap { index.encodedPostings[$0] ?? PostingCodec.encode(index.terms[$0]!) }
+        let encoded = sortedTerms.parallelMap { index.encoded($0) ?? "" }
         var runs: [Range<Int>] = []
         var start = 0, size = 0
         for (i, term) in sortedTerms.enumerated() {
@@ -289,8 +320,25 @@ public enum SiteIndex {
         }
         if start < sortedTerms.count { runs.append(start..<sortedTerms.count) }
         let shards = runs.map { sortedTerms[$0.lowerBound] }
-        let wrapped: [Result<Data, Error>] = Array(runs.enumerated()).parallelMap { n, run in
-            Result { try wrap(Shard(lang: index.lang, n: n, terms: Array(sortedTerms[run]), postings: Array(encoded[run]))) }
+        var kept = [Bool](repeating: false, count: runs.count)
+        if let keeping {
+            for n in runs.indices where n < keeping.shards.count && keeping.shards[n] == shards[n] {
+                kept[n] = (n + 1 < shards.count ? shards[n + 1] : nil) == (n + 1 < keeping.shards.count ? keeping.shards[n + 1] : nil)
+            }
+            // A changed term (added, removed or with other postings) falls in the shard whose first
+            // term is the last one not after it.
+            for term in keeping.changed where !shards.isEmpty {
+                var lo = 0, hi = shards.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if utf16Less(term, shards[mid]) { hi = mid } else { lo = mid + 1 }
+                }
+                kept[max(0, lo - 1)] = false
+            }
+        }
+        let unchanged = kept
+        let wrapped: [Result<Data?, Error>] = Array(runs.enumerated()).parallelMap { n, run in
+            unchanged[n] ? .success(nil) : Result { try wrap(Shard(lang: index.lang, n: n, terms: Array(sortedTerms[run]), postings: Array(encoded[run]))) }
         }
         for (n, shard) in wrapped.enumerated() { out.append((base + "t\(n).js", try shard.get())) }
 
@@ -308,11 +356,21 @@ public enum SiteIndex {
         }
         var byLength: [Int: [String]] = [:]
         for term in sortedTerms where Vocabulary.isCandidate(term) { byLength[term.utf16.count, default: []].append(term) }
+        let vocabKept = Set(keeping?.vocab ?? []).subtracting(keeping?.addedOrRemoved.compactMap { Vocabulary.isCandidate($0) ? $0.utf16.count : nil } ?? [])
         for (length, terms) in byLength.sorted(by: { $0.key < $1.key }) {
-            out.append((base + "v\(length).js", try wrap(Vocab(lang: index.lang, n: length, terms: terms))))
+            out.append((base + "v\(length).js", vocabKept.contains(length) ? nil : try wrap(Vocab(lang: index.lang, n: length, terms: terms))))
         }
-        out += try errorFiles(index, summary: &errorSummary)
-        let han = try hanFiles(index, sortedTerms: sortedTerms)
+        out += try errorFiles(index, summary: &errorSummary).map { ($0.0, $0.1) }
+        let han: (files: [(String, Data?)], buckets: Int?)
+        if let keeping, let buckets = keeping.han, HanTypos.applies(lang: index.lang),
+           !keeping.addedOrRemoved.contains(where: { HanTypos.readingKey($0) != nil }) {
+            // The same Han bigrams: the same homophone buckets, and the reading table never changes.
+            han = ((0..<buckets).map { (homophonesPath(lang: index.lang, bucket: $0), nil) }
+                   + (0..<HanTypos.blockCount).map { (readingsPath(lang: index.lang, block: $0), nil) }, buckets)
+        } else {
+            let made = try hanFiles(index, sortedTerms: sortedTerms)
+            han = (made.files.map { ($0.0, $0.1) }, made.buckets)
+        }
         out += han.files
         let meta = Meta(lang: index.lang, count: index.documents.count, shards: shards, facets: facetNames, errors: errorSummary,
                         langs: index.languages, vocab: byLength.keys.sorted(),
@@ -322,7 +380,10 @@ public enum SiteIndex {
         out.append((base + "signatures.js", try wrap(Signatures(lang: index.lang, items: signatures))))
 
         if documents {
-            for k in 0..<documentFileCount(index.documents.count) { out.append(try documentsFile(index, k)) }
+            for k in 0..<documentFileCount(index.documents.count) {
+                let (path, data) = try documentsFile(index, k)
+                out.append((path, data))
+            }
         }
         return out
     }

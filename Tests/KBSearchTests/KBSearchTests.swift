@@ -199,10 +199,10 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
         try #require(computed.averages == old.averages, "the edits were meant to leave the averages on their grid point")
         let updated = try #require(LanguageIndex(lang: "en", documents: after, terms: terms, updating: encoded, averages: old.averages,
                                                  edited: edited, touched: touched))
-        let differing = Set(updated.terms.keys).union(computed.terms.keys).filter { updated.terms[$0] != computed.terms[$0] }.sorted()
+        let differing = Set(updated.termNames).union(computed.termNames).filter { updated.postings(of: $0) != computed.postings(of: $0) }.sorted()
         #expect(differing.isEmpty, "postings differ for \(differing.count) terms: \(differing.prefix(8))")
         #expect(updated.errors == computed.errors)
-        #expect(updated.terms["only5"] == nil && updated.terms["zorble"]?.count == 2)
+        #expect(updated.postings(of: "only5") == nil && updated.postings(of: "zorble")?.count == 2)
         #expect(!computed.errors.contains { $0.kind == .decisive }, "zorble is in two pages now")
         // The site's shards are the same bytes either way.
         #expect(try SiteIndex.files(for: updated).map(\.1) == SiteIndex.files(for: computed).map(\.1))
@@ -210,6 +210,62 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
         // Averages off their stored grid point: every impact can move, and no update is made.
         #expect(LanguageIndex(lang: "en", documents: after, terms: terms, updating: encoded, averages: old.averages.map { $0 * 2 },
                               edited: edited, touched: touched) == nil)
+    }
+
+    /// After an in-place update, the site files it keeps (no bytes: the current site's copy stays)
+    /// are exactly the files a full computation makes, and the others are made: term shards bounded
+    /// as before without a changed term, vocabulary lengths and homophone files without an added or
+    /// removed term. The merged term order is the sorted one.
+    @Test(arguments: ["en", "zh"]) func keptSiteFilesAreTheFilesAFullBuildMakes(lang: String) throws {
+        func word(_ i: Int) -> String {
+            lang == "en" ? "w\(String(i, radix: 36))x" : String(Character(Unicode.Scalar(0x4E00 + i * 7 % 20000)!)) + String(Character(Unicode.Scalar(0x4E00 + i * 13 % 20000)!))
+        }
+        func docs(_ bodies: [String]) -> [SearchDocument] {
+            bodies.indices.map { doc("d\($0)", title: "page \($0)", body: bodies[$0], lang: lang) }
+        }
+        var bodies = (0..<500).map { d in (0..<40).map { word(d * 37 + $0 * 11) }.joined(separator: " ") + " common" }
+        let before = docs(bodies)
+        let old = LanguageIndex(lang: lang, documents: before, terms: before.map(DocumentTerms.init))
+        let encoded = old.terms.mapValues(PostingCodec.encode)
+        let oldFiles = Dictionary(try SiteIndex.files(for: old, documents: false), uniquingKeysWith: { a, _ in a })
+        let meta = try SiteIndex.unwrap(try #require(oldFiles["search/\(lang)/meta.js"]), as: SiteIndex.Meta.self)
+        try #require(meta.shards.count >= 4, "the corpus was meant to fill several shards")
+
+        bodies[10] += " " + word(10 * 37)                                       // a count changed
+        bodies[20] = bodies[20].replacingOccurrences(of: word(20 * 37 + 11), with: word(99_999)) // one term gone, one new
+        let after = docs(bodies)
+        let edited = [10, 20]
+        let terms = after.map(DocumentTerms.init)
+        var touched = Set<String>()
+        for d in edited {
+            for field in DocumentTerms(before[d]).counts { touched.formUnion(field.terms) }
+            for field in terms[d].counts { touched.formUnion(field.terms) }
+        }
+        let computed = LanguageIndex(lang: lang, documents: after, terms: terms)
+        try #require(computed.averages == old.averages)
+        let order = encoded.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let updated = try #require(LanguageIndex(lang: lang, documents: after, terms: terms, updating: encoded, order: order,
+                                                 averages: old.averages, edited: edited, touched: touched))
+        #expect(updated.sortedTerms == computed.sortedTerms)
+        let changed = try #require(updated.changedTerms)
+        #expect(changed.contains(word(99_999)) && changed.contains(word(20 * 37 + 11)))
+
+        let keeping = SiteIndex.KeptShards(shards: meta.shards, changed: changed, addedOrRemoved: try #require(updated.addedOrRemovedTerms),
+                                           vocab: meta.vocab ?? [], han: meta.han)
+        let kept = try SiteIndex.files(for: updated, documents: false, keeping: keeping)
+        let full = try SiteIndex.files(for: computed, documents: false)
+        #expect(kept.map(\.0) == full.map(\.0))
+        var keptCount = 0, madeShards = 0
+        for ((path, data), (_, made)) in zip(kept, full) {
+            if let data {
+                #expect(data == made, "\(path) made differently")
+                if path.contains("/t") { madeShards += 1 }
+            } else {
+                keptCount += 1
+                #expect(oldFiles[path] == made, "\(path) kept, but a full build makes other bytes")
+            }
+        }
+        #expect(keptCount > 0 && madeShards > 0 && madeShards < meta.shards.count, "kept \(keptCount), shards made \(madeShards)")
     }
 }
 

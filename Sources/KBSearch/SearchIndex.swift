@@ -186,7 +186,7 @@ public struct LanguageIndex: Sendable {
         var lastDoc: [Int] = []
         // (term number, count) in 32 bits each: this is the largest structure of a full build's
         // search step while it lives (one pair per distinct term of each field of each document).
-        let numbered: [[[(UInt32, UInt32)]]] = docTerms.enumerated().map { d, t in
+        var numbered: [[[(UInt32, UInt32)]]] = docTerms.enumerated().map { d, t in
             t.counts.map { field in
                 field.map { term, count in
                     let id: Int
@@ -205,10 +205,17 @@ public struct LanguageIndex: Sendable {
                 }
             }
         }
-        var postings: [[Posting]] = Array(repeating: [], count: names.count)
+        // Each list sized once from its document frequency (appending doubled capacities: up to
+        // twice the postings' memory), and each document's numbered pairs let go once used.
+        var postings: [[Posting]] = df.map { n in
+            var list: [Posting] = []
+            list.reserveCapacity(n)
+            return list
+        }
         var acc = Array(repeating: 0.0, count: names.count)
         var touched: [Int] = []
         for (d, t) in docTerms.enumerated() {
+            defer { numbered[d] = [] }
             // Per field BM25, weighted and summed: a title match counts whatever the body says.
             for f in 0..<fieldCount {
                 let norm = Self.norm(t, f, avg)

@@ -28,19 +28,42 @@ struct ChromeBuilder: Sendable {
         self.layout = layout
         self.lang = lang
         self.uiText = UIText(UIStrings.table(lang))
+        // Fields read through indices: `for a in graph.articles` copied every article (retaining
+        // each of its fields) four times per language, on an edit's critical path.
+        let articles = graph.articles
         var set: Set<String> = [""]
         var titles: [String: String] = [:]
-        for a in graph.articles where a.lang == lang {
-            var parts = a.section.split(separator: "/").map(String.init)
+        var counts: [String: Int] = [:]
+        var summaries: [String: String] = [:]
+        var facetsSeen = Set<String>()
+        var hasAlerts = false
+        var usedLanguages = Set<String>()
+        for i in articles.indices {
+            usedLanguages.insert(articles[i].lang)
+            guard articles[i].lang == lang else { continue }
+            let isIndex = articles[i].isSectionIndex
+            var parts = articles[i].section.split(separator: "/").map(String.init)
             while !parts.isEmpty {
-                set.insert(parts.joined(separator: "/"))
+                let s = parts.joined(separator: "/")
+                set.insert(s)
+                if !isIndex { counts[s, default: 0] += 1 }
                 parts.removeLast()
             }
-            if a.isSectionIndex { titles[a.canonicalID] = a.navTitle ?? a.title }
+            if isIndex {
+                titles[articles[i].canonicalID] = articles[i].navTitle ?? articles[i].title
+                summaries[articles[i].canonicalID] = articles[i].summary
+            }
+            if facetsSeen.count < PageBuilder.facetNames.count {
+                for f in PageBuilder.facetNames where !facetsSeen.contains(f) && !PageBuilder.facetValues(articles[i], f).isEmpty {
+                    facetsSeen.insert(f)
+                }
+            }
+            if !hasAlerts && !articles[i].alerts.isEmpty { hasAlerts = true }
         }
         // Untranslated section titles fall back to the default language's.
-        for a in graph.articles where a.isSectionIndex && a.lang == graph.config.defaultLanguage && titles[a.canonicalID] == nil {
-            titles[a.canonicalID] = a.title
+        for i in articles.indices where articles[i].isSectionIndex && articles[i].lang == graph.config.defaultLanguage
+            && titles[articles[i].canonicalID] == nil {
+            titles[articles[i].canonicalID] = articles[i].title
         }
         allSections = NavigationOrder(graph: graph).sortedSections(Array(set))
         topSections = Set(allSections.filter { !$0.isEmpty && !$0.contains("/") })
@@ -54,22 +77,11 @@ struct ChromeBuilder: Sendable {
         }
         self.children = children
         sectionTitles = titles
-        var counts: [String: Int] = [:]
-        var summaries: [String: String] = [:]
-        for a in graph.articles where a.lang == lang {
-            if a.isSectionIndex { summaries[a.canonicalID] = a.summary; continue }
-            var parts = a.section.split(separator: "/").map(String.init)
-            while !parts.isEmpty {
-                counts[parts.joined(separator: "/"), default: 0] += 1
-                parts.removeLast()
-            }
-        }
         sectionCounts = counts
         sectionSummaries = summaries
-        usedLanguages = Set(graph.articles.map(\.lang))
-        let own = graph.articles.filter { $0.lang == lang }
-        usedFacets = PageBuilder.facetNames.filter { f in own.contains { !PageBuilder.facetValues($0, f).isEmpty } }
-        hasAlerts = own.contains { !$0.alerts.isEmpty }
+        self.usedLanguages = usedLanguages
+        usedFacets = PageBuilder.facetNames.filter(facetsSeen.contains)
+        self.hasAlerts = hasAlerts
     }
 
     func sectionTitle(_ section: String) -> String {

@@ -8,17 +8,20 @@ struct NavigationOrder: Sendable {
 
     init(graph: KnowledgeGraph) {
         for (n, path) in graph.config.navOrder.enumerated() where navPosition[path] == nil { navPosition[path] = n }
-        for a in graph.articles where a.lang == graph.config.defaultLanguage {
-            guard let r = rank(a) else { continue }
+        let articles = graph.articles
+        // Through indices: `for a in graph.articles` copied every article once per language.
+        for i in articles.indices where articles[i].lang == graph.config.defaultLanguage {
+            guard let r = rank(articles[i]) else { continue }
+            let isIndex = articles[i].isSectionIndex
             // A section ranks by its index page, else by its first-ranked page.
-            let section = a.isSectionIndex ? a.canonicalID : a.section
-            if a.isSectionIndex || navPosition[a.path] != nil {
+            let section = isIndex ? articles[i].canonicalID : articles[i].section
+            if isIndex || navPosition[articles[i].path] != nil {
                 var parts = section.split(separator: "/").map(String.init)
                 while !parts.isEmpty {
                     let key = parts.joined(separator: "/")
-                    if a.isSectionIndex, key == section { sectionRank[key] = r } else if sectionRank[key].map({ r < $0 }) ?? true { sectionRank[key] = r }
+                    if isIndex, key == section { sectionRank[key] = r } else if sectionRank[key].map({ r < $0 }) ?? true { sectionRank[key] = r }
                     parts.removeLast()
-                    if a.isSectionIndex { break }
+                    if isIndex { break }
                 }
             }
         }

@@ -46,20 +46,40 @@ public final class BuildCache: ParseCache, Sendable {
 
     public func article(for entry: FileEntry) -> Article? {
         guard let hit = articlesByPath[entry.relativePath], hit.size == entry.size, hit.mtime == entry.modified else { return nil }
-        return Self.decode(hit.data)
+        return Self.decode(hit.data, path: entry.relativePath)
     }
 
     /// Articles are kept in `BinaryCodec`'s form: decoding the whole tldr corpus from JSON was a
     /// third of a one-file rebuild. A row that does not decode is a miss (the file is parsed again).
     static func decode(_ data: Data) -> Article? { try? BinaryCodec.decode(Article.self, from: [UInt8](data)) }
 
+    /// Articles this process decoded, by path, with the row bytes each came from, once
+    /// `keepDecodedArticles()` was called (`kb serve`, which rebuilds in one process): a row whose
+    /// bytes are the ones decoded before gives the same article without decoding it again.
+    private static let kept = Locked<[String: (data: Data, article: Article)]?>(nil)
+    /// While articles are kept: how many times each path's row was decoded (tests).
+    static let decodes = Locked<[String: Int]>([:])
+
+    public static func keepDecodedArticles() { kept.withLock { if $0 == nil { $0 = [:] } } }
+
+    static func decode(_ data: Data, path: String) -> Article? {
+        if let hit = kept.withLock({ $0?[path] }), hit.data == data { return hit.article }
+        guard let article = decode(data) else { return nil }
+        if kept.withLock({ keep in
+            guard keep != nil else { return false }
+            keep![path] = (data, article)
+            return true
+        }) { decodes.withLock { $0[path, default: 0] += 1 } }
+        return article
+    }
+
     public func article(path: String, contentHash: String) -> Article? {
         guard let hit = articlesByPath[path], hit.hash == contentHash else { return nil }
-        return Self.decode(hit.data)
+        return Self.decode(hit.data, path: path)
     }
 
     public func previousArticle(path: String) -> Article? {
-        articlesByPath[path].flatMap { Self.decode($0.data) }
+        articlesByPath[path].flatMap { Self.decode($0.data, path: path) }
     }
 
     /// Stores what this build parsed, forgetting files that are gone.

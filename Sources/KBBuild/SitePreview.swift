@@ -21,6 +21,8 @@ public final class SitePreview: Sendable {
     public init(options: BuildOptions, project: Project) {
         self.options = options
         self.project = project
+        // Every rebuild here loads the same cached articles: decode each unchanged one once.
+        BuildCache.keepDecodedArticles()
     }
 
     /// One (incremental) build.

@@ -81,6 +81,29 @@ func inode(_ path: String) -> UInt64 {
         for entry in first.deferred { #expect(again.keys[entry.path] == keys[entry.path], "\(entry.path)") }
     }
 
+    /// `kb serve` rebuilds in one process: an article whose cached row did not change is decoded
+    /// once, not at every rebuild; one whose row changed is decoded again.
+    @Test func aServedRebuildDecodesAnUnchangedArticleOnce() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let probe = "net/kept-\(UUID().uuidString.prefix(8)).md"
+        try TestSupport.write("---\ntitle: Kept probe\nkind: concept\n---\nThe probe's first words.\n", to: kb + "/Content/" + probe)
+        let options = BuildOptions(content: kb + "/Content", output: kb + "/Site")
+        _ = try SiteBuilder.build(options)
+        BuildCache.keepDecodedArticles()
+        func decodes() -> Int { BuildCache.decodes.withLock { $0[probe] ?? 0 } }
+        for (n, other) in ["net/dns-fails.md", "net/resolver-down.md", "net/dns-fails.md"].enumerated() {
+            try TestSupport.write(TestSupport.read(kb + "/Content/" + other) + "\nEdit \(n).\n", to: kb + "/Content/" + other)
+            _ = try SiteBuilder.build(options)
+            #expect(decodes() == 1, "after rebuild \(n): the probe's row decoded \(decodes()) times")
+        }
+        try TestSupport.write("---\ntitle: Kept probe, renamed\nkind: concept\n---\nThe probe's first words.\n", to: kb + "/Content/" + probe)
+        _ = try SiteBuilder.build(options)
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: kb + "/Site2"))
+        #expect(decodes() == 2, "a changed row is decoded again, once")
+        #expect(TestSupport.read(kb + "/Site2/" + probe.replacingOccurrences(of: ".md", with: ".html")).contains("Kept probe, renamed"))
+    }
+
     @Test func rebuildsOnlyWhatChanged() throws {
         let kb = try TestSupport.fixture("basic")
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }

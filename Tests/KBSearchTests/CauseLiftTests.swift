@@ -137,3 +137,44 @@ import KBCore
     }
 }
 
+
+/// The numbers a symptom's causes resolve to are part of its store row and of its document file:
+/// when a cause moves to another number and the symptom does not, an incremental build rewrites
+/// them (the file is not taken by its stored hash), equal to a forced build's.
+@Suite struct CauseNumbersTests {
+    static func page(_ title: String, kind: String, extra: String = "") -> String {
+        "---\ntitle: \(title)\nkind: \(kind)\nsummary: \(title).\n\(extra)---\n\nBody of \(title.lowercased()).\n"
+    }
+
+    @Test func aCauseThatMovesIsRewrittenInItsSymptomsFiles() throws {
+        let dir = try TestSupport.tempDirectory("kb-lift-moves")
+        defer { TestSupport.remove(dir) }
+        let kb = dir + "/kb"
+        try TestSupport.write("title: Lift\n", to: kb + "/kb.yml")
+        // Documents 0–7 (one document file): seven fillers and the symptom; the cause is document 8.
+        for i in 1...7 { try TestSupport.write(Self.page("Filler \(i)", kind: "concept"), to: kb + "/Content/a/f\(i).md") }
+        try TestSupport.write(Self.page("Go is not recognized", kind: "symptom",
+                                        extra: "errors:\n  - \"'go' is not recognized as an internal or external command\"\ncauses: [z-cause]\n"),
+                              to: kb + "/Content/a/s.md")
+        try TestSupport.write(Self.page("The terminal has the old environment", kind: "cause"), to: kb + "/Content/b/z-cause.md")
+        func build(_ output: String, _ extra: [String] = []) throws {
+            let r = try TestSupport.kb(["build", "--content", kb + "/Content", "--output", output] + extra, cwd: kb)
+            try #require(r.status == 0, "\(r.stderr.prefix(2000))")
+        }
+        func causes(_ site: String) throws -> String? {
+            let text = TestSupport.read(site + "/search/en/d/0.js")
+            return text.firstMatch(of: /"c":\[([0-9,]*)\]/).map { String($0.1) }
+        }
+        try build(dir + "/site")
+        #expect(try causes(dir + "/site") == "8")
+        // A page between the symptom and its cause: the cause becomes document 9, the symptom stays 7.
+        try TestSupport.write(Self.page("Middle", kind: "concept"), to: kb + "/Content/b/m.md")
+        try build(dir + "/site")
+        try build(dir + "/forced", ["--force"])
+        #expect(try causes(dir + "/site") == "9")
+        let a = TestSupport.snapshot(dir + "/site").filter { $0.key.hasPrefix("search/") }
+        let b = TestSupport.snapshot(dir + "/forced").filter { $0.key.hasPrefix("search/") }
+        let differing = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+        #expect(differing.isEmpty, "\(differing)")
+    }
+}

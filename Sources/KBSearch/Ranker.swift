@@ -336,20 +336,22 @@ public enum Ranker {
         func isSpace(_ u: UInt16) -> Bool { u == 0x20 || u == 0x09 || u == 0x0A || u == 0x0D }
         func isAlnum(_ u: UInt16) -> Bool { (0x30...0x39).contains(u) || (0x41...0x5A).contains(u) || (0x61...0x7A).contains(u) }
         let separators: Set<UInt16> = [0x2F, 0x5C, 0x40, 0x3A, 0x3D, 0x2E]
-        var known: [Int: Bool] = [:]
+        // Tokens come in text order: each run is found and scanned once (linear in a long paste).
+        var runStart = 0, runEnd = 0, found = false
         return Tokenizer.tokensOfNormalized(parsed.cleaned, mode: .query).map { t in
-            var a = min(max(t.start, 0), text.count)
-            while a > 0 && !isSpace(text[a - 1]) { a -= 1 }
-            if let k = known[a] { return k }
-            var b = a
-            while b < text.count && !isSpace(text[b]) { b += 1 }
-            var found = false
-            var i = a + 1
-            while i + 1 < b && !found {
-                found = separators.contains(text[i]) && isAlnum(text[i - 1]) && isAlnum(text[i + 1])
-                i += 1
+            let at = min(max(t.start, 0), text.count)
+            if at >= runEnd {
+                runStart = at
+                while runStart > runEnd && !isSpace(text[runStart - 1]) { runStart -= 1 }
+                runEnd = at
+                while runEnd < text.count && !isSpace(text[runEnd]) { runEnd += 1 }
+                found = false
+                var i = runStart + 1
+                while i + 1 < runEnd && !found {
+                    found = separators.contains(text[i]) && isAlnum(text[i - 1]) && isAlnum(text[i + 1])
+                    i += 1
+                }
             }
-            known[a] = found
             return found
         }
     }

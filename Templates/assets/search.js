@@ -718,20 +718,23 @@
   // Per term of the query's sequence: whether it comes from a run of the text between spaces that
   // holds a letter or digit, one of `/ \ @ : = .` and a letter or digit (Swift: Ranker.pastedRuns).
   function pastedRuns(q) {
-    var text = q.cleaned, known = new Map();
+    var text = q.cleaned, runStart = 0, runEnd = 0, found = false;
     function space(u) { return u === 32 || u === 9 || u === 10 || u === 13; }
     function alnum(u) { return (u >= 48 && u <= 57) || (u >= 65 && u <= 90) || (u >= 97 && u <= 122); }
     function separator(u) { return u === 47 || u === 92 || u === 64 || u === 58 || u === 61 || u === 46; }
+    // Tokens come in text order: each run is found and scanned once (linear in a long paste).
     return tokensOf(text, "query").map(function (t) {
-      var a = Math.min(Math.max(t.start, 0), text.length);
-      while (a > 0 && !space(text.charCodeAt(a - 1))) { a--; }
-      if (known.has(a)) { return known.get(a); }
-      var b = a, found = false;
-      while (b < text.length && !space(text.charCodeAt(b))) { b++; }
-      for (var i = a + 1; i + 1 < b && !found; i++) {
-        found = separator(text.charCodeAt(i)) && alnum(text.charCodeAt(i - 1)) && alnum(text.charCodeAt(i + 1));
+      var at = Math.min(Math.max(t.start, 0), text.length);
+      if (at >= runEnd) {
+        runStart = at;
+        while (runStart > runEnd && !space(text.charCodeAt(runStart - 1))) { runStart--; }
+        runEnd = at;
+        while (runEnd < text.length && !space(text.charCodeAt(runEnd))) { runEnd++; }
+        found = false;
+        for (var i = runStart + 1; i + 1 < runEnd && !found; i++) {
+          found = separator(text.charCodeAt(i)) && alnum(text.charCodeAt(i - 1)) && alnum(text.charCodeAt(i + 1));
+        }
       }
-      known.set(a, found);
       return found;
     });
   }

@@ -118,6 +118,16 @@ import KBCore
         }
     }
 
+    /// A long paste with a symptom's error text in it: finding the pasted runs stays linear.
+    @Test func aLongPasteAfterTheErrorIsReadOnce() throws {
+        let idx = index(Self.en)
+        let paste = Self.cmdError + " " + String(repeating: "a/", count: 50_000)
+        let clock = ContinuousClock()
+        let took = try clock.measure { _ = try Ranker.rank(SearchQuery(text: paste, prefix: false), in: idx) }
+        #expect(Ranker.pastedRuns(ParsedQuery(paste, prefix: false)).dropFirst(15).allSatisfy { $0 })
+        #expect(took < .seconds(10), "\(took)")
+    }
+
     @Test(.enabled(if: SiteIndexLayoutTests.chromium != nil, "Chromium is not installed (scripts/setup.sh installs it)"))
     func searchJSLiftsTheSameCauses() throws {
         let dir = try TestSupport.tempDirectory("kb-lift-js")

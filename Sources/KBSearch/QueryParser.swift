@@ -53,6 +53,9 @@ public enum QueryParser {
         #"(?<![A-Za-z0-9_])[A-Za-z]:\\(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*\\)*(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*)?>"#,
         // bash and zsh prompts: `alice@dev:~/src/app$`, `root@master:~#`, `alice@mac ~ %`.
         #"(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+(?::[^ \t\r\n$#]*[$#]| [^ \t\r\n%]+ %)"#,
+        // oh-my-zsh's prompt: `➜  api git:(main) ✗` (the arrow, two spaces and the folder; or the
+        // arrow, the folder and the git part). The arrow (U+279C) and the cross (U+2717) are escaped.
+        #"(?<![^ \t\r\n])\u279C(?:[ \t]+[^ \t\r\n]+[ \t]+git:\([^ \t\r\n()]{1,200}\)(?:[ \t]+\u2717)?|  [^ \t\r\n]+)"#,
         // Timestamps and dates: `2024-05-01T10:00:00.123Z`, `2024/05/01 10:00:00`, `10:02:11`, `Mon, 01 Apr 2024`, `+0000`.
         #"(?<![0-9])[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"#,
         #"(?<![A-Za-z0-9_:])[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?![A-Za-z0-9_])"#,

@@ -55,6 +55,9 @@ public struct Hit: Sendable, Hashable {
     public var score: Int
     /// Terms of the document that matched, per query term (the alternative that counted).
     public var terms: [String] = []
+    /// A cause of a matched symptom that the query's own words point at: it took the symptom's
+    /// tier and goes first in it (docs/search.md §Ranking, step 5).
+    public var lifted = false
 
     /// Coverage in tenths of the query's total: documents within one band compare by score.
     public var band: Int { total > 0 ? coverage * Hit.bands / total : 0 }
@@ -62,13 +65,14 @@ public struct Hit: Sendable, Hashable {
 
     public static func before(_ a: Hit, _ b: Hit) -> Bool {
         if a.tier != b.tier { return a.tier > b.tier }
+        if a.lifted != b.lifted { return a.lifted }
         if a.band != b.band { return a.band > b.band }
         if a.score != b.score { return a.score > b.score }
         return a.doc < b.doc
     }
 
     /// The match level's name, for `--json` and `--explain`.
-    public var level: String { ["other-name", "terms", "contains-error", "error"][tier + 1] }
+    public var level: String { (lifted ? "cause-of-" : "") + ["other-name", "terms", "contains-error", "error"][tier + 1] }
 }
 
 /// A query term and what may stand for it: itself, prefix completions, typo candidates, synonyms.
@@ -91,6 +95,11 @@ public enum Ranker {
     /// A page holds a term fully from this field-weighted, saturated frequency on (what a title match
     /// gives); below it the term counts in proportion, so a passing mention deep in a body counts little.
     public static let fullStrength = 4
+
+    /// A cause joins its symptom's tier (docs/search.md §Ranking, step 5) when the query has at
+    /// least `liftWords` words of the user's own, the cause holds at least 1/`liftShare` of what
+    /// they are worth, and at least `liftRatio` (5/4) times what the symptom holds of them.
+    public static let liftWords = 2, liftShare = 3, liftRatio = (5, 4)
 
     /// How informative a term is: 100 · ln(1 + N / df), rounded (search.js computes the same).
     public static func informativeness(documents n: Int, df: Int) -> Int {
@@ -179,7 +188,10 @@ public enum Ranker {
         var seenDoc = [Bool](repeating: false, count: n)
         var total = 0
         let caps = try straddleCaps(parsed, in: reader)
-        for slot in try slots(parsed, in: reader) {
+        let slots = try slots(parsed, in: reader)
+        var slotCovers: [[Int: Int]] = []
+        var slotTotals: [Int] = []
+        for slot in slots {
             // Per document: the best impact and the best coverage any alternative gives.
             var best: [Int: (impact: Int, cover: Int, term: String)] = [:]
             var slotTotal = 0
@@ -213,6 +225,8 @@ public enum Ranker {
                 }
             }
             total += slotTotal
+            slotTotals.append(slotTotal)
+            slotCovers.append(best.mapValues(\.cover))
             for (doc, b) in best {
                 if !seenDoc[doc] { seenDoc[doc] = true; touched.append(doc) }
                 coverage[doc] += b.cover
@@ -220,7 +234,9 @@ public enum Ranker {
                 matchedTerms[doc].append(b.term)
             }
         }
-        let tiers = try self.tiers(parsed, in: reader)
+        var (tiers, starts) = try matchedErrors(parsed, in: reader)
+        let lifts = try causesLifted(parsed, slots: slots, covers: slotCovers, totals: slotTotals, tiers: tiers, starts: starts, in: reader)
+        for (c, tier) in lifts { tiers[c] = tier }
         for (doc, tier) in tiers where tier > 0 && doc < n && !seenDoc[doc] {
             seenDoc[doc] = true
             touched.append(doc)
@@ -234,7 +250,7 @@ public enum Ranker {
         var hits: [Hit] = []
         for doc in touched where allowed?.contains(doc) ?? true {
             hits.append(Hit(doc: doc, tier: tiers[doc] ?? 0, coverage: coverage[doc], total: total, score: score[doc],
-                            terms: matchedTerms[doc]))
+                            terms: matchedTerms[doc], lifted: lifts[doc] != nil))
         }
         hits.sort(by: Hit.before)
         return hits
@@ -275,43 +291,120 @@ public enum Ranker {
         }
     }
 
+    /// The causes a query's own words point at (docs/search.md §Ranking, step 5): for each
+    /// document matched by an error text (tier 1 or 2) that lists causes, the user's own words are
+    /// the query's terms from where its first matched error text starts on that are no word of any
+    /// of its error texts, not only part of an identifier, path, URL or version (`pastedRuns`), and
+    /// that the index knows. With `liftWords` of them or more, a cause holding at least a third of
+    /// what they are worth and a quarter more of them than the symptom joins the symptom's tier
+    /// (ahead of it: `Hit.lifted`). Per lifted cause, its new tier. `covers` and `totals` run beside
+    /// `slots`: per slot, each document's coverage and what the slot is worth.
+    static func causesLifted(_ parsed: ParsedQuery, slots: [Slot], covers: [[Int: Int]], totals: [Int], tiers: [Int: Int],
+                             starts: [Int: Int], in reader: IndexReader) throws -> [Int: Int] {
+        var lifts: [Int: Int] = [:]
+        let n = reader.documentCount
+        var pasted: [Bool]?
+        for (doc, tier) in tiers.sorted(by: { $0.key < $1.key }) where tier > 0 && doc < n {
+            let d = try reader.document(doc)
+            guard !d.causeDocs.isEmpty else { continue }
+            let runs = pasted ?? pastedRuns(parsed)
+            pasted = runs
+            let errorWords = Set(d.errorWords), seq = parsed.sequence
+            var words = Set<String>()
+            for i in min(starts[doc] ?? 0, seq.count)..<seq.count where !(i < runs.count && runs[i]) && !errorWords.contains(seq[i]) {
+                words.insert(seq[i])
+            }
+            let own = slots.indices.filter { totals[$0] > 0 && words.contains(slots[$0].term) }
+            guard own.count >= liftWords else { continue }
+            let worth = own.reduce(0) { $0 + totals[$1] }
+            let symptom = own.reduce(0) { $0 + (covers[$1][doc] ?? 0) }
+            for c in d.causeDocs where c >= 0 && c < n && c != doc && (tiers[c] ?? 0) < tier {
+                let cause = own.reduce(0) { $0 + (covers[$1][c] ?? 0) }
+                if cause > 0, liftShare * cause >= worth, liftRatio.1 * cause >= liftRatio.0 * symptom {
+                    lifts[c] = max(lifts[c] ?? 0, tier)
+                }
+            }
+        }
+        return lifts
+    }
+
+    /// Per term of the query's sequence: whether it comes from a run of the text between spaces
+    /// that holds a letter or digit, one of `/ \ @ : = .` and a letter or digit (a path, URL,
+    /// module path, address, version or `key=value`): what a paste varies, never the user's own words.
+    static func pastedRuns(_ parsed: ParsedQuery) -> [Bool] {
+        let text = Array(parsed.cleaned.utf16)
+        func isSpace(_ u: UInt16) -> Bool { u == 0x20 || u == 0x09 || u == 0x0A || u == 0x0D }
+        func isAlnum(_ u: UInt16) -> Bool { (0x30...0x39).contains(u) || (0x41...0x5A).contains(u) || (0x61...0x7A).contains(u) }
+        let separators: Set<UInt16> = [0x2F, 0x5C, 0x40, 0x3A, 0x3D, 0x2E]
+        // Tokens come in text order: each run is found and scanned once (linear in a long paste).
+        var runStart = 0, runEnd = 0, found = false
+        return Tokenizer.tokensOfNormalized(parsed.cleaned, mode: .query).map { t in
+            let at = min(max(t.start, 0), text.count)
+            if at >= runEnd {
+                runStart = at
+                while runStart > runEnd && !isSpace(text[runStart - 1]) { runStart -= 1 }
+                runEnd = at
+                while runEnd < text.count && !isSpace(text[runEnd]) { runEnd += 1 }
+                found = false
+                var i = runStart + 1
+                while i + 1 < runEnd && !found {
+                    found = separators.contains(text[i]) && isAlnum(text[i - 1]) && isAlnum(text[i + 1])
+                    i += 1
+                }
+            }
+            return found
+        }
+    }
+
     /// Per document its tier from error texts (docs/search.md §Ranking, step 4).
     static func tiers(_ parsed: ParsedQuery, in reader: IndexReader) throws -> [Int: Int] {
+        try matchedErrors(parsed, in: reader).tiers
+    }
+
+    /// Per document its tier from error texts (step 4), and where in the query's sequence the
+    /// first of its error texts that matched starts (step 5).
+    static func matchedErrors(_ parsed: ParsedQuery, in reader: IndexReader) throws -> (tiers: [Int: Int], starts: [Int: Int]) {
         let signatures = try reader.errorSignatures()
-        guard !signatures.isEmpty else { return [:] }
-        func windows(_ seq: [String]) -> [Int: Set<UInt32>] {
-            var out: [Int: Set<UInt32>] = [:]
+        guard !signatures.isEmpty else { return ([:], [:]) }
+        // Per length, each window's hash with the first position it starts at.
+        func windows(_ seq: [String]) -> [Int: [UInt32: Int]] {
+            var out: [Int: [UInt32: Int]] = [:]
             for length in Set(signatures.map(\.length)) where length > 0 && length <= seq.count {
-                var set = Set<UInt32>()
-                for start in 0...(seq.count - length) { set.insert(Tokenizer.signatureHash(seq[start..<(start + length)])) }
-                out[length] = set
+                var starts: [UInt32: Int] = [:]
+                for start in 0...(seq.count - length) where starts[Tokenizer.signatureHash(seq[start..<(start + length)])] == nil {
+                    starts[Tokenizer.signatureHash(seq[start..<(start + length)])] = start
+                }
+                out[length] = starts
             }
             return out
         }
         let seq = parsed.sequence
         let plain = windows(seq), shaped = windows(parsed.shape)
         let whole = Tokenizer.signatureHash(seq[...])
-        var tiers: [Int: Int] = [:]
+        var tiers: [Int: Int] = [:], starts: [Int: Int] = [:]
         var contradicted = Set<Int>(), named = Set<Int>()
         for s in signatures {
             switch s.kind {
             case .shape:
-                if shaped[s.length]?.contains(s.hash) == true { contradicted.insert(s.doc) }
+                if shaped[s.length]?[s.hash] != nil { contradicted.insert(s.doc) }
             default:
-                var tier = 0
+                var tier = 0, start = 0
                 if s.length == seq.count && s.hash == whole {
                     tier = 2
-                } else if s.kind != .generic, plain[s.length]?.contains(s.hash) == true {
+                } else if s.kind != .generic, let at = plain[s.length]?[s.hash] {
                     tier = 1
+                    start = at
                 }
-                if tier > 0, s.kind == .quoted { named.insert(s.doc) }
+                guard tier > 0 else { continue }
+                if s.kind == .quoted { named.insert(s.doc) }
                 if tier > (tiers[s.doc] ?? 0) { tiers[s.doc] = tier }
+                starts[s.doc] = min(starts[s.doc] ?? start, start)
             }
         }
         // An error text of this document with another quoted name in it: the text is about that
         // other name (`'gopls' is not recognized` is not the `go` article's case).
         for doc in contradicted.subtracting(named) where (tiers[doc] ?? 0) < 2 { tiers[doc] = -1 }
-        return tiers
+        return (tiers, starts)
     }
 
     /// Postings of a term, or of a phrase (terms joined by spaces): the documents holding every

@@ -27,6 +27,14 @@ public struct SearchDocument: Sendable, Codable, Hashable {
     public var contentHash: String
     /// The alert names a runbook answers (`alerts:`): decisive error texts of their own.
     public var alerts: [String] = []
+    /// A symptom's causes as written (`causes:` ids): words of a query beyond the symptom's error
+    /// texts may point at one (docs/search.md §Ranking, step 5).
+    public var causes: [String] = []
+    /// Those causes as document numbers of this language's index (`LanguageIndex` resolves them).
+    public var causeDocs: [Int] = []
+    /// For a document with causes: the distinct query-mode terms of its error texts (literal and
+    /// regex), which a query's own words are told apart from.
+    public var errorWords: [String] = []
 
     public var body: String { fields[Field.body.rawValue] }
 
@@ -107,7 +115,14 @@ extension SearchDocument {
                               kind: a.kind.rawValue, summary: a.summary, platforms: a.platforms.map(\.rawValue),
                               tools: a.tools, tags: a.tags, errors: literalErrors + a.alerts.filter { !literalErrors.contains($0) },
                               patterns: a.errors.filter(\.isRegex).map(\.text), fields: fields,
-                              path: a.path, contentHash: a.contentHash, alerts: a.alerts)
+                              path: a.path, contentHash: a.contentHash, alerts: a.alerts, causes: a.causes.map(\.id),
+                              errorWords: a.causes.isEmpty ? [] : errorWords(errorText + a.alerts))
+    }
+
+    /// The distinct query-mode terms of error texts, in UTF-16 order (both engines compare them with
+    /// a query's terms).
+    static func errorWords(_ texts: [String]) -> [String] {
+        Set(texts.flatMap { ErrorText.parse($0).terms }).sorted(by: utf16Less)
     }
 
     /// The literal words of an error regex (`dial tcp \S+: i/o timeout` → `dial tcp : i/o timeout`),

@@ -173,7 +173,7 @@ public struct LanguageIndex: Sendable {
         self.lang = lang
         self.synonymGroups = synonyms
         self.languages = languages.isEmpty ? [lang] : languages
-        self.documents = documents
+        self.documents = Self.resolvingCauses(documents)
         let n = documents.count
         let fieldCount = Field.allCases.count
         let avg = Self.averages(docTerms)
@@ -257,7 +257,7 @@ public struct LanguageIndex: Sendable {
         self.lang = lang
         self.synonymGroups = synonyms
         self.languages = languages.isEmpty ? [lang] : languages
-        self.documents = documents
+        self.documents = Self.resolvingCauses(documents)
         averages = avg
         let n = documents.count
         // The terms the edits left alone keep their stored text and are not decoded (every reader
@@ -324,6 +324,29 @@ public struct LanguageIndex: Sendable {
             if merged.count == encoded.count, zip(merged, merged.dropFirst()).allSatisfy({ utf16Less($0, $1) }) { termOrder = merged }
         }
         errors = Self.errorKeys(documents) { t in byTerm[t]?.count ?? encoded[t].map { PostingCodec.decode($0).count } }
+    }
+
+    /// The documents with each one's `causes` as document numbers of this index (`causeDocs`): a
+    /// canonical id, else a short id that one document of the index has (as the graph resolves a
+    /// reference in its own language); a cause in no document of this language is left out.
+    static func resolvingCauses(_ documents: [SearchDocument]) -> [SearchDocument] {
+        guard documents.contains(where: { !$0.causes.isEmpty || !$0.causeDocs.isEmpty }) else { return documents }
+        var canonical: [String: Int] = [:], short: [String: [Int]] = [:]
+        for (n, d) in documents.enumerated() {
+            if canonical[d.canonicalID] == nil { canonical[d.canonicalID] = n }
+            short[d.id, default: []].append(n)
+        }
+        var out = documents
+        for (n, d) in documents.enumerated() where !d.causes.isEmpty || !d.causeDocs.isEmpty {
+            var numbers: [Int] = []
+            for raw in d.causes {
+                let id = raw.hasPrefix("kb:") ? String(raw.dropFirst(3)) : raw
+                let found = canonical[id] ?? (id.contains("/") ? nil : short[id].flatMap { $0.count == 1 ? $0[0] : nil })
+                if let c = found, c != n, !numbers.contains(c) { numbers.append(c) }
+            }
+            out[n].causeDocs = numbers
+        }
+        return out
     }
 
     /// Per field, the average length over the documents, on its grid (`onGrid`, 16 steps).

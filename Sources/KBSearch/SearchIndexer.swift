@@ -130,13 +130,17 @@ public enum SearchIndexer {
         timing.lap("impacts (\(zip(languages, indexes).map { "\($0.0)\($0.1.updated ? ": terms the edits touched" : "")" }.joined(separator: ", ")))")
         for (l, lang) in languages.enumerated() {
             let made = madeByLang[l], index = indexes[l].index
+            // A document whose causes now resolve to other numbers than its stored copy holds is not
+            // as stored: its row and its document file carry the numbers (`LanguageIndex.resolvingCauses`).
+            let asStored = made.indices.map { index.documents[$0].causeDocs == made[$0].doc.causeDocs }
+            let digests = made.indices.map { asStored[$0] ? made[$0].digest : StableHash.of(bytes: StoreCodec.encode(index.documents[$0])) }
             // A document file is known by its stored hash when its documents all sit where they sat
             // and it holds as many as before; otherwise it is made now.
             let before = storedFiles[lang]
             let per = SiteIndex.documentsPerFile
             let files: [(hash: String, data: Data?)] = Array(0..<SiteIndex.documentFileCount(made.count)).parallelMap { k in
                 let range = (k * per)..<min(made.count, (k + 1) * per)
-                if let hash = before?.hashes[k], !hash.isEmpty, range.allSatisfy({ made[$0].sameSpot }),
+                if let hash = before?.hashes[k], !hash.isEmpty, range.allSatisfy({ made[$0].sameSpot && asStored[$0] }),
                    range.count == per || before?.count == made.count {
                     return (hash, nil)
                 }
@@ -148,7 +152,7 @@ public enum SearchIndexer {
             output.indexes.append(index)
             output.documentFiles.append(files)
             allTerms.append(made.map(\.terms))
-            allDigests.append(made.map(\.digest))
+            allDigests.append(digests)
             allTouched.append(touchedByLang[l])
         }
         let (made, hashes) = (output.indexes, output.documentFiles.map { $0.map(\.hash) })

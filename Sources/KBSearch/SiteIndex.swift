@@ -7,7 +7,8 @@ import KBContent
 ///
 ///     search/<lang>/meta.js       document count, shard boundaries, what the error and facet files hold
 ///     search/<lang>/t<k>.js       a run of terms (UTF-16 order) with their postings
-///     search/<lang>/d/<k>.js      documents 8k…8k+7: title, url, kind, summary, text for snippets
+///     search/<lang>/d/<k>.js      documents 8k…8k+7: title, url, kind, summary, text for snippets;
+///                                 a symptom's cause numbers and error-text terms
 ///     search/<lang>/e<L>-<b>.js   error signatures of L terms whose mixed hash falls in bucket b
 ///     search/<lang>/e<L>.js       a filter of those signatures' hashes (for a query with many windows)
 ///     search/<lang>/f-<facet>.js  facet value → documents (the facet box, filters, `kind:` synonyms)
@@ -20,7 +21,7 @@ import KBContent
 /// Documents travel eight to a file: one file per page made the search index most of the files
 /// a build creates, and creating files is what a build spends its time on.
 public enum SiteIndex {
-    public static let version = 5
+    public static let version = 6
     /// Documents per `d/<k>.js` file.
     public static let documentsPerFile = 8
     /// Shard sizes in bytes of encoded postings (a term's postings are never split). Boundaries
@@ -223,7 +224,7 @@ public enum SiteIndex {
     public struct Doc: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
             case lang = "l", n, id = "i", title = "h", url = "u", kind = "k", summary = "s", text = "x"
-            case platforms = "p", tools = "o", tags = "g"
+            case platforms = "p", tools = "o", tags = "g", causes = "c", errorWords = "w"
         }
         public var lang: String
         public var n: Int
@@ -236,6 +237,10 @@ public enum SiteIndex {
         public var platforms: [String]?
         public var tools: [String]?
         public var tags: [String]?
+        /// A symptom's causes (document numbers) and the terms of its error texts: what a query's
+        /// other words are weighed on (docs/search.md §Ranking, step 5); nil for any other page.
+        public var causes: [Int]?
+        public var errorWords: [String]?
     }
 
     /// One `d/<k>.js` file: documents `k × documentsPerFile` onwards.
@@ -456,7 +461,8 @@ public enum SiteIndex {
             }
             return Doc(lang: d.lang, n: n, id: d.id, title: d.title, url: d.url, kind: d.kind, summary: d.summary,
                        text: text, platforms: d.platforms.isEmpty ? nil : d.platforms, tools: d.tools.isEmpty ? nil : d.tools,
-                       tags: d.tags.isEmpty ? nil : d.tags)
+                       tags: d.tags.isEmpty ? nil : d.tags, causes: d.causeDocs.isEmpty ? nil : d.causeDocs,
+                       errorWords: d.causeDocs.isEmpty ? nil : d.errorWords)
         }
         return (documentsPath(lang: index.lang, k), try wrap(Docs(lang: index.lang, k: k, d: docs)))
     }
@@ -647,7 +653,8 @@ public final class ShardReader: IndexReader {
             docs[doc.n] = SearchDocument(id: doc.id, canonicalID: canonical, lang: doc.lang, url: doc.url, title: doc.title, kind: doc.kind,
                                          summary: doc.summary, platforms: doc.platforms ?? [], tools: doc.tools ?? [], tags: doc.tags ?? [],
                                          errors: [], patterns: [],
-                                         fields: fields, path: doc.url, contentHash: "")
+                                         fields: fields, path: doc.url, contentHash: "",
+                                         causeDocs: doc.causes ?? [], errorWords: doc.errorWords ?? [])
         }
         guard let d = docs[n] else { throw SearchError.corrupt("\(base)d/\(k).js does not hold document \(n)") }
         return d

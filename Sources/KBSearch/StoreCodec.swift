@@ -5,7 +5,7 @@ import Foundation
 /// decoding the 7,600 documents it reuses. Only the store reads it; the site ships JSON.
 enum StoreCodec {
     /// Bump with the layout below (it is part of `SearchStore.formatVersion`).
-    static let version = 2
+    static let version = 3
 
     struct Writer {
         var bytes: [UInt8] = []
@@ -77,7 +77,9 @@ enum StoreCodec {
     static func encode(_ d: SearchDocument) -> Data {
         var w = Writer()
         for s in [d.id, d.canonicalID, d.lang, d.url, d.title, d.kind, d.summary, d.path, d.contentHash] { w.string(s) }
-        for list in [d.platforms, d.tools, d.tags, d.errors, d.patterns, d.fields, d.alerts] { w.strings(list) }
+        for list in [d.platforms, d.tools, d.tags, d.errors, d.patterns, d.fields, d.alerts, d.causes, d.errorWords] { w.strings(list) }
+        w.int(d.causeDocs.count)
+        for n in d.causeDocs { w.int(n) }
         return Data(w.bytes)
     }
 
@@ -86,11 +88,16 @@ enum StoreCodec {
         let id = try r.string(), canonicalID = try r.string(), lang = try r.string(), url = try r.string()
         let title = try r.string(), kind = try r.string(), summary = try r.string(), path = try r.string(), hash = try r.string()
         let platforms = try r.strings(), tools = try r.strings(), tags = try r.strings()
-        let errors = try r.strings(), patterns = try r.strings(), fields = try r.strings(), alerts = try r.strings()
+        let errors = try r.strings(), patterns = try r.strings(), fields = try r.strings(), alerts = try r.strings(), causes = try r.strings()
+        let errorWords = try r.strings()
+        let causeCount = try r.count()
+        var causeDocs: [Int] = []
+        for _ in 0..<causeCount { causeDocs.append(try r.int()) }
         guard fields.count == Field.allCases.count else { throw SearchError.corrupt("a stored document has \(fields.count) fields") }
         return SearchDocument(id: id, canonicalID: canonicalID, lang: lang, url: url, title: title, kind: kind, summary: summary,
                               platforms: platforms, tools: tools, tags: tags, errors: errors, patterns: patterns,
-                              fields: fields, path: path, contentHash: hash, alerts: alerts)
+                              fields: fields, path: path, contentHash: hash, alerts: alerts, causes: causes,
+                              causeDocs: causeDocs, errorWords: errorWords)
     }
 
     static func encode(_ t: DocumentTerms) -> Data {

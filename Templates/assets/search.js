@@ -100,6 +100,7 @@
     /(?<![A-Za-z0-9_])PS(?: [A-Za-z]:\\[^<>|"\r\n]{0,400})?>/g,
     /(?<![A-Za-z0-9_])[A-Za-z]:\\(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*\\)*(?:[^\\<>|" \t\r\n:]+(?: [^\\<>|" \t\r\n:]+)*)?>/g,
     /(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+(?::[^ \t\r\n$#]*[$#]| [^ \t\r\n%]+ %)/g,
+    /(?<![^ \t\r\n])\u279C(?:[ \t]+[^ \t\r\n]+[ \t]+git:\([^ \t\r\n()]{1,200}\)(?:[ \t]+\u2717)?|  [^ \t\r\n]+)/g,
     /(?<![0-9])[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?/g,
     /(?<![A-Za-z0-9_:])[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?![A-Za-z0-9_])/g,
     /(?<![A-Za-z0-9_])(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4}/g,
@@ -241,7 +242,7 @@
       for (var j = 0; j < o.d.length; j++) {
         var d = o.d[j];
         data.doc[d.l + "/" + d.n] = { lang: d.l, n: d.n, id: d.i, title: d.h, url: d.u, kind: d.k, summary: d.s || "", text: d.x || "",
-                                      platforms: d.p || [], tools: d.o || [], tags: d.g || [] };
+                                      platforms: d.p || [], tools: d.o || [], tags: d.g || [], causes: d.c || [], errorWords: d.w || [] };
       }
     }
   };
@@ -350,6 +351,8 @@
   // ---- Ranking (docs/search.md §Ranking; Swift: Sources/KBSearch/Ranker.swift) ----
 
   var EXACT = 4, PREFIX = 2, ONE_EDIT = 2, TWO_EDITS = 1, SYNONYM = 3, BANDS = 10, FULL_STRENGTH = 4;
+  // A cause joins its symptom's tier (docs/search.md §Ranking, step 5; Swift: Ranker.liftWords, liftShare, liftRatio).
+  var LIFT_WORDS = 2, LIFT_SHARE = 3, LIFT_RATIO = [5, 4];
   function informativeness(n, df) { return df > 0 ? Math.round(100 * Math.log(1 + n / df)) : 0; }
   function utf16Less(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
 
@@ -646,17 +649,22 @@
     return out;
   }
 
-  function tiersOf(lang, m, q) {
+  // Per document its tier; `starts` (optional) gets where its first matched error text starts.
+  function tiersOf(lang, m, q, starts) {
     var tiers = new Map(), errors = signaturesFor(lang, m, q);
     if (!errors.length) { return tiers; }
+    // Per length, each window's hash with the first position it starts at.
     function windows(seq) {
       var w = {};
       errors.forEach(function (e) {
         var len = e[0];
         if (len <= 0 || len > seq.length || w[len]) { return; }
-        var set = new Set();
-        for (var s = 0; s + len <= seq.length; s++) { set.add(signatureHash(seq, s, s + len)); }
-        w[len] = set;
+        var at = new Map();
+        for (var s = 0; s + len <= seq.length; s++) {
+          var h = signatureHash(seq, s, s + len);
+          if (!at.has(h)) { at.set(h, s); }
+        }
+        w[len] = at;
       });
       return w;
     }
@@ -665,21 +673,77 @@
     errors.forEach(function (e) {
       var kind = e[3];
       if (kind === 2) { if (shaped[e[0]] && shaped[e[0]].has(e[1])) { contradicted.add(e[2]); } return; }
-      var tier = 0;
+      var tier = 0, start = 0;
       if (e[0] === seq.length && e[1] === whole) { tier = 2; }
-      else if (kind !== 0 && plain[e[0]] && plain[e[0]].has(e[1])) { tier = 1; }
-      if (tier > 0 && kind === 3) { named.add(e[2]); }
+      else if (kind !== 0 && plain[e[0]] && plain[e[0]].has(e[1])) { tier = 1; start = plain[e[0]].get(e[1]); }
+      if (tier <= 0) { return; }
+      if (kind === 3) { named.add(e[2]); }
       if (tier > (tiers.get(e[2]) || 0)) { tiers.set(e[2], tier); }
+      if (starts) { starts.set(e[2], starts.has(e[2]) ? Math.min(starts.get(e[2]), start) : start); }
     });
     contradicted.forEach(function (doc) { if (!named.has(doc) && (tiers.get(doc) || 0) < 2) { tiers.set(doc, -1); } });
     return tiers;
   }
 
+  // The causes a query's own words point at (docs/search.md §Ranking, step 5; Swift:
+  // Ranker.causesLifted): per lifted cause, the tier of the symptom it joins. Needs the document
+  // files of the tier ≥ 1 documents (searchIn loads them).
+  function causesLifted(lang, m, q, slotList, covers, totals, tiers, starts) {
+    var lifts = new Map(), docs = [], pasted = null;
+    tiers.forEach(function (tier, doc) { if (tier > 0 && doc < m.count) { docs.push(doc); } });
+    docs.sort(function (x, y) { return x - y; }).forEach(function (doc) {
+      var d = data.doc[lang + "/" + doc], tier = tiers.get(doc), seq = q.sequence;
+      if (!d || !d.causes.length) { return; }
+      if (!pasted) { pasted = pastedRuns(q); }
+      var errorWords = new Set(d.errorWords), words = new Set(), own = [];
+      for (var i = Math.min(starts.get(doc) || 0, seq.length); i < seq.length; i++) {
+        if (!pasted[i] && !errorWords.has(seq[i])) { words.add(seq[i]); }
+      }
+      slotList.forEach(function (slot, k) { if (totals[k] > 0 && words.has(slot.term)) { own.push(k); } });
+      if (own.length < LIFT_WORDS) { return; }
+      var worth = 0, symptom = 0;
+      own.forEach(function (k) { worth += totals[k]; symptom += covers[k].has(doc) ? covers[k].get(doc).cover : 0; });
+      d.causes.forEach(function (c) {
+        if (c < 0 || c >= m.count || c === doc || (tiers.get(c) || 0) >= tier) { return; }
+        var cause = 0;
+        own.forEach(function (k) { cause += covers[k].has(c) ? covers[k].get(c).cover : 0; });
+        if (cause > 0 && LIFT_SHARE * cause >= worth && LIFT_RATIO[1] * cause >= LIFT_RATIO[0] * symptom) {
+          lifts.set(c, Math.max(lifts.get(c) || 0, tier));
+        }
+      });
+    });
+    return lifts;
+  }
+
+  // Per term of the query's sequence: whether it comes from a run of the text between spaces that
+  // holds a letter or digit, one of `/ \ @ : = .` and a letter or digit (Swift: Ranker.pastedRuns).
+  function pastedRuns(q) {
+    var text = q.cleaned, runStart = 0, runEnd = 0, found = false;
+    function space(u) { return u === 32 || u === 9 || u === 10 || u === 13; }
+    function alnum(u) { return (u >= 48 && u <= 57) || (u >= 65 && u <= 90) || (u >= 97 && u <= 122); }
+    function separator(u) { return u === 47 || u === 92 || u === 64 || u === 58 || u === 61 || u === 46; }
+    // Tokens come in text order: each run is found and scanned once (linear in a long paste).
+    return tokensOf(text, "query").map(function (t) {
+      var at = Math.min(Math.max(t.start, 0), text.length);
+      if (at >= runEnd) {
+        runStart = at;
+        while (runStart > runEnd && !space(text.charCodeAt(runStart - 1))) { runStart--; }
+        runEnd = at;
+        while (runEnd < text.length && !space(text.charCodeAt(runEnd))) { runEnd++; }
+        found = false;
+        for (var i = runStart + 1; i + 1 < runEnd && !found; i++) {
+          found = separator(text.charCodeAt(i)) && alnum(text.charCodeAt(i - 1)) && alnum(text.charCodeAt(i + 1));
+        }
+      }
+      return found;
+    });
+  }
+
   function rank(lang, m, q, filters) {
     var coverage = new Map(), score = new Map(), matchedTerms = new Map(), order = [], total = 0;
     if (!q.sequence.length) { return []; }
-    var caps = straddleCaps(lang, m, q);
-    slots(lang, m, q).forEach(function (slot) {
+    var caps = straddleCaps(lang, m, q), slotList = slots(lang, m, q), covers = [], totals = [];
+    slotList.forEach(function (slot) {
       var best = new Map(), slotTotal = 0, typoCap = Infinity;
       var lists = slot.alternatives.map(function (alt) { return phrasePostings(lang, m, alt[0]); });
       // Typo candidates are forms of one meant word: each is worth at most the commonest of them.
@@ -706,6 +770,8 @@
         }
       });
       total += slotTotal;
+      totals.push(slotTotal);
+      covers.push(best);
       best.forEach(function (b, doc) {
         if (!coverage.has(doc)) { coverage.set(doc, 0); score.set(doc, 0); matchedTerms.set(doc, []); order.push(doc); }
         coverage.set(doc, coverage.get(doc) + b.cover);
@@ -713,7 +779,8 @@
         matchedTerms.get(doc).push(b.term);
       });
     });
-    var tiers = tiersOf(lang, m, q);
+    var starts = new Map(), tiers = tiersOf(lang, m, q, starts), lifts = causesLifted(lang, m, q, slotList, covers, totals, tiers, starts);
+    lifts.forEach(function (tier, c) { tiers.set(c, tier); });
     tiers.forEach(function (tier, doc) {
       if (tier > 0 && doc < m.count && !coverage.has(doc)) { coverage.set(doc, 0); score.set(doc, 0); matchedTerms.set(doc, []); order.push(doc); }
     });
@@ -734,10 +801,10 @@
       if (allowed && !allowed.has(doc)) { return; }
       var c = coverage.get(doc);
       hits.push({ doc: doc, tier: tiers.get(doc) || 0, coverage: c, total: total, band: total > 0 ? Math.floor(c * BANDS / total) : 0,
-                  score: score.get(doc), terms: matchedTerms.get(doc) });
+                  score: score.get(doc), terms: matchedTerms.get(doc), lifted: lifts.has(doc) });
     });
     hits.sort(function (x, y) {
-      return (y.tier - x.tier) || (y.band - x.band) || (y.score - x.score) || (x.doc - y.doc);
+      return (y.tier - x.tier) || ((y.lifted ? 1 : 0) - (x.lifted ? 1 : 0)) || (y.band - x.band) || (y.score - x.score) || (x.doc - y.doc);
     });
     return hits;
   }
@@ -777,6 +844,11 @@
           });
         });
         return Promise.all([shards(lang, m, more), facetFiles(lang, m, kinds ? ["kind"] : [])]);
+      }).then(function () {
+        // A matched symptom's causes and error-text terms are in its document file (step 5).
+        var per = m.per || 1, files = new Set();
+        tiersOf(lang, m, q).forEach(function (tier, doc) { if (tier > 0 && doc < m.count) { files.add(Math.floor(doc / per)); } });
+        return Promise.all(Array.from(files).map(function (k) { return load("search/" + lang + "/d/" + k + ".js"); }));
       }).then(function () {
         var hits = rank(lang, m, q, filters);
         var terms = q.terms.slice();

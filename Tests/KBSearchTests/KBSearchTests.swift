@@ -509,6 +509,11 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
         #expect(ParsedQuery(#"C:\Users\alice>go version"#, prefix: false).terms == ["go", "version"])
         #expect(ParsedQuery(#"PS C:\Users\alice> go build"#, prefix: false).terms == ["go", "build"])
         #expect(ParsedQuery("alice@dev:~/src/app$ go build", prefix: false).terms == ["go", "build"])
+        // oh-my-zsh: the arrow with the folder and the git part, or the arrow, two spaces and the folder.
+        #expect(ParsedQuery("➜  api git:(main) ✗ go build", prefix: false).terms == ["go", "build"])
+        #expect(ParsedQuery("➜ api git:(fix/path) go build", prefix: false).terms == ["go", "build"])
+        #expect(ParsedQuery("➜  api go build", prefix: false).terms == ["go", "build"])
+        #expect(ParsedQuery("install ➜ restart the api", prefix: false).terms == ["install", "restart", "api"])
         #expect(ParsedQuery("2024-05-01T10:00:00.123Z apply request took too long", prefix: false).terms
                 == ["apply", "request", "took", "too", "long"])
         #expect(ParsedQuery(#"{"level":"warn","msg":"apply request took too long"}"#, prefix: false).terms

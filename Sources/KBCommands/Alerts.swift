@@ -8,12 +8,14 @@ import KBCore
 extension KB {
     struct Alerts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "alerts",
             abstract: "Prometheus alerts and kb: the rule file over kb's check metrics, and which runbook answers each alert.",
             subcommands: [Rules.self, List.self],
             defaultSubcommand: List.self)
 
         struct Rules: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "rules",
                 abstract: "Write a Prometheus rule file: KBCheckFailing and KBDiagnosticsStale over kb doctor's metrics, plus the KB's *.rules.yml.",
                 discussion: """
                 Every node runs `kb doctor --format prometheus --output <textfile dir>/kb.prom` (see deploy/); node_exporter \
@@ -106,6 +108,7 @@ extension KB {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "Every alert the KB has a runbook for, with its article and site URL.")
 
             @OptionGroup var global: GlobalOptions

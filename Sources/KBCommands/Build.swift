@@ -7,6 +7,7 @@ import KBCore
 extension KB {
     struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "build",
             abstract: "Render the knowledge base into a static site that works from disk.")
 
         @OptionGroup var global: GlobalOptions

@@ -10,6 +10,7 @@ import KBSite
 extension KB {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Lint the knowledge base, and with --run prove its commands: run examples and checks in a sandbox.",
             discussion: """
             Lints schema, references, links and anchors, ids, translations, block attributes, dangerous advice, and every \

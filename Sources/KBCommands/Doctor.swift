@@ -8,6 +8,7 @@ import KBCore
 extension KB {
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doctor",
             abstract: "Diagnose this machine: run the KB's checks for this OS and show each problem with its cause and fix.",
             discussion: "Runs check blocks in your real environment, in parallel; never runs a fix. Exit 0 when no problem is found, 1 when one is, 2 on usage errors.")
 

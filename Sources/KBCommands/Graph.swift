@@ -7,6 +7,7 @@ import KBCore
 extension KB {
     struct Graph: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "graph",
             abstract: "Export the knowledge graph: articles, checks, fixes, error texts and entities with typed edges.")
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case json, dot, graphml }

@@ -6,6 +6,7 @@ import KBSearch
 extension KB {
     struct Match: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "match",
             abstract: "Find the articles for an error log: known error texts first, then ranked search.",
             discussion: """
                 Reads FILE, or standard input with '-' or no argument. Each line is normalised (full-width \

@@ -7,6 +7,7 @@ import KBCore
 extension KB {
     struct New: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Start an article: the front matter and sections its kind needs, or a translation skeleton (--from).",
             discussion: """
                 Writes Content/SECTION/SLUG.md (SLUG.<lang>.md with --lang) with `updated` set to today and \

@@ -8,6 +8,7 @@ import KBCore
 extension KB {
     struct Runbook: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "runbook",
             abstract: "The runbook for a Prometheus alert: by name (any case) or by a runbook URL.",
             discussion: """
             ALERT is an alert name (KubeNodeNotReady, kubenodenotready) or a runbook URL of the upstream shapes \

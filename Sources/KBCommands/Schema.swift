@@ -6,6 +6,7 @@ import KBCore
 extension KB {
     struct Schema: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "schema",
             abstract: "Print the JSON Schema of article front matter or of kb.yml, for editors and validators.",
             discussion: """
                 Generated from the tables kb's own parsers read, so an editor that validates against it agrees \

@@ -8,6 +8,7 @@ import KBSearch
 extension KB {
     struct Search: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "search",
             abstract: "Search the knowledge base: words or a pasted error, in any language.",
             discussion: """
                 Ranks articles by their title, error texts, summary, headings, body and code (docs/search.md), \

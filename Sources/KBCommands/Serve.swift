@@ -9,6 +9,7 @@ import KBCore
 extension KB {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Preview the site: serve it, rebuild when Content/ or Templates/ change, reload open pages.")
 
         @OptionGroup var global: GlobalOptions

@@ -8,6 +8,7 @@ import KBMarkdown
 extension KB {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show an article in the terminal: kind, summary, error texts, causes, checks, fixes and body.")
 
         @OptionGroup var global: GlobalOptions

@@ -8,6 +8,7 @@ import KBCore
 extension KB {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "What is firing now: alerts from the Prometheus API, each with its runbook, summary and first fix.",
             discussion: """
             Reads GET <prometheus>/api/v1/alerts. An alert from kb's own rules (KBCheckFailing) leads to the article \

@@ -22,8 +22,9 @@ public struct RankedResult: Sendable, Encodable {
     public var score: Double
     public var url: String
     /// `error` (the query is an error text of the article), `contains-error` (it contains a decisive
-    /// one), `terms`, `other-name` (an error text with another name in it); `kb match`: `signature`
-    /// or `search`.
+    /// one), `terms`, `other-name` (an error text with another name in it), `cause-of-error` and
+    /// `cause-of-contains-error` (a cause of a symptom matched at that level, which the user's own
+    /// words name: docs/search.md §Ranking, step 5); `kb match`: `signature` or `search`.
     public var level: String
     /// Coverage: the informativeness of the query terms found over that of all the query's terms.
     public var coverage: Double?

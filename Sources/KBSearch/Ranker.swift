@@ -371,8 +371,9 @@ public enum Ranker {
             var out: [Int: [UInt32: Int]] = [:]
             for length in Set(signatures.map(\.length)) where length > 0 && length <= seq.count {
                 var starts: [UInt32: Int] = [:]
-                for start in 0...(seq.count - length) where starts[Tokenizer.signatureHash(seq[start..<(start + length)])] == nil {
-                    starts[Tokenizer.signatureHash(seq[start..<(start + length)])] = start
+                for start in 0...(seq.count - length) {
+                    let hash = Tokenizer.signatureHash(seq[start..<(start + length)])
+                    if starts[hash] == nil { starts[hash] = start }
                 }
                 out[length] = starts
             }

@@ -201,14 +201,12 @@ public enum SearchIndexer {
                 keeping = SiteIndex.KeptShards(shards: meta.shards, changed: changed, addedOrRemoved: index.addedOrRemovedTerms ?? changed,
                                                vocab: meta.vocab ?? [], han: meta.han)
             }
-            let files = try SiteIndex.files(for: index, documents: false, keeping: keeping)
-            // A kept shard missing from the current site (removed by hand): everything is made.
+            var files = try SiteIndex.files(for: index, documents: false, keeping: keeping)
+            // A kept file missing from the current site (removed by hand): everything is made.
             if files.contains(where: { $0.1 == nil && !FileManager.default.fileExists(atPath: previousSite + "/" + $0.0) }) {
-                return try SiteIndex.files(for: index, documents: false).parallelMap { path, data in
-                    (path, data, (try? fs.read(previousSite + "/" + path)).map { $0.count == data.count && Data($0) == data } ?? false)
-                }
+                files = try SiteIndex.files(for: index, documents: false).map { ($0.0, $0.1) }
             }
-            return try files.parallelMap { path, data in
+            return files.parallelMap { path, data in
                 guard let data else { return (path, nil, true) }
                 guard let old = try? fs.read(previousSite + "/" + path) else { return (path, data, false) }
                 return (path, data, old.count == data.count && Data(old) == data)
@@ -228,10 +226,9 @@ public enum SearchIndexer {
             let written: [Error?] = (output.siteFiles?[i] ?? []).parallelMap { path, data, same in
                 if same, staged.reuse(path) { return nil }
                 do {
-                    // A kept shard that vanished from the current site since it was compared: made now.
-                    let bytes = try data ?? SiteIndex.files(for: index, documents: false).first { $0.0 == path }?.1
-                    guard let bytes else { throw SearchError.corrupt("\(path): no longer in the current site; build again") }
-                    try staged.write(path, bytes)
+                    // A kept file that vanished from the current site after `prepareSite` saw it.
+                    guard let data else { throw SearchError.corrupt("\(path) vanished from the current site during the build; build again") }
+                    try staged.write(path, data)
                 } catch { return error }
                 return nil
             }

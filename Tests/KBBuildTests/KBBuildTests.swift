@@ -104,6 +104,26 @@ func inode(_ path: String) -> UInt64 {
         #expect(TestSupport.read(kb + "/Site2/" + probe.replacingOccurrences(of: ".md", with: ".html")).contains("Kept probe, renamed"))
     }
 
+    /// A search file an in-place update would keep, removed from the current site by hand, is made
+    /// again: the site still equals a forced build.
+    @Test func aKeptSearchFileMissingFromTheSiteIsMadeAgain() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let site = kb + "/Site", forced = kb + "/Forced"
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: site))
+        // An English body edit leaves every Chinese search file as it is: kept, unless missing.
+        let path = kb + "/Content/net/dns-fails.md"
+        try TestSupport.write(TestSupport.read(path) + "\nOne more line.\n", to: path)
+        let zhShard = site + "/search/zh/t0.js"
+        try #require(FileManager.default.fileExists(atPath: zhShard))
+        try FileManager.default.removeItem(atPath: zhShard)
+        let stats = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: site)).stats
+        #expect(stats.searchUpdated?.contains("zh") == true, "\(String(describing: stats.searchUpdated))")
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: forced, force: true))
+        let a = TestSupport.snapshot(site + "/search"), b = TestSupport.snapshot(forced + "/search")
+        #expect(a["zh/t0.js"] != nil && a == b)
+    }
+
     @Test func rebuildsOnlyWhatChanged() throws {
         let kb = try TestSupport.fixture("basic")
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }

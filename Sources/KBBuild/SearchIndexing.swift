@@ -54,10 +54,12 @@ public enum SearchIndexing {
     /// their sum. nil when there is no usable store at all.
     public static func speculativeStore(_ project: Project) -> (store: SearchStore, isFresh: @Sendable () -> Bool)? {
         let path = storePath(project)
-        guard FileManager.default.fileExists(atPath: path), let store = try? SearchStore(path: path, readOnly: true),
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        // The walk starts before the store opens: it is the longer of the two.
+        let check = FingerprintCheck(project: project)
+        guard let store = try? SearchStore(path: path, readOnly: true),
               (try? store.meta("format")) == SearchStore.formatVersion, let stored = try? store.meta("fingerprint") else { return nil }
-        let check = FingerprintCheck(project: project, expected: stored)
-        return (store, { check.wait() })
+        return (store, { check.wait() == stored })
     }
 
     public static func freshStore(_ project: Project) throws -> (store: SearchStore, refreshed: Bool) {
@@ -75,11 +77,12 @@ public enum SearchIndexing {
 
 /// Computes a project's fingerprint on its own thread.
 struct FingerprintCheck: Sendable {
-    private let job: Background<Bool>
+    private let job: Background<String?>
 
-    init(project: Project, expected: String) {
-        job = Background { (try? SearchIndexing.fingerprint(project)) == expected }
+    init(project: Project) {
+        job = Background { try? SearchIndexing.fingerprint(project) }
     }
 
-    func wait() -> Bool { (try? job.wait()) ?? false }
+    /// nil when the fingerprint could not be computed (never equal to a stored one).
+    func wait() -> String? { (try? job.wait()) ?? nil }
 }

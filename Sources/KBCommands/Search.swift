@@ -75,7 +75,8 @@ extension KB {
             let term = global.terminal
             let text = query.joined(separator: " ")
             var source = try SearchSource.open(global: global, site: site, terminal: term)
-            if lang != nil { source = try source.validated(terminal: term).0 }
+            // The index being checked meanwhile has the language unless it is stale: only then wait.
+            if let lang, !source.languages.contains(lang) { source = try source.validated(terminal: term).0 }
             if let lang, !source.languages.contains(lang) {
                 term.err("error: no '\(lang)' index; languages: \(source.languages.joined(separator: ", ")) [usage]")
                 throw ExitCode(ExitStatus.usage)

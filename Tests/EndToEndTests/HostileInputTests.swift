@@ -238,6 +238,37 @@ import Testing
         #expect(!shards.isEmpty, "the new word is in no search file of the site")
     }
 
+    /// `kb search --lang` queries the existing store while its freshness is checked, like a search
+    /// without it: a stale store's answer is still replaced, and a language the stale store lacks
+    /// is looked for in the refreshed one before it is refused.
+    @Test func aSearchInOneLanguageAnswersFromAFreshIndex() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let files = (FileManager.default.enumerator(atPath: kb + "/Content")?.allObjects.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".md") }.sorted()
+        let pages = files.filter { !$0.contains("_index") }
+        let zh = try #require(pages.first { $0.contains(".zh.") })
+        let en = try #require(pages.first { !$0.contains(".zh.") })
+        // Chinese only after the first search: the store holds English alone.
+        let held = NSTemporaryDirectory() + "kb-held-\(UUID().uuidString).md"
+        defer { try? FileManager.default.removeItem(atPath: held) }
+        for page in files where page.contains(".zh.") && page != zh { try FileManager.default.removeItem(atPath: kb + "/Content/" + page) }
+        try FileManager.default.moveItem(atPath: kb + "/Content/" + zh, toPath: held)
+        #expect(try TestSupport.kb(["search", "--lang", "en", "lookup"], cwd: kb).status == 0)
+        #expect(try TestSupport.kb(["search", "--lang", "zh", "lookup"], cwd: kb).stderr.contains("no 'zh' index"))
+
+        try TestSupport.write(TestSupport.read(kb + "/Content/" + en) + "\nzorblaxian\n", to: kb + "/Content/" + en)
+        try TestSupport.write(TestSupport.read(held) + "\n夸克斯巴\n", to: kb + "/Content/" + zh)
+        // Chinese first: the store is stale and lacks it; the English query then finds the store
+        // refreshed but must still see the new English word.
+        for (lang, word) in [("zh", "夸克斯巴"), ("en", "zorblaxian")] {
+            let r = try TestSupport.kb(["search", "--lang", lang, "--json", word], cwd: kb)
+            let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            let ids = (doc?["results"] as? [[String: Any]] ?? []).compactMap { $0["lang"] as? String }
+            #expect(ids.first == lang, "--lang \(lang) \(word): \(r.stdout.prefix(300)) \(r.stderr)")
+        }
+    }
+
     /// Two builds of one KB at once take turns on the build lock: both succeed, neither dies on a
     /// locked database.
     @Test func concurrentBuildsSerialise() async throws {

@@ -340,6 +340,36 @@ enum TestFiles {
         try fm.moveItem(atPath: root + "/s39/t2/p3.md", toPath: root + "/s38/t2/p3.md")
         #expect(ContentFingerprint.folder(root, files: .markdown) != edited, "a page moved to another folder")
     }
+
+    /// tldr's layout: thousands of pages in one folder, whose stats the walk shares between
+    /// threads. Every file counted once, and an edit in any part of the folder seen.
+    @Test func aLargeFolderStatedOnSeveralThreadsCountsEveryFileOnce() throws {
+        let root = NSTemporaryDirectory() + "kb-fp-large-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fm = FileManager.default
+        let count = 4 * ContentFingerprint.shareChunk + 37
+        try fm.createDirectory(atPath: root + "/pages/sub", withIntermediateDirectories: true)
+        for i in 0..<count { try "page \(i)".write(toFile: root + "/pages/p\(i).md", atomically: false, encoding: .utf8) }
+        for i in 0..<40 { try "png".write(toFile: root + "/pages/i\(i).png", atomically: false, encoding: .utf8) }
+        try "deep".write(toFile: root + "/pages/sub/deep.md", atomically: false, encoding: .utf8)
+        try "h".write(toFile: root + "/pages/.hidden", atomically: false, encoding: .utf8)
+        var diagnostics: [Diagnostic] = []
+        let walked = try LocalFileSystem().walk(root, diagnostics: &diagnostics)
+        let both = ContentFingerprint.folder(root)
+        #expect(both.markdown.hasPrefix("\(count + 1):"), "\(both.markdown)")
+        #expect(both.all.hasPrefix("\(walked.count):") && walked.count == count + 41, "\(both.all) vs \(walked.count)")
+        for _ in 0..<5 { #expect(ContentFingerprint.folder(root) == both, "the same on every run") }
+
+        var last = both.markdown
+        for i in [0, count / 2, count - 1] {
+            try "edited \(i)".write(toFile: root + "/pages/p\(i).md", atomically: false, encoding: .utf8)
+            let now = ContentFingerprint.folder(root, files: .markdown)
+            #expect(now != last, "p\(i).md edited")
+            last = now
+        }
+        try fm.removeItem(atPath: root + "/pages/p\(count / 3).md")
+        #expect(ContentFingerprint.folder(root, files: .markdown).hasPrefix("\(count):"))
+    }
 }
 
 @Suite struct FileSystemTests {

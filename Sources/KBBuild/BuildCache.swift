@@ -10,7 +10,12 @@ public final class BuildCache: ParseCache, Sendable {
     public static let formatVersion = "kb-cache-5"
 
     private let queue: DatabaseQueue
-    private let articlesByPath: [String: (size: Int, mtime: Double, hash: String, data: Data)]
+    /// One cached article's row: what its file was (size, mtime, content hash) and its encoded
+    /// article — nil when articles are kept decoded (`keepDecodedArticles`), read when needed.
+    private struct Entry {
+        var size: Int, mtime: Double, hash: String, data: Data?
+    }
+    private let articlesByPath: [String: Entry]
 
     public init(path: String, parserKey: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -35,10 +40,13 @@ public final class BuildCache: ParseCache, Sendable {
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('parser', ?)", arguments: [key])
             }
         }
+        // A process that keeps decoded articles reads each row's bytes only when it has not
+        // decoded that row before: a `kb serve` rebuild does not read the whole table again.
+        let lean = Self.kept.withLock { $0 != nil }
         articlesByPath = try queue.read { db in
-            var out: [String: (size: Int, mtime: Double, hash: String, data: Data)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime, hash, data FROM articles") {
-                out[row["path"]] = (row["size"], row["mtime"], row["hash"], row["data"])
+            var out: [String: Entry] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime, hash" + (lean ? "" : ", data") + " FROM articles") {
+                out[row["path"]] = Entry(size: row["size"], mtime: row["mtime"], hash: row["hash"], data: lean ? nil : row["data"])
             }
             return out
         }
@@ -46,40 +54,45 @@ public final class BuildCache: ParseCache, Sendable {
 
     public func article(for entry: FileEntry) -> Article? {
         guard let hit = articlesByPath[entry.relativePath], hit.size == entry.size, hit.mtime == entry.modified else { return nil }
-        return Self.decode(hit.data, path: entry.relativePath)
+        return decode(hit, path: entry.relativePath)
     }
 
     /// Articles are kept in `BinaryCodec`'s form: decoding the whole tldr corpus from JSON was a
     /// third of a one-file rebuild. A row that does not decode is a miss (the file is parsed again).
     static func decode(_ data: Data) -> Article? { try? BinaryCodec.decode(Article.self, from: [UInt8](data)) }
 
-    /// Articles this process decoded, by path, with the row bytes each came from, once
-    /// `keepDecodedArticles()` was called (`kb serve`, which rebuilds in one process): a row whose
-    /// bytes are the ones decoded before gives the same article without decoding it again.
-    private static let kept = Locked<[String: (data: Data, article: Article)]?>(nil)
+    /// Articles this process decoded, by path, with the row each came from (its file's size,
+    /// mtime and content hash), once `keepDecodedArticles()` was called (`kb serve`, which
+    /// rebuilds in one process): the same row gives the same article without reading or decoding
+    /// its bytes again (the parser, hence every row's encoding, is the same for the process).
+    private static let kept = Locked<[String: (size: Int, mtime: Double, hash: String, article: Article)]?>(nil)
     /// While articles are kept: how many times each path's row was decoded (tests).
     static let decodes = Locked<[String: Int]>([:])
 
     public static func keepDecodedArticles() { kept.withLock { if $0 == nil { $0 = [:] } } }
 
-    static func decode(_ data: Data, path: String) -> Article? {
-        if let hit = kept.withLock({ $0?[path] }), hit.data == data { return hit.article }
-        guard let article = decode(data) else { return nil }
-        if kept.withLock({ keep in
+    private func decode(_ row: Entry, path: String) -> Article? {
+        if let hit = Self.kept.withLock({ $0?[path] }), hit.size == row.size, hit.mtime == row.mtime, hit.hash == row.hash {
+            return hit.article
+        }
+        guard let data = row.data ?? (try? queue.read({ db in
+            try Data.fetchOne(db, sql: "SELECT data FROM articles WHERE path = ?", arguments: [path])
+        })), let article = Self.decode(data) else { return nil }
+        if Self.kept.withLock({ keep in
             guard keep != nil else { return false }
-            keep![path] = (data, article)
+            keep![path] = (row.size, row.mtime, row.hash, article)
             return true
-        }) { decodes.withLock { $0[path, default: 0] += 1 } }
+        }) { Self.decodes.withLock { $0[path, default: 0] += 1 } }
         return article
     }
 
     public func article(path: String, contentHash: String) -> Article? {
         guard let hit = articlesByPath[path], hit.hash == contentHash else { return nil }
-        return Self.decode(hit.data, path: path)
+        return decode(hit, path: path)
     }
 
     public func previousArticle(path: String) -> Article? {
-        articlesByPath[path].flatMap { Self.decode($0.data, path: path) }
+        articlesByPath[path].flatMap { decode($0, path: path) }
     }
 
     /// Stores what this build parsed, forgetting files that are gone.

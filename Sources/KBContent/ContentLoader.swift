@@ -113,6 +113,7 @@ public struct ContentLoader: Sendable {
     public var fileSystem: FileSystem
     public init(fileSystem: FileSystem = LocalFileSystem()) { self.fileSystem = fileSystem }
 
+    /// Every article of the content folder, in the knowledge graph's order (`KnowledgeGraph.order`).
     /// `willParse`: told, once the cache has answered by size and modification time, how many of
     /// the Markdown files must be read (at most; some may still match by content) and how many
     /// there are, before any is parsed.
@@ -126,15 +127,9 @@ public struct ContentLoader: Sendable {
     /// parsing an empty file at that path gives (`isIdentityOnly`). Front matter is the only other
     /// source of an id, a language or a draft flag, so ids and references resolve exactly as after
     /// a full load: enough for a command that shows one article. In a compat mode (foreign front
-    /// matter, other index names) every file is parsed. The articles come in the graph's order.
+    /// matter, other index names) every file is parsed.
     public func load(_ project: Project, parsing wanted: @escaping @Sendable (Article) -> Bool) throws -> LoadedContent {
-        var loaded = try load(project, cache: nil, parsing: wanted)
-        // KnowledgeGraph sorts by (canonical id, language, path): sorted here by key alone, its own
-        // sort finds one run and moves no article.
-        let order = Dictionary(uniqueKeysWithValues: project.config.languageCodes.enumerated().map { ($1, $0) })
-        let keys = loaded.articles.map { ($0.canonicalID, order[$0.lang] ?? 99, $0.path) }
-        loaded.articles = keys.indices.sorted { keys[$0] < keys[$1] }.map { loaded.articles[$0] }
-        return loaded
+        try load(project, cache: nil, parsing: wanted)
     }
 
     /// The content hash of an article `load(_:parsing:)` did not parse.
@@ -230,17 +225,24 @@ public struct ContentLoader: Sendable {
             } : nil
             return (parsed.article, true, .init(bytes: bytes, document: keepTrees ? parsed.document : nil), reparsed)
         }
-        // Drafts are left out unless the build asks for them (`--drafts`).
-        let published = results.map(\.article).filter { !$0.draft || project.config.drafts }
+        // Drafts are left out unless the build asks for them (`--drafts`). In the graph's order,
+        // which KnowledgeGraph then shares as it is: each article is copied once, here (a copy
+        // retains every field of an article; reading one field through the array does not).
+        let shown = results.indices.filter { !results[$0].article.draft || project.config.drafts }
+        let published = KnowledgeGraph.order(shown.count, config: project.config) {
+            (results[shown[$0]].article.canonicalID, results[shown[$0]].article.lang, results[shown[$0]].article.path)
+        }.map { results[shown[$0]].article }
         var sources: [String: LoadedContent.SourceFile] = [:]
         sources.reserveCapacity(results.count)
         var reparsed: [String: LoadedContent.Reparsed] = [:]
-        for r in results {
-            if let s = r.source { sources[r.article.path] = s }
-            if let p = r.reparsed { reparsed[r.article.path] = p }
+        var parsedCount = 0
+        for i in results.indices {
+            if let s = results[i].source { sources[results[i].article.path] = s }
+            if let p = results[i].reparsed { reparsed[results[i].article.path] = p }
+            if results[i].parsed { parsedCount += 1 }
         }
         return LoadedContent(project: project, articles: published, assets: assets, entries: entries,
-                             diagnostics: diags, parsedCount: results.filter(\.parsed).count, fileSystem: fileSystem,
+                             diagnostics: diags, parsedCount: parsedCount, fileSystem: fileSystem,
                              sources: sources, reparsed: reparsed)
     }
 

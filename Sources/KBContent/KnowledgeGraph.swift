@@ -65,12 +65,10 @@ public struct KnowledgeGraph: Sendable {
 
     public init(config: KBConfig, articles input: [Article], assets: Set<String> = [], diagnostics: [Diagnostic] = []) {
         self.config = config
-        let order = Dictionary(uniqueKeysWithValues: config.languageCodes.enumerated().map { ($1, $0) })
-        // Sorted through their keys' positions: an article is a large value, and moving articles
-        // around in a merge sort retained and released each of its fields on every move.
-        let keys = input.map { ($0.canonicalID, order[$0.lang] ?? 99, $0.path) }
-        let inOrder = zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }
-        let sorted = inOrder ? input : input.indices.sorted { keys[$0] < keys[$1] }.map { input[$0] }
+        // An array already in order is shared as it is (ContentLoader gives one): copying an
+        // article retains each of its fields.
+        let order = Self.order(input.count, config: config) { (input[$0].canonicalID, input[$0].lang, input[$0].path) }
+        let sorted = order.elementsEqual(input.indices) ? input : order.map { input[$0] }
         articles = sorted
         self.assets = assets
         let n = sorted.count
@@ -84,6 +82,20 @@ public struct KnowledgeGraph: Sendable {
     }
 
     static func key(_ lang: String, _ id: String) -> String { lang + "\u{0}" + id }
+
+    /// Positions `0..<count` in the graph's order of articles — by canonical id, then the
+    /// language's place in kb.yml, then path — given each position's (canonical id, language,
+    /// path). Sorted through positions: moving articles in a merge sort retained and released
+    /// each of their fields on every move.
+    public static func order(_ count: Int, config: KBConfig, _ key: (Int) -> (id: String, lang: String, path: String)) -> [Int] {
+        let rank = Dictionary(uniqueKeysWithValues: config.languageCodes.enumerated().map { ($1, $0) })
+        let keys = (0..<count).map { i -> (String, Int, String) in
+            let k = key(i)
+            return (k.id, rank[k.lang] ?? 99, k.path)
+        }
+        if zip(keys, keys.dropFirst()).allSatisfy({ $0 <= $1 }) { return Array(keys.indices) }
+        return keys.indices.sorted { keys[$0] < keys[$1] }
+    }
 
     /// The error for a reference (written in `field`) that names no article or several.
     static func unresolved(_ resolution: Resolution, _ ref: Ref, in field: String) -> Diagnostic? {

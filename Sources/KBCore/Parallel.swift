@@ -87,9 +87,16 @@ private final class Slots<R>: @unchecked Sendable {
     /// The results, moved out: the slots let go of them at once, not when the last worker
     /// thread (which still holds this object for a moment after signalling) is released.
     func take() -> [R] {
-        let results = buffer.map { $0! }
-        for i in buffer.indices { buffer[i] = nil }
-        return results
+        // Moved, not copied: a copy of a large struct (an article, a page) retains each of its
+        // fields, and emptying the slot released them again.
+        let base = buffer.baseAddress!
+        return [R](unsafeUninitializedCapacity: buffer.count) { out, n in
+            for i in buffer.indices {
+                (out.baseAddress! + i).initialize(to: (base + i).move()!)
+                (base + i).initialize(to: nil)
+                n = i + 1
+            }
+        }
     }
 
     // Deinitialize before freeing: the slots own their results (pages, articles, documents).

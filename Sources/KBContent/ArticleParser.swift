@@ -46,11 +46,11 @@ public struct ArticleParser: Sendable {
     /// The article as far as its path decides it (ids, language, section), before its text is read.
     public func pathArticle(path: String, displayPath: String, contentHash: String) -> Article {
         let ident = identity(ofPath: path)
-        return Article(path: path, displayPath: displayPath, canonicalID: ident.canonical, shortID: ident.slug,
-                       hasExplicitID: false, idLocation: nil, lang: ident.lang, isSectionIndex: ident.isIndex,
-                       section: ident.isIndex ? ident.canonical : ident.canonical.split(separator: "/").dropLast().joined(separator: "/"),
-                       title: "", titleFromHeading: false, kind: .reference, kindLocation: nil, summary: "",
-                       contentHash: contentHash)
+        return Article(fields: .init(path: path, displayPath: displayPath, canonicalID: ident.canonical, shortID: ident.slug,
+                                     hasExplicitID: false, idLocation: nil, lang: ident.lang, isSectionIndex: ident.isIndex,
+                                     section: ident.isIndex ? ident.canonical : ident.canonical.split(separator: "/").dropLast().joined(separator: "/"),
+                                     title: "", titleFromHeading: false, kind: .reference, kindLocation: nil, summary: "",
+                                     contentHash: contentHash))
     }
 
     public func parse(bytes: [UInt8], path: String, displayPath: String) -> Parsed {

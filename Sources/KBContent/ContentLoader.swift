@@ -226,8 +226,7 @@ public struct ContentLoader: Sendable {
             return (parsed.article, true, .init(bytes: bytes, document: keepTrees ? parsed.document : nil), reparsed)
         }
         // Drafts are left out unless the build asks for them (`--drafts`). In the graph's order,
-        // which KnowledgeGraph then shares as it is: each article is copied once, here (a copy
-        // retains every field of an article; reading one field through the array does not).
+        // which KnowledgeGraph then shares as it is instead of sorting a copy.
         let shown = results.indices.filter { !results[$0].article.draft || project.config.drafts }
         let published = KnowledgeGraph.order(shown.count, config: project.config) {
             (results[shown[$0]].article.canonicalID, results[shown[$0]].article.lang, results[shown[$0]].article.path)

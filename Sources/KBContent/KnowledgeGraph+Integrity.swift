@@ -48,23 +48,24 @@ extension KnowledgeGraph {
     }
 
     mutating func checkBlocks() {
-        for (i, a) in articles.enumerated() {
-            for (b, block) in a.blocks.enumerated() {
+        for i in articles.indices {
+            let lang = articles[i].lang, blocks = articles[i].blocks
+            for (b, block) in blocks.enumerated() {
                 if let ref = block.forID {
                     switch block.role {
                     case .output?:
-                        let example = a.blocks[..<b].last { $0.role == .example }
+                        let example = blocks[..<b].last { $0.role == .example }
                         if example?.id != ref.id {
                             diagnostics.append(.error("output for=\(ref.id) must follow the example block with id=\(ref.id) in the same article",
                                                       rule: .blockReference, at: ref.location))
                         }
                     case .fix?:
-                        if let (ta, tb) = self.block(id: ref.id, lang: a.lang) {
+                        if let (ta, tb) = self.block(id: ref.id, lang: lang) {
                             if articles[ta].blocks[tb].role != .check {
                                 diagnostics.append(.error("fix for=\(ref.id): that block is not a check", rule: .blockReference, at: ref.location))
                             }
                         } else {
-                            let ids = suggestions.suggester("blocks:" + a.lang) { blockIDs(lang: a.lang) }
+                            let ids = suggestions.suggester("blocks:" + lang) { blockIDs(lang: lang) }
                             let hint = ids.closest(to: ref.id).map { "; did you mean '\($0)'?" } ?? ""
                             diagnostics.append(.error("fix for=\(ref.id): no check with that id\(hint)", rule: .blockReference, at: ref.location))
                         }
@@ -76,7 +77,7 @@ extension KnowledgeGraph {
                     if block.role != .check {
                         diagnostics.append(.error("'detects=' applies to check blocks only", rule: .blockAttribute, at: ref.location))
                     }
-                    switch resolve(ref.id, from: a) {
+                    switch resolve(ref.id, writtenIn: lang) {
                     case .found(let t) where articles[t].kind != .cause:
                         diagnostics.append(.warning("detects=\(ref.id) names a \(articles[t].kind.rawValue), not a cause", rule: .wrongKind, at: ref.location))
                     case .found: break
@@ -89,14 +90,13 @@ extension KnowledgeGraph {
                     }
                 }
                 if block.role == .example {
-                    let next = a.blocks.dropFirst(b + 1).first
+                    let next = blocks.dropFirst(b + 1).first
                     if next?.role != .output || next?.forID?.id != block.id {
                         diagnostics.append(.warning("example \(block.id ?? "") has no output block after it; its output is not checked",
                                                     rule: .exampleWithoutOutput, at: block.location))
                     }
                 }
             }
-            _ = i
         }
     }
 

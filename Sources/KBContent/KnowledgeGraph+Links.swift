@@ -4,18 +4,19 @@ import KBCore
 extension KnowledgeGraph {
     /// Resolves one body link: `kb:id#anchor`, `#anchor`, a relative path to a `.md` file, a
     /// folder, or an asset. Appends a diagnostic when it does not resolve.
-    mutating func resolveLink(_ link: Link, from a: Article) -> LinkTarget {
+    mutating func resolveLink(_ link: Link, from i: Int) -> LinkTarget {
         let url = link.url
+        let path = articles[i].path, lang = articles[i].lang
         if url.hasPrefix("kb:") {
             let rest = String(url.dropFirst(3))
             let (id, anchor) = Self.splitFragment(rest)
-            switch resolve(id, from: a) {
+            switch resolve(id, writtenIn: lang) {
             case .found(let t): return checkAnchor(anchor, in: t, link: link)
             case .ambiguous(let c):
                 diagnostics.append(.error("ambiguous link 'kb:\(id)': use one of \(c.joined(separator: ", "))",
                                           rule: .ambiguousReference, at: link.location))
             case .missing(let s):
-                if let t = foreignTarget(id, from: a), case .article(let i, _) = t { return checkAnchor(anchor, in: i, link: link) }
+                if let t = foreignTarget(id, from: i), case .article(let i, _) = t { return checkAnchor(anchor, in: i, link: link) }
                 let message = "broken link 'kb:\(id)': no such article\(s.map { "; did you mean '\($0)'?" } ?? "")"
                 diagnostics.append(config.lenient ? .warning(message, rule: .brokenLink, at: link.location)
                                                   : .error(message, rule: .brokenLink, at: link.location))
@@ -33,32 +34,32 @@ extension KnowledgeGraph {
             return .external
         }
         let (pathPart, anchor) = Self.splitFragment(url)
-        let self_ = article(path: a.path)
+        let self_ = article(path: path)
         if pathPart.isEmpty {
             guard let me = self_ else { return .broken }
             return checkAnchor(anchor, in: me, link: link)
         }
         let decoded = pathPart.removingPercentEncoding ?? pathPart
-        let baseDir = decoded.hasPrefix("/") ? "" : a.path.split(separator: "/").dropLast().joined(separator: "/")
+        let baseDir = decoded.hasPrefix("/") ? "" : path.split(separator: "/").dropLast().joined(separator: "/")
         guard let target = Self.normalize(baseDir.isEmpty ? decoded : baseDir + "/" + decoded) else {
-            if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
+            if let t = foreignTarget(decoded, from: i, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
             diagnostics.append(config.lenient ? .warning("link '\(url)' leaves the content folder", rule: .linkOutside, at: link.location)
                                               : .error("link '\(url)' leaves the content folder", rule: .linkOutside, at: link.location))
             return .broken
         }
         if target.hasSuffix(".md") {
             if let t = article(path: target) { return checkAnchor(anchor, in: t, link: link) }
-            if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
+            if let t = foreignTarget(decoded, from: i, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
             reportBrokenLink(link, target: target)
             return .broken
         }
         let folder = target.hasSuffix("/") ? String(target.dropLast()) : target
-        if let t = article(canonical: folder, lang: a.lang) ?? article(canonical: folder, lang: config.defaultLanguage),
+        if let t = article(canonical: folder, lang: lang) ?? article(canonical: folder, lang: config.defaultLanguage),
            articles[t].isSectionIndex {
             return checkAnchor(anchor, in: t, link: link)
         }
         if assets.contains(target) { return .asset(target) }
-        if let t = foreignTarget(decoded, from: a, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
+        if let t = foreignTarget(decoded, from: i, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
         reportBrokenLink(link, target: target)
         return .broken
     }

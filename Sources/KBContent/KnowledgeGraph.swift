@@ -140,9 +140,12 @@ public struct KnowledgeGraph: Sendable {
 
     /// Resolves a reference written in `from`'s language: canonical or unique short id, falling back
     /// to the default language when the target is not translated.
-    public func resolve(_ raw: String, from: Article) -> Resolution {
+    public func resolve(_ raw: String, from: Article) -> Resolution { resolve(raw, writtenIn: from.lang) }
+
+    /// The same, for a reference written in language `fromLang`.
+    func resolve(_ raw: String, writtenIn fromLang: String) -> Resolution {
         let id = raw.hasPrefix("kb:") ? String(raw.dropFirst(3)) : raw
-        for lang in [from.lang, config.defaultLanguage] + config.languageCodes {
+        for lang in [fromLang, config.defaultLanguage] + config.languageCodes {
             if let i = byKey[Self.key(lang, id)] { return .found(i) }
             if id.contains("/") { continue }
             let candidates = byShort[Self.key(lang, id)] ?? []
@@ -151,26 +154,33 @@ public struct KnowledgeGraph: Sendable {
                 return .ambiguous(candidates.map { articles[$0].canonicalID }.sorted())
             }
         }
-        let names = suggestions.suggester("lang:" + from.lang) { articles.filter { $0.lang == from.lang && !$0.isSectionIndex }.map(\.shortID) }
+        let names = suggestions.suggester("lang:" + fromLang) {
+            articles.indices.filter { articles[$0].lang == fromLang && !articles[$0].isSectionIndex }.map { articles[$0].shortID }
+        }
         return .missing(suggestion: names.closest(to: id))
     }
 
     // MARK: building
 
+    // The loops below read each article's fields in place (`articles[i].lang`) and resolve by
+    // the article's position: they run over every article of the KB on every build.
+
     private mutating func index() {
-        for (i, a) in articles.enumerated() {
-            let k = Self.key(a.lang, a.canonicalID)
+        for i in articles.indices {
+            let lang = articles[i].lang, canonicalID = articles[i].canonicalID
+            let k = Self.key(lang, canonicalID)
             if let other = byKey[k] {
-                diagnostics.append(.error("duplicate article: \(articles[other].displayPath) has the same id '\(a.canonicalID)' and language '\(a.lang)'",
-                                          rule: .duplicateID, at: a.location))
+                diagnostics.append(.error("duplicate article: \(articles[other].displayPath) has the same id '\(canonicalID)' and language '\(lang)'",
+                                          rule: .duplicateID, at: articles[i].location))
             } else {
                 byKey[k] = i
             }
-            byPath[a.path] = i
-            if !a.isSectionIndex { byShort[Self.key(a.lang, a.shortID), default: []].append(i) }
-            for (b, block) in a.blocks.enumerated() {
+            byPath[articles[i].path] = i
+            if !articles[i].isSectionIndex { byShort[Self.key(lang, articles[i].shortID), default: []].append(i) }
+            let blocks = articles[i].blocks
+            for (b, block) in blocks.enumerated() {
                 guard let id = block.id else { continue }
-                let bk = Self.key(a.lang, id)
+                let bk = Self.key(lang, id)
                 if let (oa, ob) = blocksByID[bk] {
                     diagnostics.append(.error("block id '\(id)' is already used at \(articles[oa].blocks[ob].location)",
                                               rule: .duplicateID, at: block.location))
@@ -193,12 +203,13 @@ public struct KnowledgeGraph: Sendable {
 
     private mutating func resolveAll() {
         var back = Array(repeating: [Int](), count: articles.count)
-        for (i, a) in articles.enumerated() {
-            diagnostics += a.diagnostics
+        for i in articles.indices {
+            diagnostics += articles[i].diagnostics
+            let lang = articles[i].lang
             func refs(_ list: [Ref], _ field: String) -> [Int] {
                 var out: [Int] = []
                 for ref in list {
-                    let resolution = resolve(ref.id, from: a)
+                    let resolution = resolve(ref.id, writtenIn: lang)
                     if case .found(let t) = resolution {
                         if !out.contains(t) { out.append(t) }
                     } else if let problem = Self.unresolved(resolution, ref, in: field) {
@@ -207,18 +218,20 @@ public struct KnowledgeGraph: Sendable {
                 }
                 return out
             }
-            causes[i] = refs(a.causes, "causes")
-            fixes[i] = refs(a.fixes, "fixes")
-            seeAlso[i] = refs(a.seeAlso, "see_also")
-            requires[i] = refs(a.requires, "requires")
-            for (l, link) in a.links.enumerated() {
-                let target = resolveLink(link, from: a)
+            causes[i] = refs(articles[i].causes, "causes")
+            fixes[i] = refs(articles[i].fixes, "fixes")
+            seeAlso[i] = refs(articles[i].seeAlso, "see_also")
+            requires[i] = refs(articles[i].requires, "requires")
+            let links = articles[i].links
+            for (l, link) in links.enumerated() {
+                let target = resolveLink(link, from: i)
                 linkTargets[i][l] = target
-                if case .article(let t, _) = target, t != i, !links[i].contains(t) { links[i].append(t) }
+                if case .article(let t, _) = target, t != i, !self.links[i].contains(t) { self.links[i].append(t) }
             }
-            for t in Set(causes[i] + fixes[i] + seeAlso[i] + requires[i] + links[i]) where t != i { back[t].append(i) }
+            for t in Set(causes[i] + fixes[i] + seeAlso[i] + requires[i] + self.links[i]) where t != i { back[t].append(i) }
+            let canonicalID = articles[i].canonicalID
             translations[i] = config.languageCodes.compactMap { l in
-                l == a.lang ? nil : byKey[Self.key(l, a.canonicalID)]
+                l == lang ? nil : byKey[Self.key(l, canonicalID)]
             }
         }
         backlinks = back.map { $0.sorted() }

@@ -199,6 +199,39 @@ func parse(_ text: String, path: String = "sec/page.md", config: KBConfig = KBCo
         }
         #expect(checked > 80)
     }
+
+    /// An article's fields live in one shared box (a copy is one retain), yet it stays a value:
+    /// changing a copy — a field, an element in place — never shows in the original, and equal
+    /// fields are equal articles with the same hash and the same encoded bytes.
+    @Test func aCopiedArticleIsAValueThoughItsFieldsAreShared() throws {
+        let original = parse("---\ntitle: One\nkind: symptom\ncauses: [a-cause]\ntags: [x]\n---\nSee [b](b.md).\n")
+        var copy = original
+        #expect(copy == original)
+        copy.title = "Two"
+        copy.causes.append(Ref(id: "another", location: copy.location))
+        copy.links[0].text = "changed in place"
+        copy.tags[0] = "y"
+        #expect(original.title == "One" && original.causes.map(\.id) == ["a-cause"])
+        #expect(original.links[0].text == "b" && original.tags == ["x"])
+        #expect(copy.title == "Two" && copy.causes.count == 2 && copy.links[0].text == "changed in place" && copy.tags == ["y"])
+        #expect(copy != original)
+
+        var same = copy
+        same.title = "One"
+        same.causes.removeLast()
+        same.links[0].text = "b"
+        same.tags = ["x"]
+        #expect(same == original && same.hashValue == original.hashValue)
+        #expect(try BinaryCodec.encode(same) == BinaryCodec.encode(original))
+        #expect(copy.title == "Two", "the copy a change was made from is untouched")
+        // Changed from several threads at once, each copy stays its own.
+        let changed = concurrentMap(Array(0..<64)) { n -> Article in
+            var a = original
+            a.summary = "summary \(n)"
+            return a
+        }
+        #expect(changed.enumerated().allSatisfy { $1.summary == "summary \($0)" } && !original.summary.hasPrefix("summary "))
+    }
 }
 
 @Suite struct DocumentOnlyParseTests {

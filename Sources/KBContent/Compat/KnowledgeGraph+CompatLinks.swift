@@ -65,8 +65,9 @@ extension KnowledgeGraph {
     /// A link the kb rules did not resolve, tried the source generator's way: site-absolute and
     /// directory-style URLs, relative to the page's URL as well as its file, case-insensitively,
     /// by address, alias and (for a bare name) file name anywhere.
-    func foreignTarget(_ decoded: String, from a: Article, text: String = "") -> LinkTarget? {
+    func foreignTarget(_ decoded: String, from i: Int, text: String = "") -> LinkTarget? {
         guard config.compat != nil else { return nil }
+        let a = articles[i]
         if let t = byLinkText(decoded, text: text) { return t }
         let fileFolder = a.path.split(separator: "/").dropLast().joined(separator: "/")
         var bases = decoded.hasPrefix("/") ? [""] : [fileFolder, urlFolder(of: a), ""]

@@ -170,43 +170,23 @@ public struct LanguageIndex: Sendable {
     /// Computes every impact from the documents' term counts.
     public init(lang: String, documents: [SearchDocument], terms docTerms: [DocumentTerms],
                 synonyms: [SynonymGroup] = [], languages: [String] = []) {
+        self.init(lang: lang, documents: documents, packed: PackedTerms(docTerms), synonyms: synonyms, languages: languages)
+    }
+
+    /// Computes every impact from the documents' term counts, each term numbered once (`PackedTerms`:
+    /// everything here works on arrays, one hash lookup per term occurrence, made while appending).
+    public init(lang: String, documents: [SearchDocument], packed: PackedTerms,
+                synonyms: [SynonymGroup] = [], languages: [String] = []) {
         self.lang = lang
         self.synonymGroups = synonyms
         self.languages = languages.isEmpty ? [lang] : languages
         self.documents = Self.resolvingCauses(documents)
         let n = documents.count
-        let fieldCount = Field.allCases.count
-        let avg = Self.averages(docTerms)
+        let avg = Self.averages(packed)
         averages = avg
-        // Terms are numbered once; everything after works on arrays (one hash lookup per term
-        // occurrence instead of four: a third of a one-file rebuild's search step on tldr).
-        var ids: [String: Int] = [:]
-        var names: [String] = []
-        var df: [Int] = []
-        var lastDoc: [Int] = []
-        // (term number, count) in 32 bits each: this is the largest structure of a full build's
-        // search step while it lives (one pair per distinct term of each field of each document).
-        var numbered: [[[(UInt32, UInt32)]]] = docTerms.enumerated().map { d, t in
-            t.counts.map { field in
-                field.map { term, count in
-                    let id: Int
-                    if let known = ids[term] { id = known } else {
-                        id = names.count
-                        ids[term] = id
-                        names.append(term)
-                        df.append(0)
-                        lastDoc.append(-1)
-                    }
-                    if lastDoc[id] != d {
-                        lastDoc[id] = d
-                        df[id] += 1
-                    }
-                    return (UInt32(truncatingIfNeeded: id), UInt32(clamping: count))
-                }
-            }
-        }
+        let names = packed.names, df = packed.documentFrequency
         // Each list sized once from its document frequency (appending doubled capacities: up to
-        // twice the postings' memory), and each document's numbered pairs let go once used.
+        // twice the postings' memory).
         var postings: [[Posting]] = df.map { n in
             var list: [Posting] = []
             list.reserveCapacity(n)
@@ -214,13 +194,11 @@ public struct LanguageIndex: Sendable {
         }
         var acc = Array(repeating: 0.0, count: names.count)
         var touched: [Int] = []
-        for (d, t) in docTerms.enumerated() {
-            defer { numbered[d] = [] }
+        for d in 0..<packed.count {
             // Per field BM25, weighted and summed: a title match counts whatever the body says.
-            for f in 0..<fieldCount {
-                let norm = Self.norm(t, f, avg)
-                for (number, count) in numbered[d][f] {
-                    let id = Int(number)
+            for f in 0..<packed.fieldCount(d) {
+                let norm = Self.norm(length: packed.length(d, f), f, avg)
+                packed.forEach(d, field: f) { id, count in
                     if acc[id] == 0 { touched.append(id) }
                     acc[id] += Self.fieldScore(tf: Double(count), field: f, norm: norm)
                 }
@@ -233,9 +211,12 @@ public struct LanguageIndex: Sendable {
         }
         var byTerm: [String: [Posting]] = [:]
         byTerm.reserveCapacity(names.count)
-        for (id, name) in names.enumerated() { byTerm[name] = postings[id] }
+        for (id, name) in names.enumerated() {
+            byTerm[name] = postings[id]
+            postings[id] = []
+        }
         terms = byTerm
-        errors = Self.errorKeys(documents) { term in ids[term].map { df[$0] } }
+        errors = Self.errorKeys(documents) { term in packed.number(term).map { df[$0] } }
     }
 
     /// The index after documents were edited in place, from the index it was (`stored`: each
@@ -358,10 +339,24 @@ public struct LanguageIndex: Sendable {
         return avg
     }
 
+    /// Per field, the average length over the documents, on its grid (as `averages(_:)` computes it).
+    static func averages(_ packed: PackedTerms) -> [Double] {
+        let fieldCount = Field.allCases.count
+        var avg = Array(repeating: 0.0, count: fieldCount)
+        for d in 0..<packed.count { for f in 0..<fieldCount { avg[f] += Double(packed.length(d, f)) } }
+        for f in 0..<fieldCount { avg[f] = onGrid(max(1, avg[f] / Double(max(packed.count, 1))), steps: 16) }
+        return avg
+    }
+
     /// BM25's length normalisation of field `f` of a document.
     static func norm(_ t: DocumentTerms, _ f: Int, _ avg: [Double]) -> Double {
+        norm(length: t.lengths[f], f, avg)
+    }
+
+    /// BM25's length normalisation of field `f` of a document whose field holds `length` tokens.
+    static func norm(length: Int, _ f: Int, _ avg: [Double]) -> Double {
         let b = fieldB[f]
-        return 1 - b + b * onGrid(Double(t.lengths[f]), steps: 8) / avg[f]
+        return 1 - b + b * onGrid(Double(length), steps: 8) / avg[f]
     }
 
     static let fieldWeights = Field.allCases.map(\.weight), fieldB = Field.allCases.map(\.b)

@@ -81,49 +81,79 @@ public enum SearchIndexer {
         timing.lap(previous == nil ? "stored" : "stored (read beforehand)")
         let parser = ArticleParser(config: graph.config)
         var output = Output(indexes: [], documentFiles: [])
-        var allTerms: [[DocumentTerms]] = [], allDigests: [[String]] = [], allTouched: [Set<String>?] = []
-        typealias Made = (doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)
-        var madeByLang: [[Made]] = []
+        var allTerms: [SearchStore.Terms] = [], allDigests: [[String]] = [], allTouched: [Set<String>?] = []
+        typealias Made = (doc: SearchDocument, digest: String, sameSpot: Bool)
+        var madeByLang: [[Made]] = [], termsByLang: [SearchStore.Terms] = [], touchedByLang: [Set<String>?] = []
         for lang in languages {
-            let members = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
-            // Per document: itself, its term counts, its row digest, and whether it is the stored
-            // document at the same number.
-            let made: [Made] = Array(members.enumerated()).parallelMap { n, i in
-                let a = graph.articles[i]
-                let address = url(a)
-                if let old = stored[a.path], old.doc.contentHash == a.contentHash, old.doc.url == address, old.doc.lang == a.lang {
-                    return (old.doc, old.terms, old.digest, old.lang == lang && old.n == n)
-                }
-                // Made by the build's render step from the Markdown it had parsed anyway.
-                if let doc = prepared[a.path], doc.contentHash == a.contentHash, doc.url == address, doc.lang == a.lang {
-                    return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
-                }
-                let bytes = (try? LocalFileSystem().read(contentDirectory + "/" + a.path)) ?? []
-                let doc = SearchDocument.make(article: a, document: parser.document(bytes: bytes, displayPath: a.displayPath), url: address)
-                return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
+            let members = Array(graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }.enumerated())
+            // Every document stored in this language at its number: edits in place, whose impacts
+            // may be updated from the stored ones (`touchedTerms` compares term counts as strings).
+            // Otherwise every impact is computed, and each slice of documents has its term counts
+            // packed as soon as it is made: the corpus's counts are never all held as strings.
+            let inPlace = reuse && members.allSatisfy { n, i in
+                stored[graph.articles[i].path].map { $0.lang == lang && $0.n == n } ?? false
             }
-            timing.lap("\(lang) documents (\(made.filter { !$0.sameSpot }.count) of \(made.count) new or moved)")
+            let slice = inPlace ? max(members.count, 1) : 2048
+            var made: [Made] = [], strings: [DocumentTerms] = [], packed = PackedTerms()
+            made.reserveCapacity(members.count)
+            for start in stride(from: 0, to: members.count, by: slice) {
+                // Per document: itself, its term counts, its row digest, and whether it is the stored
+                // document at the same number.
+                let part: [(doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)] =
+                    Array(members[start..<min(members.count, start + slice)]).parallelMap { n, i in
+                        let a = graph.articles[i]
+                        let address = url(a)
+                        if let old = stored[a.path], old.doc.contentHash == a.contentHash, old.doc.url == address, old.doc.lang == a.lang {
+                            return (old.doc, old.terms, old.digest, old.lang == lang && old.n == n)
+                        }
+                        // Made by the build's render step from the Markdown it had parsed anyway.
+                        if let doc = prepared[a.path], doc.contentHash == a.contentHash, doc.url == address, doc.lang == a.lang {
+                            return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
+                        }
+                        let bytes = (try? LocalFileSystem().read(contentDirectory + "/" + a.path)) ?? []
+                        let doc = SearchDocument.make(article: a, document: parser.document(bytes: bytes, displayPath: a.displayPath), url: address)
+                        return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
+                    }
+                for m in part {
+                    made.append((m.doc, m.digest, m.sameSpot))
+                    if inPlace { strings.append(m.terms) } else { packed.append(m.terms) }
+                }
+            }
+            timing.lap("\(lang) documents (\(made.filter { !$0.sameSpot }.count) of \(made.count) new or moved\(inPlace ? "" : ", terms packed"))")
             madeByLang.append(made)
-        }
-        let touchedByLang: [Set<String>?] = zip(languages, madeByLang).map { lang, made in
-            reuse ? touchedTerms(made, stored: stored, lang: lang) : nil
+            termsByLang.append(inPlace ? .documents(strings) : .packed(packed))
+            touchedByLang.append(inPlace ? touchedTerms(made, terms: strings, stored: stored, lang: lang) : nil)
         }
         // Each language's impacts on its own thread: they share nothing, and each is one pass in order.
         // After edits in place, only the terms the edits touched are computed again (`updating:`).
         let config = graph.config
-        let jobs = Array(zip(languages, zip(madeByLang, touchedByLang)))
-        let indexes: [(index: LanguageIndex, updated: Bool)] = concurrentMap(jobs) { lang, job in
-            let (made, touched) = job
+        // (In a closure: its copies of the term counts, numbering included, end with it.)
+        let indexes: [(index: LanguageIndex, updated: Bool)] = { () -> [(index: LanguageIndex, updated: Bool)] in
+            let (madeByLang, termsByLang, touchedByLang) = (madeByLang, termsByLang, touchedByLang)
+            return concurrentMap(Array(languages.indices)) { l in
+            let lang = languages[l], made = madeByLang[l], touched = touchedByLang[l]
             let synonyms = (config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
-            let docs = made.map(\.doc), terms = made.map(\.terms)
-            if let touched, let averages = prior.averages[lang], let fingerprint = prior.fingerprint,
-               let encoded = try? store.encodedTerms(lang: lang, count: made.count, fingerprint: fingerprint),
-               let index = LanguageIndex(lang: lang, documents: docs, terms: terms, updating: encoded.terms, order: encoded.order, averages: averages,
-                                         edited: made.indices.filter { !made[$0].sameSpot }, touched: touched,
-                                         synonyms: synonyms, languages: languages) {
-                return (index, true)
+            let docs = made.map(\.doc)
+            switch termsByLang[l] {
+            case .packed(let packed):
+                return (LanguageIndex(lang: lang, documents: docs, packed: packed, synonyms: synonyms, languages: languages), false)
+            case .documents(let terms):
+                if let touched, let averages = prior.averages[lang], let fingerprint = prior.fingerprint,
+                   let encoded = try? store.encodedTerms(lang: lang, count: made.count, fingerprint: fingerprint),
+                   let index = LanguageIndex(lang: lang, documents: docs, terms: terms, updating: encoded.terms, order: encoded.order,
+                                             averages: averages, edited: made.indices.filter { !made[$0].sameSpot }, touched: touched,
+                                             synonyms: synonyms, languages: languages) {
+                    return (index, true)
+                }
+                return (LanguageIndex(lang: lang, documents: docs, terms: terms, synonyms: synonyms, languages: languages), false)
             }
-            return (LanguageIndex(lang: lang, documents: docs, terms: terms, synonyms: synonyms, languages: languages), false)
+            }
+        }()
+        // The store writes each document's row from the packed counts; the numbering is no longer needed.
+        termsByLang = termsByLang.map { terms in
+            guard case .packed(var packed) = terms else { return terms }
+            packed.finish()
+            return .packed(packed)
         }
         output.updated = zip(languages, indexes).filter { $0.1.updated }.map(\.0)
         output.updatedFrom = output.updated.isEmpty ? nil : prior.fingerprint
@@ -151,7 +181,7 @@ public enum SearchIndexer {
             timing.lap("\(lang) document files")
             output.indexes.append(index)
             output.documentFiles.append(files)
-            allTerms.append(made.map(\.terms))
+            allTerms.append(termsByLang[l])
             allDigests.append(digests)
             allTouched.append(touchedByLang[l])
         }
@@ -169,13 +199,13 @@ public enum SearchIndexer {
     /// sat and those that changed were edited in place: the terms of their old and new versions
     /// (the store also checks that the document count and the average field lengths are as
     /// stored, which every other impact depends on). nil: a document was added, removed or moved.
-    static func touchedTerms(_ made: [(doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)],
+    static func touchedTerms(_ made: [(doc: SearchDocument, digest: String, sameSpot: Bool)], terms: [DocumentTerms],
                              stored: [String: SearchStore.Stored], lang: String) -> Set<String>? {
         var touched = Set<String>()
         for (n, m) in made.enumerated() where !m.sameSpot {
             guard let old = stored[m.doc.path], old.lang == lang, old.n == n else { return nil }
             for field in old.terms.counts { touched.formUnion(field.terms) }
-            for field in m.terms.counts { touched.formUnion(field.terms) }
+            for field in terms[n].counts { touched.formUnion(field.terms) }
         }
         return touched
     }

@@ -290,6 +290,27 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
         #expect(throws: SearchError.self) { try StoreCodec.decodeDocument(bytes.prefix(bytes.count / 2)) }
     }
 
+    /// Packed term counts give back each document's counts and its stored row byte for byte (the
+    /// store writes a full build's rows from them), and count each term's documents.
+    @Test func packedTermsGiveBackEachDocumentAndItsRow() throws {
+        var docs = [Self.doc("dns", "lookup 中文 timeout timeout"), Self.doc("tls", "handshake timeout x509 证书错误"),
+                    Self.doc("empty", "")]
+        docs[1].errors = ["x509: certificate signed by unknown authority"]
+        docs[1].fields[Field.title.rawValue] = "TLS handshake timeout"
+        let terms = docs.map(DocumentTerms.init)
+        let packed = PackedTerms(terms)
+        #expect(packed.count == 3)
+        for d in docs.indices {
+            #expect(packed.documentTerms(d) == terms[d])
+            #expect(packed.encoded(d) == StoreCodec.encode(terms[d]))
+        }
+        let timeout = try #require(packed.number("timeout"))
+        #expect(packed.names[timeout] == "timeout" && packed.documentFrequency[timeout] == 2)
+        var finished = packed
+        finished.finish()
+        #expect(finished.number("timeout") == nil && finished.encoded(1) == packed.encoded(1))
+    }
+
     /// Saved twice with one document changed, the store holds what a fresh save holds; a store
     /// whose tables are not this format's is rebuilt even when its label says otherwise.
     @Test func saveWritesWhatChangedAndDriftIsRebuilt() throws {
@@ -845,5 +866,35 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
             #expect(abs(g - x) / x <= 0.045)
             #expect(LanguageIndex.onGrid(g, steps: 8) == g)
         }
+    }
+}
+
+@Suite struct PackedTermsTests {
+    /// The index computed from packed term counts gives each document the impact of its term
+    /// counted on its own (each field's BM25 from the count and the field's length, summed in
+    /// field order, with the term's idf).
+    @Test func packedImpactsEqualImpactsTermByTerm() {
+        let docs = (0..<30).map { i in
+            doc("d\(i)", title: "page \(i % 4) title", body: (0..<(i % 7 + 1)).map { "w\($0 * i % 11) text" }.joined(separator: " "),
+                                code: i % 3 == 0 ? "kubectl get pods w\(i)" : "")
+        }
+        let terms = docs.map(DocumentTerms.init)
+        let index = LanguageIndex(lang: "en", documents: docs, packed: PackedTerms(terms))
+        let avg = LanguageIndex.averages(terms)
+        #expect(index.averages == avg)
+        var expected: [String: [Posting]] = [:]
+        let names = Set(terms.flatMap { $0.counts.flatMap(\.terms) })
+        for term in names {
+            let holders = docs.indices.filter { d in terms[d].counts.contains { $0.count(of: term) != nil } }
+            expected[term] = holders.map { d in
+                var score = 0.0
+                for f in 0..<Field.allCases.count {
+                    guard let count = terms[d].counts[f].count(of: term) else { continue }
+                    score += LanguageIndex.fieldScore(tf: Double(count), field: f, norm: LanguageIndex.norm(terms[d], f, avg))
+                }
+                return Posting(doc: d, impact: LanguageIndex.impact(score, documents: docs.count, df: holders.count))
+            }
+        }
+        #expect(index.terms == expected)
     }
 }

@@ -423,6 +423,10 @@ public struct LanguageIndex: Sendable {
     public func encoded(_ term: String) -> String? {
         encodedPostings[term] ?? terms[term].map(PostingCodec.encode)
     }
+    /// The length of `encoded(term)` in UTF-8 bytes (0 when no document holds it), without making it.
+    public func encodedSize(_ term: String) -> Int {
+        encodedPostings[term]?.utf8.count ?? terms[term].map(PostingCodec.encodedSize) ?? 0
+    }
     /// `sortedTerms`, when an update merged it from the stored order.
     var termOrder: [String]?
 }
@@ -478,6 +482,26 @@ public enum PostingCodec {
             previous = p.doc
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// How many letters `put` writes for `value`.
+    static func letters(_ value: Int) -> Int {
+        var v = value, n = 1
+        while v >= 32 {
+            v >>= 5
+            n += 1
+        }
+        return n
+    }
+
+    /// `encode(postings).utf8.count`, without encoding.
+    public static func encodedSize(_ postings: [Posting]) -> Int {
+        var size = 0, previous = -1
+        for p in postings {
+            size += letters(p.doc - previous - 1) + letters(p.impact)
+            previous = p.doc
+        }
+        return size
     }
 
     /// Document numbers only (facet lists).

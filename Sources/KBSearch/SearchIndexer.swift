@@ -16,8 +16,8 @@ public enum SearchIndexer {
     public struct Output: Sendable {
         public var indexes: [LanguageIndex]
         /// Beside `indexes[i]`, per `d/<k>.js` file: the hash of its bytes, and the bytes when they
-        /// had to be made (nil: its documents are as stored, so its hash is known).
-        public var documentFiles: [[(hash: String, data: Data?)]]
+        /// had to be made (nil: its documents are as stored, so its hash is known — or `written`).
+        public var documentFiles: [[(hash: String, data: Data?, written: Bool)]]
         /// Per language, the site's search files but the document files, made by `prepareSite`:
         /// each with whether the previous site's copy holds exactly these bytes. No bytes (nil): a
         /// term shard the update left as the store's state wrote it (`SiteIndex.KeptShards`).
@@ -68,10 +68,12 @@ public enum SearchIndexer {
     /// this build's parse, by article path; `previous`: what the store held, when read beforehand. `reuse: false` (a forced build)
     /// makes every document again and rewrites the whole store. `site: false` (`kb search`'s own
     /// refresh, which writes no site) makes no document file: one not known by its stored hash is
-    /// recorded as unknown, and the next build makes it.
+    /// recorded as unknown, and the next build makes it. `staged`: the site being built, when it
+    /// exists already: a document file made here is written into it at once, not kept (a full
+    /// build's are a few hundred megabytes at 100,000 articles).
     public static func update(graph: KnowledgeGraph, contentDirectory: String, storePath: String, languages: [String],
                               fingerprint: String, reuse: Bool = true, site: Bool = true,
-                              prepared: [String: SearchDocument] = [:], previous: Previous? = nil,
+                              prepared: [String: SearchDocument] = [:], previous: Previous? = nil, staged: StagedDirectory? = nil,
                               url: @escaping @Sendable (Article) -> String) throws -> Output {
         var timing = Timing()
         let store = try SearchStore(path: storePath)
@@ -168,16 +170,22 @@ public enum SearchIndexer {
             // and it holds as many as before; otherwise it is made now.
             let before = storedFiles[lang]
             let per = SiteIndex.documentsPerFile
-            let files: [(hash: String, data: Data?)] = Array(0..<SiteIndex.documentFileCount(made.count)).parallelMap { k in
+            if let staged { try FileManager.default.createDirectory(atPath: staged.path("search/\(lang)/d"), withIntermediateDirectories: true) }
+            let results: [Result<(hash: String, data: Data?, written: Bool), Error>] = Array(0..<SiteIndex.documentFileCount(made.count)).parallelMap { k in
                 let range = (k * per)..<min(made.count, (k + 1) * per)
                 if let hash = before?.hashes[k], !hash.isEmpty, range.allSatisfy({ made[$0].sameSpot && asStored[$0] }),
                    range.count == per || before?.count == made.count {
-                    return (hash, nil)
+                    return .success((hash, nil, false))
                 }
-                guard site else { return ("", nil) }
+                guard site else { return .success(("", nil, false)) }
                 let data = (try? SiteIndex.documentsFile(index, k).1) ?? Data()
-                return (StableHash.of(bytes: data), data)
+                guard let staged else { return .success((StableHash.of(bytes: data), data, false)) }
+                return Result {
+                    try staged.write(SiteIndex.documentsPath(lang: lang, k), data)
+                    return (StableHash.of(bytes: data), nil, true)
+                }
             }
+            let files = try results.map { try $0.get() }
             timing.lap("\(lang) document files")
             output.indexes.append(index)
             output.documentFiles.append(files)
@@ -267,7 +275,8 @@ public enum SearchIndexer {
             let failures: [Error?] = Array(files.indices).parallelMap { k in
                 do {
                     let path = SiteIndex.documentsPath(lang: index.lang, k)
-                    let (hash, made) = files[k]
+                    let (hash, made, written) = files[k]
+                    if written { return nil }
                     if made == nil, let old = try? fs.read(previousSite + "/" + path), StableHash.of(bytes: old) == hash, staged.reuse(path) {
                         return nil
                     }

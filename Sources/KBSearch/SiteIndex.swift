@@ -309,13 +309,14 @@ public enum SiteIndex {
         let base = "search/\(index.lang)/"
         var out: [(String, Data?)] = []
         let sortedTerms = index.sortedTerms
-        // Postings are encoded and shards wrapped on every core; only the boundaries are found in
-        // order (each depends on the sizes before it in its shard).
-        let encoded = sortedTerms.parallelMap { index.encoded($0) ?? "" }
+        // Shards are wrapped on every core, each encoding its own terms' postings; only the
+        // boundaries are found in order (each depends on the sizes before it in its shard), from
+        // the encoded sizes alone: every term's encoded postings at once were as large as the shards.
+        let sizes = sortedTerms.parallelMap { index.encodedSize($0) }
         var runs: [Range<Int>] = []
         var start = 0, size = 0
         for (i, term) in sortedTerms.enumerated() {
-            let length = encoded[i].utf8.count
+            let length = sizes[i]
             if size >= shardMinimum && isBoundary(term) || size > 0 && size + length > shardMaximum {
                 runs.append(start..<i)
                 start = i
@@ -343,7 +344,8 @@ public enum SiteIndex {
         }
         let unchanged = kept
         let wrapped: [Result<Data?, Error>] = Array(runs.enumerated()).parallelMap { n, run in
-            unchanged[n] ? .success(nil) : Result { try wrap(Shard(lang: index.lang, n: n, terms: Array(sortedTerms[run]), postings: Array(encoded[run]))) }
+            unchanged[n] ? .success(nil) : Result { try wrap(Shard(lang: index.lang, n: n, terms: Array(sortedTerms[run]),
+                                                                   postings: run.map { index.encoded(sortedTerms[$0]) ?? "" })) }
         }
         for (n, shard) in wrapped.enumerated() { out.append((base + "t\(n).js", try shard.get())) }
 

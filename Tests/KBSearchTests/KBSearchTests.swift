@@ -138,6 +138,22 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
         #expect(utf16Less("\u{1F600}", "\u{E000}") && !utf16Less("\u{E000}", "\u{1F600}"))
     }
 
+    /// The size the site's shards are cut by is the encoded text's length, for every width of
+    /// delta and impact (one letter up to 31, then one more per five bits).
+    @Test func encodedSizeIsTheEncodedLength() {
+        var postings: [Posting] = [], d = -1
+        for step in [1, 2, 31, 32, 33, 1023, 1024, 1025, 40_000, 1 << 20, 1 << 25] {
+            for impact in [1, 31, 32, 1023, 1024, LanguageIndex.maxImpact] {
+                d += step
+                postings.append(Posting(doc: d, impact: impact))
+                #expect(PostingCodec.encodedSize(postings) == PostingCodec.encode(postings).utf8.count)
+            }
+        }
+        #expect(PostingCodec.encodedSize([]) == 0)
+        let idx = index([doc("a", title: "alpha beta", body: "beta gamma"), doc("b", title: "beta")])
+        for term in ["alpha", "beta", "gamma", "none"] { #expect(idx.encodedSize(term) == (idx.encoded(term)?.utf8.count ?? 0)) }
+    }
+
     @Test func postingsRoundTrip() {
         let postings = [Posting(doc: 0, impact: 1), Posting(doc: 1, impact: 31), Posting(doc: 40, impact: 32),
                         Posting(doc: 5000, impact: 1023), Posting(doc: 70000, impact: 500)]

@@ -388,7 +388,7 @@ public enum SiteBuilder {
     }
 
     /// `staged`: the site being built, when it exists (not beside the page phases): the index
-    /// writes its document files into it as it makes them instead of holding them.
+    /// writes its document files and term shards into it as it makes them instead of holding them.
     static func searchIndex(_ t: BuildTarget, graph: KnowledgeGraph, markdown: String, documents: [String: SearchDocument],
                             previous: Background<SearchIndexer.Previous>?, staged: StagedDirectory? = nil) throws -> SearchIndexResult {
         let fp = try SearchIndexing.fingerprint(t.project, markdown: markdown)
@@ -402,7 +402,7 @@ public enum SiteBuilder {
         // The site's files are made and compared with the current site's here: beside the page
         // phases when this runs early (an edit's rebuild), and the staged site is not needed yet.
         let siteState = t.options.force ? nil : try? t.cache?.meta("search:" + t.output)
-        do { try SearchIndexer.prepareSite(&output, previousSite: t.output, siteState: siteState) } catch {
+        do { try SearchIndexer.prepareSite(&output, previousSite: t.output, siteState: siteState, staged: staged) } catch {
             _ = try? output.saved() // the store's refresh is never left running
             throw error
         }

@@ -223,11 +223,21 @@ public enum SearchIndexer {
     /// edit's rebuild does this on its own thread while the pages are planned and rendered.
     /// `siteState`: the store fingerprint the current site's search files were written from (what
     /// the last committed build recorded); when an in-place update started from that same state,
-    /// the files it cannot have changed are not made again (`SiteIndex.KeptShards`).
-    public static func prepareSite(_ output: inout Output, previousSite: String, siteState: String? = nil) throws {
+    /// the files it cannot have changed are not made again (`SiteIndex.KeptShards`). `staged`: the
+    /// site being built, when it exists: each term shard goes into it as soon as it is made (the
+    /// previous site's copy taken when it holds exactly those bytes), and is not listed.
+    public static func prepareSite(_ output: inout Output, previousSite: String, siteState: String? = nil,
+                                   staged: StagedDirectory? = nil) throws {
         var timing = Timing()
         let fs = LocalFileSystem()
         let from = output.updatedFrom
+        var sink: (@Sendable (String, Data) throws -> Void)?
+        if let staged {
+            sink = { @Sendable (path: String, data: Data) throws in
+                if let old = try? fs.read(previousSite + "/" + path), old.count == data.count, Data(old) == data, staged.reuse(path) { return }
+                try staged.write(path, data)
+            }
+        }
         output.siteFiles = try output.indexes.map { index -> [(path: String, data: Data?, same: Bool)] in
             defer { timing.lap("\(index.lang) site files made and compared") }
             // The current site's search files were written from the store's state this update
@@ -239,10 +249,10 @@ public enum SearchIndexer {
                 keeping = SiteIndex.KeptShards(shards: meta.shards, changed: changed, addedOrRemoved: index.addedOrRemovedTerms ?? changed,
                                                vocab: meta.vocab ?? [], han: meta.han)
             }
-            var files = try SiteIndex.files(for: index, documents: false, keeping: keeping)
+            var files = try SiteIndex.files(for: index, documents: false, keeping: keeping, sink: sink)
             // A kept file missing from the current site (removed by hand): everything is made.
             if files.contains(where: { $0.1 == nil && !FileManager.default.fileExists(atPath: previousSite + "/" + $0.0) }) {
-                files = try SiteIndex.files(for: index, documents: false).map { ($0.0, $0.1) }
+                files = try SiteIndex.files(for: index, documents: false, keeping: nil, sink: sink)
             }
             return files.parallelMap { path, data in
                 guard let data else { return (path, nil, true) }

@@ -1,17 +1,18 @@
 import Foundation
 
-/// Every document's term counts of one language with each term numbered once: per distinct term
-/// of a field, two 32-bit numbers (the term's number and its count), one array per document,
-/// instead of a `String` and a count in two arrays per field (`DocumentTerms`). A full build holds
-/// the whole corpus's term counts through its search step: the impacts read them, then the store
-/// writes each document's row from them (`encoded`, the same bytes as `StoreCodec.encode` of the
-/// document's `DocumentTerms`).
+/// Every document's term counts of one language with each term numbered once, one byte string
+/// per document, instead of a `String` and a count in two arrays per field (`DocumentTerms`). A
+/// full build holds the whole corpus's term counts through its search step: the impacts read
+/// them, then the store writes each document's row from them (`encoded`, the same bytes as
+/// `StoreCodec.encode` of the document's `DocumentTerms`).
 public struct PackedTerms: Sendable {
-    /// Term number → term (numbers in the order terms were first appended).
+    /// Term number → term (numbers in the order terms were first appended: common terms come
+    /// early and take one or two bytes).
     public private(set) var names: [String] = []
-    /// Per document: its field count F, F field ends (counted in pairs), F field lengths, then per
-    /// field its (term number, count) pairs in the field's term order (String `<`).
-    private var rows: [[UInt32]] = []
+    /// Per document, as varints (7 bits a byte, low bits first): its field count, then per field
+    /// its length, how many distinct terms it holds, and their (term number, count) pairs in the
+    /// field's term order (String `<`). About 3 bytes a pair, against 8 as two 32-bit numbers.
+    private var rows: [[UInt8]] = []
     /// Per document: the query-mode terms of each literal error text.
     private var errorTerms: [[[String]]] = []
     /// Term → number, while documents are appended; `finish()` lets it go.
@@ -33,36 +34,42 @@ public struct PackedTerms: Sendable {
 
     /// Appends the next document.
     public mutating func append(_ t: DocumentTerms) {
-        let fields = t.counts.count
-        var row: [UInt32] = []
-        row.reserveCapacity(1 + 2 * fields + 2 * t.counts.reduce(0) { $0 + $1.count })
-        row.append(UInt32(truncatingIfNeeded: fields))
-        var end = 0
-        for field in t.counts {
-            end += field.count
-            row.append(UInt32(truncatingIfNeeded: end))
+        var row: [UInt8] = []
+        row.reserveCapacity(8 + 12 * t.counts.count + 6 * t.counts.reduce(0) { $0 + $1.count })
+        func put(_ value: Int) {
+            var v = UInt64(truncatingIfNeeded: value)
+            while v >= 0x80 {
+                row.append(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
+            row.append(UInt8(v))
         }
-        for length in t.lengths { row.append(UInt32(clamping: length)) }
         let d = rows.count
-        for field in t.counts {
+        put(t.counts.count)
+        for (f, field) in t.counts.enumerated() {
+            put(f < t.lengths.count ? t.lengths[f] : 0)
+            put(field.count)
             for (term, count) in field {
-                let id: UInt32
-                if let known = numbers[term] { id = known } else {
-                    id = UInt32(truncatingIfNeeded: names.count)
-                    numbers[term] = id
+                let id: Int
+                if let known = numbers[term] { id = Int(known) } else {
+                    id = names.count
+                    numbers[term] = UInt32(truncatingIfNeeded: id)
                     names.append(term)
                     documentFrequency.append(0)
                     lastDocument.append(-1)
                 }
-                if lastDocument[Int(id)] != d {
-                    lastDocument[Int(id)] = d
-                    documentFrequency[Int(id)] += 1
+                if lastDocument[id] != d {
+                    lastDocument[id] = d
+                    documentFrequency[id] += 1
                 }
-                row.append(id)
-                row.append(count)
+                put(id)
+                put(Int(count))
             }
         }
-        rows.append(row)
+        // Kept at its exact size (the scratch row's capacity is an estimate).
+        rows.append([UInt8](unsafeUninitializedCapacity: row.count) { buffer, n in
+            n = buffer.initialize(from: row).1
+        })
         errorTerms.append(t.errorTerms)
     }
 
@@ -75,57 +82,81 @@ public struct PackedTerms: Sendable {
         lastDocument = []
     }
 
-    /// How many fields document `d` has.
-    public func fieldCount(_ d: Int) -> Int { Int(rows[d][0]) }
-
-    /// The length (token count) of field `f` of document `d`.
-    public func length(_ d: Int, _ f: Int) -> Int { Int(rows[d][1 + fieldCount(d) + f]) }
-
-    /// Calls `body(term number, count)` for each term of field `f` of document `d`, in term order.
+    /// Visits document `d`'s fields in order: `field(f, length)` before each field's terms, then
+    /// `term(number, count)` for each of its terms, in term order.
     @inline(__always)
-    public func forEach(_ d: Int, field f: Int, _ body: (Int, UInt32) -> Void) {
+    public func visit(_ d: Int, field: (_ f: Int, _ length: Int) -> Void, term: (_ number: Int, _ count: UInt32) -> Void) {
         rows[d].withUnsafeBufferPointer { row in
-            let fields = Int(row[0])
-            let header = 1 + 2 * fields
-            var i = header + 2 * (f == 0 ? 0 : Int(row[f]))
-            let stop = header + 2 * Int(row[1 + f])
-            while i < stop {
-                body(Int(row[i]), row[i + 1])
-                i += 2
+            var at = 0
+            func next() -> Int {
+                var value: UInt64 = 0, shift: UInt64 = 0
+                while true {
+                    let byte = row[at]
+                    at += 1
+                    value |= UInt64(byte & 0x7F) << shift
+                    if byte < 0x80 { return Int(truncatingIfNeeded: value) }
+                    shift += 7
+                }
+            }
+            let fields = next()
+            for f in 0..<fields {
+                field(f, next())
+                let terms = next()
+                for _ in 0..<terms {
+                    let id = next()
+                    term(id, UInt32(truncatingIfNeeded: next()))
+                }
             }
         }
     }
 
-    /// How many distinct terms field `f` of document `d` holds.
-    func termCount(_ d: Int, field f: Int) -> Int { Int(rows[d][1 + f]) - (f == 0 ? 0 : Int(rows[d][f])) }
-
     /// Document `d`'s term counts as strings again.
     public func documentTerms(_ d: Int) -> DocumentTerms {
-        let fields = fieldCount(d)
         var counts: [TermCounts] = [], lengths: [Int] = []
-        for f in 0..<fields {
-            var terms: [String] = [], numbers: [UInt32] = []
-            forEach(d, field: f) { id, count in
-                terms.append(names[id])
-                numbers.append(count)
-            }
+        var terms: [String] = [], numbers: [UInt32] = []
+        func close() {
+            guard !lengths.isEmpty else { return }
             counts.append(TermCounts(sorted: terms, counts: numbers))
-            lengths.append(length(d, f))
+            terms = []
+            numbers = []
         }
+        visit(d, field: { _, length in
+            close()
+            lengths.append(length)
+        }, term: { id, count in
+            terms.append(names[id])
+            numbers.append(count)
+        })
+        close()
         return DocumentTerms(counts: counts, lengths: lengths, errorTerms: errorTerms[d])
     }
 
     /// Document `d`'s row in the store: `StoreCodec.encode(documentTerms(d))`, without making the strings.
     func encoded(_ d: Int) -> Data {
         var w = StoreCodec.Writer()
-        let fields = fieldCount(d)
-        w.int(fields)
-        for f in 0..<fields {
-            w.int(length(d, f))
-            w.int(termCount(d, field: f))
-            forEach(d, field: f) { id, count in
-                w.string(names[id])
-                w.int(Int(count))
+        var fields = 0
+        rows[d].withUnsafeBufferPointer { row in
+            var at = 0
+            func next() -> Int {
+                var value: UInt64 = 0, shift: UInt64 = 0
+                while true {
+                    let byte = row[at]
+                    at += 1
+                    value |= UInt64(byte & 0x7F) << shift
+                    if byte < 0x80 { return Int(truncatingIfNeeded: value) }
+                    shift += 7
+                }
+            }
+            fields = next()
+            w.int(fields)
+            for _ in 0..<fields {
+                w.int(next())
+                let terms = next()
+                w.int(terms)
+                for _ in 0..<terms {
+                    w.string(names[next()])
+                    w.int(next())
+                }
             }
         }
         w.int(errorTerms[d].count)

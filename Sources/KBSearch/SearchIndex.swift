@@ -196,13 +196,14 @@ public struct LanguageIndex: Sendable {
         var touched: [Int] = []
         for d in 0..<packed.count {
             // Per field BM25, weighted and summed: a title match counts whatever the body says.
-            for f in 0..<packed.fieldCount(d) {
-                let norm = Self.norm(length: packed.length(d, f), f, avg)
-                packed.forEach(d, field: f) { id, count in
-                    if acc[id] == 0 { touched.append(id) }
-                    acc[id] += Self.fieldScore(tf: Double(count), field: f, norm: norm)
-                }
-            }
+            var field = 0, norm = 0.0
+            packed.visit(d, field: { f, length in
+                field = f
+                norm = Self.norm(length: length, f, avg)
+            }, term: { id, count in
+                if acc[id] == 0 { touched.append(id) }
+                acc[id] += Self.fieldScore(tf: Double(count), field: field, norm: norm)
+            })
             for id in touched {
                 postings[id].append(Posting(doc: d, impact: Self.impact(acc[id], documents: n, df: df[id])))
                 acc[id] = 0
@@ -343,7 +344,9 @@ public struct LanguageIndex: Sendable {
     static func averages(_ packed: PackedTerms) -> [Double] {
         let fieldCount = Field.allCases.count
         var avg = Array(repeating: 0.0, count: fieldCount)
-        for d in 0..<packed.count { for f in 0..<fieldCount { avg[f] += Double(packed.length(d, f)) } }
+        for d in 0..<packed.count {
+            packed.visit(d, field: { f, length in if f < fieldCount { avg[f] += Double(length) } }, term: { _, _ in })
+        }
         for f in 0..<fieldCount { avg[f] = onGrid(max(1, avg[f] / Double(max(packed.count, 1))), steps: 16) }
         return avg
     }

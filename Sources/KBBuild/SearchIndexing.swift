@@ -24,15 +24,16 @@ public enum SearchIndexing {
     }
 
     /// Refreshes the store from `graph` (SearchIndexer, with the site's addresses and languages);
-    /// `prepared`: search documents the render step made from its own parse, by article path.
+    /// `prepared`: search documents the render step made from its own parse, by article path;
+    /// `staged`: the site being built, which takes the document files as they are made.
     @discardableResult
     public static func update(graph: KnowledgeGraph, project: Project, fingerprint: String, reuse: Bool = true,
                               site: Bool = true, prepared: [String: SearchDocument] = [:],
-                              previous: SearchIndexer.Previous? = nil) throws -> SearchIndexer.Output {
+                              previous: SearchIndexer.Previous? = nil, staged: StagedDirectory? = nil) throws -> SearchIndexer.Output {
         let layout = SiteLayout(config: graph.config)
         return try SearchIndexer.update(graph: graph, contentDirectory: project.contentDirectory, storePath: storePath(project),
                                         languages: PageBuilder(graph: graph).languages, fingerprint: fingerprint, reuse: reuse, site: site,
-                                        prepared: prepared, previous: previous, url: { layout.articlePath($0) })
+                                        prepared: prepared, previous: previous, staged: staged, url: { layout.articlePath($0) })
     }
 
     /// Search documents of the articles whose Markdown tree the load holds (the ones it parsed),

@@ -86,7 +86,7 @@ public enum SiteBuilder {
         }
         let searchFingerprint = try run.step("search") { run in
             let index = try early?.wait() ?? searchIndex(target, graph: graph, markdown: fingerprints.markdown, documents: site.searchDocuments,
-                                                         previous: previousIndex)
+                                                         previous: previousIndex, staged: site.staged)
             run.stats.searchUpdated = index.output?.updated
             run.stats.searchFilesKept = index.output?.keptFiles
             try writeSearch(index, target, graph: graph, documents: site.searchDocuments, into: site.staged)
@@ -387,8 +387,10 @@ public enum SiteBuilder {
         var output: SearchIndexer.Output?
     }
 
-    static func searchIndex(_ t: BuildTarget, graph: KnowledgeGraph, markdown: String,
-                            documents: [String: SearchDocument], previous: Background<SearchIndexer.Previous>?) throws -> SearchIndexResult {
+    /// `staged`: the site being built, when it exists (not beside the page phases): the index
+    /// writes its document files and term shards into it as it makes them instead of holding them.
+    static func searchIndex(_ t: BuildTarget, graph: KnowledgeGraph, markdown: String, documents: [String: SearchDocument],
+                            previous: Background<SearchIndexer.Previous>?, staged: StagedDirectory? = nil) throws -> SearchIndexResult {
         let fp = try SearchIndexing.fingerprint(t.project, markdown: markdown)
         let languages = PageBuilder(graph: graph).languages
         if !t.options.force, let recorded = try? t.cache?.meta("search:" + t.output), recorded == fp,
@@ -396,11 +398,11 @@ public enum SiteBuilder {
             return SearchIndexResult(fingerprint: fp, languages: languages, output: nil)
         }
         var output = try SearchIndexing.update(graph: graph, project: t.project, fingerprint: fp, reuse: !t.options.force,
-                                               prepared: documents, previous: try? previous?.wait())
+                                               prepared: documents, previous: try? previous?.wait(), staged: staged)
         // The site's files are made and compared with the current site's here: beside the page
         // phases when this runs early (an edit's rebuild), and the staged site is not needed yet.
         let siteState = t.options.force ? nil : try? t.cache?.meta("search:" + t.output)
-        do { try SearchIndexer.prepareSite(&output, previousSite: t.output, siteState: siteState) } catch {
+        do { try SearchIndexer.prepareSite(&output, previousSite: t.output, siteState: siteState, staged: staged) } catch {
             _ = try? output.saved() // the store's refresh is never left running
             throw error
         }

@@ -170,43 +170,23 @@ public struct LanguageIndex: Sendable {
     /// Computes every impact from the documents' term counts.
     public init(lang: String, documents: [SearchDocument], terms docTerms: [DocumentTerms],
                 synonyms: [SynonymGroup] = [], languages: [String] = []) {
+        self.init(lang: lang, documents: documents, packed: PackedTerms(docTerms), synonyms: synonyms, languages: languages)
+    }
+
+    /// Computes every impact from the documents' term counts, each term numbered once (`PackedTerms`:
+    /// everything here works on arrays, one hash lookup per term occurrence, made while appending).
+    public init(lang: String, documents: [SearchDocument], packed: PackedTerms,
+                synonyms: [SynonymGroup] = [], languages: [String] = []) {
         self.lang = lang
         self.synonymGroups = synonyms
         self.languages = languages.isEmpty ? [lang] : languages
         self.documents = Self.resolvingCauses(documents)
         let n = documents.count
-        let fieldCount = Field.allCases.count
-        let avg = Self.averages(docTerms)
+        let avg = Self.averages(packed)
         averages = avg
-        // Terms are numbered once; everything after works on arrays (one hash lookup per term
-        // occurrence instead of four: a third of a one-file rebuild's search step on tldr).
-        var ids: [String: Int] = [:]
-        var names: [String] = []
-        var df: [Int] = []
-        var lastDoc: [Int] = []
-        // (term number, count) in 32 bits each: this is the largest structure of a full build's
-        // search step while it lives (one pair per distinct term of each field of each document).
-        var numbered: [[[(UInt32, UInt32)]]] = docTerms.enumerated().map { d, t in
-            t.counts.map { field in
-                field.map { term, count in
-                    let id: Int
-                    if let known = ids[term] { id = known } else {
-                        id = names.count
-                        ids[term] = id
-                        names.append(term)
-                        df.append(0)
-                        lastDoc.append(-1)
-                    }
-                    if lastDoc[id] != d {
-                        lastDoc[id] = d
-                        df[id] += 1
-                    }
-                    return (UInt32(truncatingIfNeeded: id), UInt32(clamping: count))
-                }
-            }
-        }
+        let names = packed.names, df = packed.documentFrequency
         // Each list sized once from its document frequency (appending doubled capacities: up to
-        // twice the postings' memory), and each document's numbered pairs let go once used.
+        // twice the postings' memory).
         var postings: [[Posting]] = df.map { n in
             var list: [Posting] = []
             list.reserveCapacity(n)
@@ -214,17 +194,16 @@ public struct LanguageIndex: Sendable {
         }
         var acc = Array(repeating: 0.0, count: names.count)
         var touched: [Int] = []
-        for (d, t) in docTerms.enumerated() {
-            defer { numbered[d] = [] }
+        for d in 0..<packed.count {
             // Per field BM25, weighted and summed: a title match counts whatever the body says.
-            for f in 0..<fieldCount {
-                let norm = Self.norm(t, f, avg)
-                for (number, count) in numbered[d][f] {
-                    let id = Int(number)
-                    if acc[id] == 0 { touched.append(id) }
-                    acc[id] += Self.fieldScore(tf: Double(count), field: f, norm: norm)
-                }
-            }
+            var field = 0, norm = 0.0
+            packed.visit(d, field: { f, length in
+                field = f
+                norm = Self.norm(length: length, f, avg)
+            }, term: { id, count in
+                if acc[id] == 0 { touched.append(id) }
+                acc[id] += Self.fieldScore(tf: Double(count), field: field, norm: norm)
+            })
             for id in touched {
                 postings[id].append(Posting(doc: d, impact: Self.impact(acc[id], documents: n, df: df[id])))
                 acc[id] = 0
@@ -233,9 +212,12 @@ public struct LanguageIndex: Sendable {
         }
         var byTerm: [String: [Posting]] = [:]
         byTerm.reserveCapacity(names.count)
-        for (id, name) in names.enumerated() { byTerm[name] = postings[id] }
+        for (id, name) in names.enumerated() {
+            byTerm[name] = postings[id]
+            postings[id] = []
+        }
         terms = byTerm
-        errors = Self.errorKeys(documents) { term in ids[term].map { df[$0] } }
+        errors = Self.errorKeys(documents) { term in packed.number(term).map { df[$0] } }
     }
 
     /// The index after documents were edited in place, from the index it was (`stored`: each
@@ -358,10 +340,26 @@ public struct LanguageIndex: Sendable {
         return avg
     }
 
+    /// Per field, the average length over the documents, on its grid (as `averages(_:)` computes it).
+    static func averages(_ packed: PackedTerms) -> [Double] {
+        let fieldCount = Field.allCases.count
+        var avg = Array(repeating: 0.0, count: fieldCount)
+        for d in 0..<packed.count {
+            packed.visit(d, field: { f, length in if f < fieldCount { avg[f] += Double(length) } }, term: { _, _ in })
+        }
+        for f in 0..<fieldCount { avg[f] = onGrid(max(1, avg[f] / Double(max(packed.count, 1))), steps: 16) }
+        return avg
+    }
+
     /// BM25's length normalisation of field `f` of a document.
     static func norm(_ t: DocumentTerms, _ f: Int, _ avg: [Double]) -> Double {
+        norm(length: t.lengths[f], f, avg)
+    }
+
+    /// BM25's length normalisation of field `f` of a document whose field holds `length` tokens.
+    static func norm(length: Int, _ f: Int, _ avg: [Double]) -> Double {
         let b = fieldB[f]
-        return 1 - b + b * onGrid(Double(t.lengths[f]), steps: 8) / avg[f]
+        return 1 - b + b * onGrid(Double(length), steps: 8) / avg[f]
     }
 
     static let fieldWeights = Field.allCases.map(\.weight), fieldB = Field.allCases.map(\.b)
@@ -428,6 +426,10 @@ public struct LanguageIndex: Sendable {
     public func encoded(_ term: String) -> String? {
         encodedPostings[term] ?? terms[term].map(PostingCodec.encode)
     }
+    /// The length of `encoded(term)` in UTF-8 bytes (0 when no document holds it), without making it.
+    public func encodedSize(_ term: String) -> Int {
+        encodedPostings[term]?.utf8.count ?? terms[term].map(PostingCodec.encodedSize) ?? 0
+    }
     /// `sortedTerms`, when an update merged it from the stored order.
     var termOrder: [String]?
 }
@@ -483,6 +485,26 @@ public enum PostingCodec {
             previous = p.doc
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// How many letters `put` writes for `value`.
+    static func letters(_ value: Int) -> Int {
+        var v = value, n = 1
+        while v >= 32 {
+            v >>= 5
+            n += 1
+        }
+        return n
+    }
+
+    /// `encode(postings).utf8.count`, without encoding.
+    public static func encodedSize(_ postings: [Posting]) -> Int {
+        var size = 0, previous = -1
+        for p in postings {
+            size += letters(p.doc - previous - 1) + letters(p.impact)
+            previous = p.doc
+        }
+        return size
     }
 
     /// Document numbers only (facet lists).

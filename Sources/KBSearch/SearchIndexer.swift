@@ -16,8 +16,8 @@ public enum SearchIndexer {
     public struct Output: Sendable {
         public var indexes: [LanguageIndex]
         /// Beside `indexes[i]`, per `d/<k>.js` file: the hash of its bytes, and the bytes when they
-        /// had to be made (nil: its documents are as stored, so its hash is known).
-        public var documentFiles: [[(hash: String, data: Data?)]]
+        /// had to be made (nil: its documents are as stored, so its hash is known — or `written`).
+        public var documentFiles: [[(hash: String, data: Data?, written: Bool)]]
         /// Per language, the site's search files but the document files, made by `prepareSite`:
         /// each with whether the previous site's copy holds exactly these bytes. No bytes (nil): a
         /// term shard the update left as the store's state wrote it (`SiteIndex.KeptShards`).
@@ -68,10 +68,12 @@ public enum SearchIndexer {
     /// this build's parse, by article path; `previous`: what the store held, when read beforehand. `reuse: false` (a forced build)
     /// makes every document again and rewrites the whole store. `site: false` (`kb search`'s own
     /// refresh, which writes no site) makes no document file: one not known by its stored hash is
-    /// recorded as unknown, and the next build makes it.
+    /// recorded as unknown, and the next build makes it. `staged`: the site being built, when it
+    /// exists already: a document file made here is written into it at once, not kept (a full
+    /// build's are a few hundred megabytes at 100,000 articles).
     public static func update(graph: KnowledgeGraph, contentDirectory: String, storePath: String, languages: [String],
                               fingerprint: String, reuse: Bool = true, site: Bool = true,
-                              prepared: [String: SearchDocument] = [:], previous: Previous? = nil,
+                              prepared: [String: SearchDocument] = [:], previous: Previous? = nil, staged: StagedDirectory? = nil,
                               url: @escaping @Sendable (Article) -> String) throws -> Output {
         var timing = Timing()
         let store = try SearchStore(path: storePath)
@@ -81,49 +83,79 @@ public enum SearchIndexer {
         timing.lap(previous == nil ? "stored" : "stored (read beforehand)")
         let parser = ArticleParser(config: graph.config)
         var output = Output(indexes: [], documentFiles: [])
-        var allTerms: [[DocumentTerms]] = [], allDigests: [[String]] = [], allTouched: [Set<String>?] = []
-        typealias Made = (doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)
-        var madeByLang: [[Made]] = []
+        var allTerms: [SearchStore.Terms] = [], allDigests: [[String]] = [], allTouched: [Set<String>?] = []
+        typealias Made = (doc: SearchDocument, digest: String, sameSpot: Bool)
+        var madeByLang: [[Made]] = [], termsByLang: [SearchStore.Terms] = [], touchedByLang: [Set<String>?] = []
         for lang in languages {
-            let members = graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }
-            // Per document: itself, its term counts, its row digest, and whether it is the stored
-            // document at the same number.
-            let made: [Made] = Array(members.enumerated()).parallelMap { n, i in
-                let a = graph.articles[i]
-                let address = url(a)
-                if let old = stored[a.path], old.doc.contentHash == a.contentHash, old.doc.url == address, old.doc.lang == a.lang {
-                    return (old.doc, old.terms, old.digest, old.lang == lang && old.n == n)
-                }
-                // Made by the build's render step from the Markdown it had parsed anyway.
-                if let doc = prepared[a.path], doc.contentHash == a.contentHash, doc.url == address, doc.lang == a.lang {
-                    return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
-                }
-                let bytes = (try? LocalFileSystem().read(contentDirectory + "/" + a.path)) ?? []
-                let doc = SearchDocument.make(article: a, document: parser.document(bytes: bytes, displayPath: a.displayPath), url: address)
-                return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
+            let members = Array(graph.articles.indices.filter { graph.articles[$0].lang == lang && !graph.articles[$0].isSectionIndex }.enumerated())
+            // Every document stored in this language at its number: edits in place, whose impacts
+            // may be updated from the stored ones (`touchedTerms` compares term counts as strings).
+            // Otherwise every impact is computed, and each slice of documents has its term counts
+            // packed as soon as it is made: the corpus's counts are never all held as strings.
+            let inPlace = reuse && members.allSatisfy { n, i in
+                stored[graph.articles[i].path].map { $0.lang == lang && $0.n == n } ?? false
             }
-            timing.lap("\(lang) documents (\(made.filter { !$0.sameSpot }.count) of \(made.count) new or moved)")
+            let slice = inPlace ? max(members.count, 1) : 2048
+            var made: [Made] = [], strings: [DocumentTerms] = [], packed = PackedTerms()
+            made.reserveCapacity(members.count)
+            for start in stride(from: 0, to: members.count, by: slice) {
+                // Per document: itself, its term counts, its row digest, and whether it is the stored
+                // document at the same number.
+                let part: [(doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)] =
+                    Array(members[start..<min(members.count, start + slice)]).parallelMap { n, i in
+                        let a = graph.articles[i]
+                        let address = url(a)
+                        if let old = stored[a.path], old.doc.contentHash == a.contentHash, old.doc.url == address, old.doc.lang == a.lang {
+                            return (old.doc, old.terms, old.digest, old.lang == lang && old.n == n)
+                        }
+                        // Made by the build's render step from the Markdown it had parsed anyway.
+                        if let doc = prepared[a.path], doc.contentHash == a.contentHash, doc.url == address, doc.lang == a.lang {
+                            return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
+                        }
+                        let bytes = (try? LocalFileSystem().read(contentDirectory + "/" + a.path)) ?? []
+                        let doc = SearchDocument.make(article: a, document: parser.document(bytes: bytes, displayPath: a.displayPath), url: address)
+                        return (doc, DocumentTerms(doc), StableHash.of(bytes: StoreCodec.encode(doc)), false)
+                    }
+                for m in part {
+                    made.append((m.doc, m.digest, m.sameSpot))
+                    if inPlace { strings.append(m.terms) } else { packed.append(m.terms) }
+                }
+            }
+            timing.lap("\(lang) documents (\(made.filter { !$0.sameSpot }.count) of \(made.count) new or moved\(inPlace ? "" : ", terms packed"))")
             madeByLang.append(made)
-        }
-        let touchedByLang: [Set<String>?] = zip(languages, madeByLang).map { lang, made in
-            reuse ? touchedTerms(made, stored: stored, lang: lang) : nil
+            termsByLang.append(inPlace ? .documents(strings) : .packed(packed))
+            touchedByLang.append(inPlace ? touchedTerms(made, terms: strings, stored: stored, lang: lang) : nil)
         }
         // Each language's impacts on its own thread: they share nothing, and each is one pass in order.
         // After edits in place, only the terms the edits touched are computed again (`updating:`).
         let config = graph.config
-        let jobs = Array(zip(languages, zip(madeByLang, touchedByLang)))
-        let indexes: [(index: LanguageIndex, updated: Bool)] = concurrentMap(jobs) { lang, job in
-            let (made, touched) = job
+        // (In a closure: its copies of the term counts, numbering included, end with it.)
+        let indexes: [(index: LanguageIndex, updated: Bool)] = { () -> [(index: LanguageIndex, updated: Bool)] in
+            let (madeByLang, termsByLang, touchedByLang) = (madeByLang, termsByLang, touchedByLang)
+            return concurrentMap(Array(languages.indices)) { l in
+            let lang = languages[l], made = madeByLang[l], touched = touchedByLang[l]
             let synonyms = (config.synonyms[lang] ?? []).map { SynonymGroup(texts: $0.phrases, to: $0.to) }
-            let docs = made.map(\.doc), terms = made.map(\.terms)
-            if let touched, let averages = prior.averages[lang], let fingerprint = prior.fingerprint,
-               let encoded = try? store.encodedTerms(lang: lang, count: made.count, fingerprint: fingerprint),
-               let index = LanguageIndex(lang: lang, documents: docs, terms: terms, updating: encoded.terms, order: encoded.order, averages: averages,
-                                         edited: made.indices.filter { !made[$0].sameSpot }, touched: touched,
-                                         synonyms: synonyms, languages: languages) {
-                return (index, true)
+            let docs = made.map(\.doc)
+            switch termsByLang[l] {
+            case .packed(let packed):
+                return (LanguageIndex(lang: lang, documents: docs, packed: packed, synonyms: synonyms, languages: languages), false)
+            case .documents(let terms):
+                if let touched, let averages = prior.averages[lang], let fingerprint = prior.fingerprint,
+                   let encoded = try? store.encodedTerms(lang: lang, count: made.count, fingerprint: fingerprint),
+                   let index = LanguageIndex(lang: lang, documents: docs, terms: terms, updating: encoded.terms, order: encoded.order,
+                                             averages: averages, edited: made.indices.filter { !made[$0].sameSpot }, touched: touched,
+                                             synonyms: synonyms, languages: languages) {
+                    return (index, true)
+                }
+                return (LanguageIndex(lang: lang, documents: docs, terms: terms, synonyms: synonyms, languages: languages), false)
             }
-            return (LanguageIndex(lang: lang, documents: docs, terms: terms, synonyms: synonyms, languages: languages), false)
+            }
+        }()
+        // The store writes each document's row from the packed counts; the numbering is no longer needed.
+        termsByLang = termsByLang.map { terms in
+            guard case .packed(var packed) = terms else { return terms }
+            packed.finish()
+            return .packed(packed)
         }
         output.updated = zip(languages, indexes).filter { $0.1.updated }.map(\.0)
         output.updatedFrom = output.updated.isEmpty ? nil : prior.fingerprint
@@ -138,20 +170,26 @@ public enum SearchIndexer {
             // and it holds as many as before; otherwise it is made now.
             let before = storedFiles[lang]
             let per = SiteIndex.documentsPerFile
-            let files: [(hash: String, data: Data?)] = Array(0..<SiteIndex.documentFileCount(made.count)).parallelMap { k in
+            if let staged { try FileManager.default.createDirectory(atPath: staged.path("search/\(lang)/d"), withIntermediateDirectories: true) }
+            let results: [Result<(hash: String, data: Data?, written: Bool), Error>] = Array(0..<SiteIndex.documentFileCount(made.count)).parallelMap { k in
                 let range = (k * per)..<min(made.count, (k + 1) * per)
                 if let hash = before?.hashes[k], !hash.isEmpty, range.allSatisfy({ made[$0].sameSpot && asStored[$0] }),
                    range.count == per || before?.count == made.count {
-                    return (hash, nil)
+                    return .success((hash, nil, false))
                 }
-                guard site else { return ("", nil) }
+                guard site else { return .success(("", nil, false)) }
                 let data = (try? SiteIndex.documentsFile(index, k).1) ?? Data()
-                return (StableHash.of(bytes: data), data)
+                guard let staged else { return .success((StableHash.of(bytes: data), data, false)) }
+                return Result {
+                    try staged.write(SiteIndex.documentsPath(lang: lang, k), data)
+                    return (StableHash.of(bytes: data), nil, true)
+                }
             }
+            let files = try results.map { try $0.get() }
             timing.lap("\(lang) document files")
             output.indexes.append(index)
             output.documentFiles.append(files)
-            allTerms.append(made.map(\.terms))
+            allTerms.append(termsByLang[l])
             allDigests.append(digests)
             allTouched.append(touchedByLang[l])
         }
@@ -169,13 +207,13 @@ public enum SearchIndexer {
     /// sat and those that changed were edited in place: the terms of their old and new versions
     /// (the store also checks that the document count and the average field lengths are as
     /// stored, which every other impact depends on). nil: a document was added, removed or moved.
-    static func touchedTerms(_ made: [(doc: SearchDocument, terms: DocumentTerms, digest: String, sameSpot: Bool)],
+    static func touchedTerms(_ made: [(doc: SearchDocument, digest: String, sameSpot: Bool)], terms: [DocumentTerms],
                              stored: [String: SearchStore.Stored], lang: String) -> Set<String>? {
         var touched = Set<String>()
         for (n, m) in made.enumerated() where !m.sameSpot {
             guard let old = stored[m.doc.path], old.lang == lang, old.n == n else { return nil }
             for field in old.terms.counts { touched.formUnion(field.terms) }
-            for field in m.terms.counts { touched.formUnion(field.terms) }
+            for field in terms[n].counts { touched.formUnion(field.terms) }
         }
         return touched
     }
@@ -185,11 +223,21 @@ public enum SearchIndexer {
     /// edit's rebuild does this on its own thread while the pages are planned and rendered.
     /// `siteState`: the store fingerprint the current site's search files were written from (what
     /// the last committed build recorded); when an in-place update started from that same state,
-    /// the files it cannot have changed are not made again (`SiteIndex.KeptShards`).
-    public static func prepareSite(_ output: inout Output, previousSite: String, siteState: String? = nil) throws {
+    /// the files it cannot have changed are not made again (`SiteIndex.KeptShards`). `staged`: the
+    /// site being built, when it exists: each term shard goes into it as soon as it is made (the
+    /// previous site's copy taken when it holds exactly those bytes), and is not listed.
+    public static func prepareSite(_ output: inout Output, previousSite: String, siteState: String? = nil,
+                                   staged: StagedDirectory? = nil) throws {
         var timing = Timing()
         let fs = LocalFileSystem()
         let from = output.updatedFrom
+        var sink: (@Sendable (String, Data) throws -> Void)?
+        if let staged {
+            sink = { @Sendable (path: String, data: Data) throws in
+                if let old = try? fs.read(previousSite + "/" + path), old.count == data.count, Data(old) == data, staged.reuse(path) { return }
+                try staged.write(path, data)
+            }
+        }
         output.siteFiles = try output.indexes.map { index -> [(path: String, data: Data?, same: Bool)] in
             defer { timing.lap("\(index.lang) site files made and compared") }
             // The current site's search files were written from the store's state this update
@@ -201,10 +249,10 @@ public enum SearchIndexer {
                 keeping = SiteIndex.KeptShards(shards: meta.shards, changed: changed, addedOrRemoved: index.addedOrRemovedTerms ?? changed,
                                                vocab: meta.vocab ?? [], han: meta.han)
             }
-            var files = try SiteIndex.files(for: index, documents: false, keeping: keeping)
+            var files = try SiteIndex.files(for: index, documents: false, keeping: keeping, sink: sink)
             // A kept file missing from the current site (removed by hand): everything is made.
             if files.contains(where: { $0.1 == nil && !FileManager.default.fileExists(atPath: previousSite + "/" + $0.0) }) {
-                files = try SiteIndex.files(for: index, documents: false).map { ($0.0, $0.1) }
+                files = try SiteIndex.files(for: index, documents: false, keeping: nil, sink: sink)
             }
             return files.parallelMap { path, data in
                 guard let data else { return (path, nil, true) }
@@ -237,7 +285,8 @@ public enum SearchIndexer {
             let failures: [Error?] = Array(files.indices).parallelMap { k in
                 do {
                     let path = SiteIndex.documentsPath(lang: index.lang, k)
-                    let (hash, made) = files[k]
+                    let (hash, made, written) = files[k]
+                    if written { return nil }
                     if made == nil, let old = try? fs.read(previousSite + "/" + path), StableHash.of(bytes: old) == hash, staged.reuse(path) {
                         return nil
                     }

@@ -155,6 +155,25 @@ public final class SearchStore: Sendable {
     /// has as many documents and the same average field lengths as stored — else every term is.
     public func save(_ indexes: [LanguageIndex], terms: [[DocumentTerms]], digests: [[String]], files: [[String]], fingerprint: String,
                      touched: [Set<String>?] = []) throws {
+        try save(indexes, terms: terms.map(Terms.documents), digests: digests, files: files, fingerprint: fingerprint, touched: touched)
+    }
+
+    /// One language's term counts, beside its documents: as strings, or packed (`PackedTerms`).
+    public enum Terms: Sendable {
+        case documents([DocumentTerms])
+        case packed(PackedTerms)
+
+        /// Document `n`'s row (`StoreCodec.encode` of its `DocumentTerms`).
+        func encoded(_ n: Int) -> Data {
+            switch self {
+            case .documents(let terms): return StoreCodec.encode(terms[n])
+            case .packed(let packed): return packed.encoded(n)
+            }
+        }
+    }
+
+    public func save(_ indexes: [LanguageIndex], terms: [Terms], digests: [[String]], files: [[String]], fingerprint: String,
+                     touched: [Set<String>?] = []) throws {
         try queue.write { db in
             let langs = indexes.map(\.lang)
             var storedMeta: [String: String] = [:]
@@ -191,7 +210,7 @@ public final class SearchStore: Sendable {
                     held[row["n"]] = row["digest"]
                 }
                 for (n, d) in index.documents.enumerated() where held[n] != digests[i][n] {
-                    try docStatement.execute(arguments: [lang, n, d.path, d.contentHash, digests[i][n], StoreCodec.encode(d), StoreCodec.encode(terms[i][n])])
+                    try docStatement.execute(arguments: [lang, n, d.path, d.contentHash, digests[i][n], StoreCodec.encode(d), terms[i].encoded(n)])
                     if held[n] != nil { try dropFacets.execute(arguments: [lang, n]) }
                     for facet in [Facet.kind, .platform, .tool, .tag] {
                         for v in Set(d.facetValues(facet)) { try facetStatement.execute(arguments: [lang, facet.rawValue, v, n]) }

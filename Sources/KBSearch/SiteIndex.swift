@@ -304,18 +304,22 @@ public enum SiteIndex {
     }
 
     /// As `files(for:documents:)`, but a term shard that `keeping` shows unchanged comes without its
-    /// bytes (nil): it is the current site's file.
-    public static func files(for index: LanguageIndex, documents: Bool, keeping: KeptShards?) throws -> [(String, Data?)] {
+    /// bytes (nil): it is the current site's file. `sink`: takes each other term shard as soon as it
+    /// is made, and then the shard is not listed (a language's shards are ~60 MB at 100,000
+    /// articles, twice that while their buffers grow: not held at once when a sink writes them).
+    public static func files(for index: LanguageIndex, documents: Bool, keeping: KeptShards?,
+                             sink: (@Sendable (String, Data) throws -> Void)? = nil) throws -> [(String, Data?)] {
         let base = "search/\(index.lang)/"
         var out: [(String, Data?)] = []
         let sortedTerms = index.sortedTerms
-        // Postings are encoded and shards wrapped on every core; only the boundaries are found in
-        // order (each depends on the sizes before it in its shard).
-        let encoded = sortedTerms.parallelMap { index.encoded($0) ?? "" }
+        // Shards are wrapped on every core, each encoding its own terms' postings; only the
+        // boundaries are found in order (each depends on the sizes before it in its shard), from
+        // the encoded sizes alone: every term's encoded postings at once were as large as the shards.
+        let sizes = sortedTerms.parallelMap { index.encodedSize($0) }
         var runs: [Range<Int>] = []
         var start = 0, size = 0
         for (i, term) in sortedTerms.enumerated() {
-            let length = encoded[i].utf8.count
+            let length = sizes[i]
             if size >= shardMinimum && isBoundary(term) || size > 0 && size + length > shardMaximum {
                 runs.append(start..<i)
                 start = i
@@ -342,10 +346,20 @@ public enum SiteIndex {
             }
         }
         let unchanged = kept
-        let wrapped: [Result<Data?, Error>] = Array(runs.enumerated()).parallelMap { n, run in
-            unchanged[n] ? .success(nil) : Result { try wrap(Shard(lang: index.lang, n: n, terms: Array(sortedTerms[run]), postings: Array(encoded[run]))) }
+        // nil: handed to the sink.
+        let wrapped: [Result<Data?, Error>?] = Array(runs.enumerated()).parallelMap { n, run in
+            if unchanged[n] { return .success(nil) }
+            let path = base + "t\(n).js"
+            let made = Result {
+                try wrap(Shard(lang: index.lang, n: n, terms: Array(sortedTerms[run]), postings: run.map { index.encoded(sortedTerms[$0]) ?? "" }))
+            }
+            guard let sink else { return made.map { Optional($0) } }
+            do { try sink(path, made.get()) } catch { return .failure(error) }
+            return nil
         }
-        for (n, shard) in wrapped.enumerated() { out.append((base + "t\(n).js", try shard.get())) }
+        for (n, shard) in wrapped.enumerated() {
+            if let shard { out.append((base + "t\(n).js", try shard.get())) }
+        }
 
         var errorSummary: [[Int]] = []
         var facetNames: [String] = []

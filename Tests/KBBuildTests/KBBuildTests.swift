@@ -124,6 +124,35 @@ func inode(_ path: String) -> UInt64 {
         #expect(a["zh/t0.js"] != nil && a == b)
     }
 
+    /// The search step of a full build writes each search document file and term shard into the
+    /// staged site as it makes it (the refresh keeps none of their bytes: a few hundred megabytes
+    /// at 100,000 articles); the site has the files a refresh holding them until `writeSite` writes.
+    @Test func theSearchStepWritesDocumentFilesAndShardsAsItMakesThem() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let (_, graph) = try GraphLoader.load(content: kb + "/Content")
+        let languages = PageBuilder(graph: graph).languages
+        var sites: [[String: Data]] = []
+        for (name, direct) in [("A", true), ("B", false)] {
+            let out = kb + "/Site" + name
+            let staged = try StagedDirectory(destination: out)
+            var output = try SearchIndexer.update(graph: graph, contentDirectory: kb + "/Content", storePath: kb + "/store\(name).sqlite",
+                                                  languages: languages, fingerprint: "fp", staged: direct ? staged : nil, url: { $0.path })
+            let files = Array(output.documentFiles.joined())
+            #expect(!files.isEmpty)
+            #expect(files.allSatisfy { direct ? $0.data == nil && $0.written : $0.data != nil && !$0.written })
+            try SearchIndexer.prepareSite(&output, previousSite: out, staged: direct ? staged : nil)
+            let shards = (output.siteFiles ?? []).joined().filter { $0.path.hasPrefix("search/en/t") }
+            #expect(direct ? shards.isEmpty : !shards.isEmpty)
+            try SearchIndexer.writeSite(output, into: staged, previousSite: out)
+            try output.saved()
+            try staged.commit()
+            staged.waitForCleanup()
+            sites.append(TestSupport.snapshot(out))
+        }
+        #expect(sites[0].keys.contains("search/en/d/0.js") && sites[0] == sites[1])
+    }
+
     @Test func rebuildsOnlyWhatChanged() throws {
         let kb = try TestSupport.fixture("basic")
         defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }

@@ -138,6 +138,22 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
         #expect(utf16Less("\u{1F600}", "\u{E000}") && !utf16Less("\u{E000}", "\u{1F600}"))
     }
 
+    /// The size the site's shards are cut by is the encoded text's length, for every width of
+    /// delta and impact (one letter up to 31, then one more per five bits).
+    @Test func encodedSizeIsTheEncodedLength() {
+        var postings: [Posting] = [], d = -1
+        for step in [1, 2, 31, 32, 33, 1023, 1024, 1025, 40_000, 1 << 20, 1 << 25] {
+            for impact in [1, 31, 32, 1023, 1024, LanguageIndex.maxImpact] {
+                d += step
+                postings.append(Posting(doc: d, impact: impact))
+                #expect(PostingCodec.encodedSize(postings) == PostingCodec.encode(postings).utf8.count)
+            }
+        }
+        #expect(PostingCodec.encodedSize([]) == 0)
+        let idx = index([doc("a", title: "alpha beta", body: "beta gamma"), doc("b", title: "beta")])
+        for term in ["alpha", "beta", "gamma", "none"] { #expect(idx.encodedSize(term) == (idx.encoded(term)?.utf8.count ?? 0)) }
+    }
+
     @Test func postingsRoundTrip() {
         let postings = [Posting(doc: 0, impact: 1), Posting(doc: 1, impact: 31), Posting(doc: 40, impact: 32),
                         Posting(doc: 5000, impact: 1023), Posting(doc: 70000, impact: 500)]
@@ -288,6 +304,27 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
         #expect(try StoreCodec.decodeTerms(StoreCodec.encode(t)) == t)
         let bytes = StoreCodec.encode(d)
         #expect(throws: SearchError.self) { try StoreCodec.decodeDocument(bytes.prefix(bytes.count / 2)) }
+    }
+
+    /// Packed term counts give back each document's counts and its stored row byte for byte (the
+    /// store writes a full build's rows from them), and count each term's documents.
+    @Test func packedTermsGiveBackEachDocumentAndItsRow() throws {
+        var docs = [Self.doc("dns", "lookup 中文 timeout timeout"), Self.doc("tls", "handshake timeout x509 证书错误"),
+                    Self.doc("empty", "")]
+        docs[1].errors = ["x509: certificate signed by unknown authority"]
+        docs[1].fields[Field.title.rawValue] = "TLS handshake timeout"
+        let terms = docs.map(DocumentTerms.init)
+        let packed = PackedTerms(terms)
+        #expect(packed.count == 3)
+        for d in docs.indices {
+            #expect(packed.documentTerms(d) == terms[d])
+            #expect(packed.encoded(d) == StoreCodec.encode(terms[d]))
+        }
+        let timeout = try #require(packed.number("timeout"))
+        #expect(packed.names[timeout] == "timeout" && packed.documentFrequency[timeout] == 2)
+        var finished = packed
+        finished.finish()
+        #expect(finished.number("timeout") == nil && finished.encoded(1) == packed.encoded(1))
     }
 
     /// Saved twice with one document changed, the store holds what a fresh save holds; a store
@@ -845,5 +882,35 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
             #expect(abs(g - x) / x <= 0.045)
             #expect(LanguageIndex.onGrid(g, steps: 8) == g)
         }
+    }
+}
+
+@Suite struct PackedTermsTests {
+    /// The index computed from packed term counts gives each document the impact of its term
+    /// counted on its own (each field's BM25 from the count and the field's length, summed in
+    /// field order, with the term's idf).
+    @Test func packedImpactsEqualImpactsTermByTerm() {
+        let docs = (0..<30).map { i in
+            doc("d\(i)", title: "page \(i % 4) title", body: (0..<(i % 7 + 1)).map { "w\($0 * i % 11) text" }.joined(separator: " "),
+                                code: i % 3 == 0 ? "kubectl get pods w\(i)" : "")
+        }
+        let terms = docs.map(DocumentTerms.init)
+        let index = LanguageIndex(lang: "en", documents: docs, packed: PackedTerms(terms))
+        let avg = LanguageIndex.averages(terms)
+        #expect(index.averages == avg)
+        var expected: [String: [Posting]] = [:]
+        let names = Set(terms.flatMap { $0.counts.flatMap(\.terms) })
+        for term in names {
+            let holders = docs.indices.filter { d in terms[d].counts.contains { $0.count(of: term) != nil } }
+            expected[term] = holders.map { d in
+                var score = 0.0
+                for f in 0..<Field.allCases.count {
+                    guard let count = terms[d].counts[f].count(of: term) else { continue }
+                    score += LanguageIndex.fieldScore(tf: Double(count), field: f, norm: LanguageIndex.norm(terms[d], f, avg))
+                }
+                return Posting(doc: d, impact: LanguageIndex.impact(score, documents: docs.count, df: holders.count))
+            }
+        }
+        #expect(index.terms == expected)
     }
 }

@@ -87,17 +87,8 @@ public struct PackedTerms: Sendable {
     @inline(__always)
     public func visit(_ d: Int, field: (_ f: Int, _ length: Int) -> Void, term: (_ number: Int, _ count: UInt32) -> Void) {
         rows[d].withUnsafeBufferPointer { row in
-            var at = 0
-            func next() -> Int {
-                var value: UInt64 = 0, shift: UInt64 = 0
-                while true {
-                    let byte = row[at]
-                    at += 1
-                    value |= UInt64(byte & 0x7F) << shift
-                    if byte < 0x80 { return Int(truncatingIfNeeded: value) }
-                    shift += 7
-                }
-            }
+            var reader = VarintReader(row: row)
+            func next() -> Int { reader.next() }
             let fields = next()
             for f in 0..<fields {
                 field(f, next())
@@ -136,17 +127,8 @@ public struct PackedTerms: Sendable {
         var w = StoreCodec.Writer()
         var fields = 0
         rows[d].withUnsafeBufferPointer { row in
-            var at = 0
-            func next() -> Int {
-                var value: UInt64 = 0, shift: UInt64 = 0
-                while true {
-                    let byte = row[at]
-                    at += 1
-                    value |= UInt64(byte & 0x7F) << shift
-                    if byte < 0x80 { return Int(truncatingIfNeeded: value) }
-                    shift += 7
-                }
-            }
+            var reader = VarintReader(row: row)
+            func next() -> Int { reader.next() }
             fields = next()
             w.int(fields)
             for _ in 0..<fields {
@@ -162,5 +144,23 @@ public struct PackedTerms: Sendable {
         w.int(errorTerms[d].count)
         for terms in errorTerms[d] { w.strings(terms) }
         return Data(w.bytes)
+    }
+}
+
+/// Reads a row's varints (7 bits a byte, low bits first) one after another.
+private struct VarintReader {
+    let row: UnsafeBufferPointer<UInt8>
+    var at = 0
+
+    @inline(__always)
+    mutating func next() -> Int {
+        var value: UInt64 = 0, shift: UInt64 = 0
+        while true {
+            let byte = row[at]
+            at += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return Int(truncatingIfNeeded: value) }
+            shift += 7
+        }
     }
 }

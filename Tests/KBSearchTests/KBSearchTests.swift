@@ -147,8 +147,10 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
                 d += step
                 postings.append(Posting(doc: d, impact: impact))
                 #expect(PostingCodec.encodedSize(postings) == PostingCodec.encode(postings).utf8.count)
+                #expect(PostingCodec.count(PostingCodec.encode(postings)) == postings.count, "counted without decoding")
             }
         }
+        #expect(PostingCodec.count("") == 0)
         #expect(PostingCodec.encodedSize([]) == 0)
         let idx = index([doc("a", title: "alpha beta", body: "beta gamma"), doc("b", title: "beta")])
         for term in ["alpha", "beta", "gamma", "none"] { #expect(idx.encodedSize(term) == (idx.encoded(term)?.utf8.count ?? 0)) }

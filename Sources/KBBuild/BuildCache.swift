@@ -41,8 +41,9 @@ public final class BuildCache: ParseCache, Sendable {
             }
         }
         // A process that keeps decoded articles reads each row's bytes only when it has not
-        // decoded that row before: a `kb serve` rebuild does not read the whole table again.
-        let lean = Self.kept.withLock { $0 != nil }
+        // decoded that row before: a `kb serve` rebuild does not read the whole table again. Its
+        // first load, with nothing kept yet, reads them all at once (one query, not one per row).
+        let lean = Self.kept.withLock { $0.map { !$0.isEmpty } ?? false }
         articlesByPath = try queue.read { db in
             var out: [String: Entry] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime, hash" + (lean ? "" : ", data") + " FROM articles") {

@@ -101,8 +101,8 @@ public struct PackedTerms: Sendable {
         }
     }
 
-    /// Document `d`'s term counts as strings again.
-    public func documentTerms(_ d: Int) -> DocumentTerms {
+    /// Document `d`'s term counts as strings again (tests compare them with what was packed).
+    func documentTerms(_ d: Int) -> DocumentTerms {
         var counts: [TermCounts] = [], lengths: [Int] = []
         var terms: [String] = [], numbers: [UInt32] = []
         func close() {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# One changed file on the tldr corpus, kb binaries side by side: bench/onefile.sh RUNS KB [KB ...]
+# Builds tldr once with each binary, then RUNS times appends a line to pages/common/tar.md and
+# rebuilds with each binary in turn (alternated, so a busy machine weighs on all alike), and prints
+# each binary's median wall, user and kernel time and peak memory (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:?usage: bench/onefile.sh RUNS KB [KB ...]}; shift
+[ $# -gt 0 ] || { echo "usage: bench/onefile.sh RUNS KB [KB ...]" >&2; exit 2; }
+corpus=${KB_TLDR_CORPUS:-../shared/corpora/tldr}
+[ -d "$corpus/pages" ] || { echo "no tldr corpus at $corpus" >&2; exit 2; }
+work=$(mktemp -d /tmp/kb-onefile.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cp -r "$corpus" "$work/tldr"
+printf 'title: tldr pages\nlang_dirs:\n  pages.zh: {lang: zh, of: pages}\n' > "$work/tldr/kb.yml"
+for kb in "$@"; do "$kb" build --content "$work/tldr" --output "$work/site" >/dev/null; done
+for i in $(seq "$runs"); do
+  for kb in "$@"; do
+    echo "edit $i" >> "$work/tldr/pages/common/tar.md"
+    /usr/bin/time -f "$kb %e %U %S %M" "$kb" build --content "$work/tldr" --output "$work/site" 2>&1 >/dev/null | tail -1
+  done
+done | python3 -c '
+import statistics, sys
+runs = {}
+for line in sys.stdin:
+    kb, *v = line.split()
+    runs.setdefault(kb, []).append([float(x) for x in v])
+for kb, rows in runs.items():
+    m = [statistics.median(c) for c in zip(*rows)]
+    print(f"{kb}: wall {m[0]:.3f} s, user {m[1]:.2f} s, kernel {m[2]:.2f} s, peak {m[3]/1024:.0f} MB (medians of {len(rows)})")
+'

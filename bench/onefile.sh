@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One changed file on the tldr corpus, kb binaries side by side: bench/onefile.sh RUNS KB [KB ...]
-# Builds tldr once with each binary, then RUNS times appends a line to pages/common/tar.md and
-# rebuilds with each binary in turn (alternated, so a busy machine weighs on all alike), and prints
+# Builds a copy of tldr with each binary, then RUNS times appends a line to its pages/common/tar.md
+# and rebuilds, each binary in turn (alternated, so a busy machine weighs on all alike), and prints
 # each binary's median wall, user and kernel time and peak memory (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,13 +11,21 @@ corpus=${KB_TLDR_CORPUS:-../shared/corpora/tldr}
 [ -d "$corpus/pages" ] || { echo "no tldr corpus at $corpus" >&2; exit 2; }
 work=$(mktemp -d /tmp/kb-onefile.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cp -r "$corpus" "$work/tldr"
-printf 'title: tldr pages\nlang_dirs:\n  pages.zh: {lang: zh, of: pages}\n' > "$work/tldr/kb.yml"
-for kb in "$@"; do "$kb" build --content "$work/tldr" --output "$work/site" >/dev/null; done
+# A copy of the KB per binary: each keeps its own build cache (binaries of different cache
+# formats would otherwise wipe each other's and every build would be a full one).
+n=0
+for kb in "$@"; do
+  n=$((n + 1))
+  cp -r "$corpus" "$work/tldr-$n"
+  printf 'title: tldr pages\nlang_dirs:\n  pages.zh: {lang: zh, of: pages}\n' > "$work/tldr-$n/kb.yml"
+  "$kb" build --content "$work/tldr-$n" --output "$work/site-$n" >/dev/null
+done
 for i in $(seq "$runs"); do
+  n=0
   for kb in "$@"; do
-    echo "edit $i" >> "$work/tldr/pages/common/tar.md"
-    /usr/bin/time -f "$kb %e %U %S %M" "$kb" build --content "$work/tldr" --output "$work/site" 2>&1 >/dev/null | tail -1
+    n=$((n + 1))
+    echo "edit $i" >> "$work/tldr-$n/pages/common/tar.md"
+    /usr/bin/time -f "$kb %e %U %S %M" "$kb" build --content "$work/tldr-$n" --output "$work/site-$n" 2>&1 >/dev/null | tail -1
   done
 done | python3 -c '
 import statistics, sys

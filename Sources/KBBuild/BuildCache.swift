@@ -7,7 +7,7 @@ import KBCore
 /// key of every page written, and the fingerprint of the last successful build. SQLite via GRDB.
 public final class BuildCache: ParseCache, Sendable {
     /// Bump when the parser or the page models change shape: old entries are then ignored.
-    public static let formatVersion = "kb-cache-5"
+    public static let formatVersion = "kb-cache-6"
 
     private let queue: DatabaseQueue
     /// One cached article's row: what its file was (size, mtime, content hash) and its encoded

@@ -119,6 +119,46 @@ struct PlanState: Codable, Sendable {
     var entries: [PageEntry] = []
 }
 
+extension PlanState {
+    // Kept as a few columns, each list one string: coding 7,600 paths, hashes and page entries one
+    // value at a time was a tenth of an edit's rebuild of tldr (its commit and its plan). Names
+    // are joined by NUL, which no path, hash or language code holds.
+    private enum CodingKeys: String, CodingKey { case structure, paths, hashes, pagePaths, pageArticles, pageLangs, pageListed }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func names(_ key: CodingKeys) throws -> [String] {
+            let joined = try c.decode(String.self, forKey: key)
+            return joined.isEmpty ? [] : joined.utf8.split(separator: 0, omittingEmptySubsequences: false).map { String(Substring($0)) }
+        }
+        structure = try c.decode(String.self, forKey: .structure)
+        paths = try names(.paths)
+        hashes = try names(.hashes)
+        // In the order written: BinaryCodec reads values by position.
+        let pagePaths = try names(.pagePaths)
+        let articles = try names(.pageArticles).map { Int($0) }
+        let langs = try names(.pageLangs)
+        let listed = Array(try c.decode(String.self, forKey: .pageListed).utf8)
+        guard langs.count == pagePaths.count, articles.count == pagePaths.count, listed.count == pagePaths.count else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "page columns of different lengths"))
+        }
+        entries = pagePaths.indices.map { i in
+            PageEntry(path: pagePaths[i], article: articles[i], lang: langs[i], isListed: listed[i] == UInt8(ascii: "1"))
+        }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(structure, forKey: .structure)
+        try c.encode(paths.joined(separator: "\u{0}"), forKey: .paths)
+        try c.encode(hashes.joined(separator: "\u{0}"), forKey: .hashes)
+        try c.encode(entries.map(\.path).joined(separator: "\u{0}"), forKey: .pagePaths)
+        try c.encode(entries.map { $0.article.map(String.init) ?? "-" }.joined(separator: "\u{0}"), forKey: .pageArticles)
+        try c.encode(entries.map(\.lang).joined(separator: "\u{0}"), forKey: .pageLangs)
+        try c.encode(String(entries.map { $0.isListed ? Character("1") : Character("0") }), forKey: .pageListed)
+    }
+}
+
 /// The render phase's result: the staging folder the later phases write into, the page keys the
 /// cache held when the build started (nil: none, or a forced build), and the search documents
 /// of the articles rendered, by path.

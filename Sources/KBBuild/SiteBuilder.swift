@@ -50,6 +50,9 @@ public enum SiteBuilder {
         // reuses nearly all of it). A larger one reads it at its search step instead, once render
         // has let its pages go: held from the start, it raised a 10k-article build's peak memory
         // by a quarter.
+        // The templates depend on no article: they are parsed beside the load and resolve steps.
+        let templates = project.root + "/Templates"
+        let parsedTheme = Background { try Theme(overrides: templates) }
         let storePath = SearchIndexing.storePath(project)
         let prefetch = Locked<Background<SearchIndexer.Previous>?>(nil)
         defer { _ = try? prefetch.withLock({ $0 })?.wait() } // never left running when a phase fails
@@ -68,7 +71,7 @@ public enum SiteBuilder {
             ? Background { try searchIndex(target, graph: graph, markdown: fingerprints.markdown,
                                            documents: SearchIndexing.documents(loaded, graph: graph), previous: previousIndex) } : nil
         defer { _ = try? early?.wait().output?.saved() } // never left running when a later phase fails
-        let theme = try run.step("theme") { _ in try Theme(overrides: project.root + "/Templates") }
+        let theme = try run.step("theme") { _ in try parsedTheme.wait() }
         var pages = try run.step("plan") { run in plan(target, content: content, graph, theme: theme, &run) }
         let drawn = try run.step("diagrams") { run in diagrams(graph, plan: pages, cache: cache, &run) }
         let site = try run.step("render") { run in
@@ -97,6 +100,8 @@ public enum SiteBuilder {
                        searchFingerprint: searchFingerprint, run)
         }
         run.stats.seconds = Date().timeIntervalSince(start)
+        // Freed off this thread, or by the process's exit (`kb build`): see `Teardown`.
+        Teardown.shared.hand((content, graph, pages, drawn, site, early, previousIndex))
         return BuildResult(outputDirectory: output, upToDate: false, diagnostics: run.diagnostics, stats: run.stats, graph: graph)
     }
 
@@ -312,13 +317,18 @@ public enum SiteBuilder {
         }
         var results = plan.pages.parallelMap(write)
         // Deferred article pages: modelled, keyed and written one at a time; only the key is kept.
-        let makePage = PageBuilder(graph: graph, doctorScripts: doctorScripts).articlePageMaker()
-        let keyer = PageKeyer(graph: graph, theme: theme.fingerprint, rawHTML: graph.config.rawHTML)
-        let deferred: [(key: String, result: Result<(rendered: Bool, search: SearchDocument?), Error>)] = plan.deferred.parallelMap { entry in
-            guard let i = entry.article else { return ("", .failure(DiagnosticError(.error("page \(entry.path) was planned without its article", rule: .build, at: nil)))) }
-            let page = makePage(i)
-            let key = keyer.key(page)
-            return (key, write(page, key: key))
+        // (Their page maker holds each language's chrome, made from every article: none is made
+        // for an edit's rebuild, which defers nothing.)
+        var deferred: [(key: String, result: Result<(rendered: Bool, search: SearchDocument?), Error>)] = []
+        if !plan.deferred.isEmpty {
+            let makePage = PageBuilder(graph: graph, doctorScripts: doctorScripts).articlePageMaker()
+            let keyer = PageKeyer(graph: graph, theme: theme.fingerprint, rawHTML: graph.config.rawHTML)
+            deferred = plan.deferred.parallelMap { entry in
+                guard let i = entry.article else { return ("", .failure(DiagnosticError(.error("page \(entry.path) was planned without its article", rule: .build, at: nil)))) }
+                let page = makePage(i)
+                let key = keyer.key(page)
+                return (key, write(page, key: key))
+            }
         }
         var deferredKeys: [String: String] = [:]
         for (entry, d) in zip(plan.deferred, deferred) { deferredKeys[entry.path] = d.key }

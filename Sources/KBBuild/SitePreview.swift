@@ -1,6 +1,7 @@
 import Foundation
 import KBContent
 import KBCore
+import KBSearch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,8 +22,10 @@ public final class SitePreview: Sendable {
     public init(options: BuildOptions, project: Project) {
         self.options = options
         self.project = project
-        // Every rebuild here loads the same cached articles: decode each unchanged one once.
+        // Every rebuild here loads the same cached articles: decode each unchanged one once; and
+        // refreshes the search store it refreshed last: read its documents once.
         BuildCache.keepDecodedArticles()
+        SearchIndexer.keepStateBetweenRefreshes()
     }
 
     /// One (incremental) build.

@@ -57,6 +57,8 @@ extension KB {
             do {
                 var options = BuildOptions(content: global.content, output: output, baseURL: baseURL, force: force, forceOutput: forceOutput)
                 options.drafts = drafts
+                // The process ends with the build: its state is freed by the exit, all at once.
+                Teardown.shared.keepUntilExit()
                 let context = try SiteBuilder.build(options)
                 if global.json {
                     term.out(jsonString(Report(ok: true, output: context.outputDirectory, upToDate: context.upToDate,

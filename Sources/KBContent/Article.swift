@@ -60,11 +60,10 @@ public struct Heading: Sendable, Hashable, Codable {
 /// One Markdown file, parsed: everything the graph, the checks and the site need except the body
 /// tree (re-parsed when a page is rendered, so the cache stays small).
 public struct Article: Sendable, Hashable, Codable {
-    /// Every field, behind one reference: an article is copied wherever it is bound or passed
-    /// (`for a in graph.articles`, a closure's argument), and a copy of its 41 fields retained and
-    /// released each of them — with the fields boxed a copy is one retain, and the first change
-    /// to a shared article copies its fields once (copy on write). Encoded, hashed and compared
-    /// as the fields themselves: the cache's bytes and every JSON form are unchanged.
+    /// Every field, behind one reference (`CopyOnWrite`): an article is copied wherever it is bound
+    /// or passed (`for a in graph.articles`, a closure's argument — 38 loops over every article),
+    /// and a copy of its 41 fields retained and released each of them. The cache's bytes and every
+    /// JSON form are the fields'.
     struct Fields: Sendable, Hashable, Codable {
         var path: String
         var displayPath: String
@@ -112,247 +111,236 @@ public struct Article: Sendable, Hashable, Codable {
         var contentHash: String
     }
 
-    // @unchecked: a box is changed only through `unshare()`, by the one article holding it.
-    private final class Box: @unchecked Sendable {
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
+    private var storage: CopyOnWrite<Fields>
 
-    private var box: Box
+    init(fields: Fields) { storage = CopyOnWrite(fields) }
 
-    init(fields: Fields) { box = Box(fields) }
-
-    public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
-    public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
-    public static func == (a: Article, b: Article) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
-    public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
-
-    /// Gives this article a box of its own before its first change while the box is shared.
-    private mutating func unshare() {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-    }
+    public init(from decoder: any Decoder) throws { storage = try CopyOnWrite(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try storage.encode(to: encoder) }
+    public static func == (a: Article, b: Article) -> Bool { a.storage == b.storage }
+    public func hash(into hasher: inout Hasher) { storage.hash(into: &hasher) }
 
     /// Path relative to the content root, `/`-separated.
     public var path: String {
-        get { box.fields.path }
-        set { unshare(); box.fields.path = newValue }
-        _modify { unshare(); yield &box.fields.path }
+        get { storage.fields.path }
+        set { storage.fields.path = newValue }
+        _modify { yield &storage.fields.path }
     }
     /// Path as shown in messages (relative to where kb was run, when possible).
     public var displayPath: String {
-        get { box.fields.displayPath }
-        set { unshare(); box.fields.displayPath = newValue }
-        _modify { unshare(); yield &box.fields.displayPath }
+        get { storage.fields.displayPath }
+        set { storage.fields.displayPath = newValue }
+        _modify { yield &storage.fields.displayPath }
     }
     /// Path under the content root without extension and language suffix.
     public var canonicalID: String {
-        get { box.fields.canonicalID }
-        set { unshare(); box.fields.canonicalID = newValue }
-        _modify { unshare(); yield &box.fields.canonicalID }
+        get { storage.fields.canonicalID }
+        set { storage.fields.canonicalID = newValue }
+        _modify { yield &storage.fields.canonicalID }
     }
     /// Front-matter `id`, or the file name without suffixes.
     public var shortID: String {
-        get { box.fields.shortID }
-        set { unshare(); box.fields.shortID = newValue }
-        _modify { unshare(); yield &box.fields.shortID }
+        get { storage.fields.shortID }
+        set { storage.fields.shortID = newValue }
+        _modify { yield &storage.fields.shortID }
     }
     public var hasExplicitID: Bool {
-        get { box.fields.hasExplicitID }
-        set { unshare(); box.fields.hasExplicitID = newValue }
-        _modify { unshare(); yield &box.fields.hasExplicitID }
+        get { storage.fields.hasExplicitID }
+        set { storage.fields.hasExplicitID = newValue }
+        _modify { yield &storage.fields.hasExplicitID }
     }
     public var idLocation: SourceLocation? {
-        get { box.fields.idLocation }
-        set { unshare(); box.fields.idLocation = newValue }
-        _modify { unshare(); yield &box.fields.idLocation }
+        get { storage.fields.idLocation }
+        set { storage.fields.idLocation = newValue }
+        _modify { yield &storage.fields.idLocation }
     }
     public var lang: String {
-        get { box.fields.lang }
-        set { unshare(); box.fields.lang = newValue }
-        _modify { unshare(); yield &box.fields.lang }
+        get { storage.fields.lang }
+        set { storage.fields.lang = newValue }
+        _modify { yield &storage.fields.lang }
     }
     /// `_index.md`: describes its folder.
     public var isSectionIndex: Bool {
-        get { box.fields.isSectionIndex }
-        set { unshare(); box.fields.isSectionIndex = newValue }
-        _modify { unshare(); yield &box.fields.isSectionIndex }
+        get { storage.fields.isSectionIndex }
+        set { storage.fields.isSectionIndex = newValue }
+        _modify { yield &storage.fields.isSectionIndex }
     }
     /// The folder the article lives in (canonical), "" at the root.
     public var section: String {
-        get { box.fields.section }
-        set { unshare(); box.fields.section = newValue }
-        _modify { unshare(); yield &box.fields.section }
+        get { storage.fields.section }
+        set { storage.fields.section = newValue }
+        _modify { yield &storage.fields.section }
     }
     public var title: String {
-        get { box.fields.title }
-        set { unshare(); box.fields.title = newValue }
-        _modify { unshare(); yield &box.fields.title }
+        get { storage.fields.title }
+        set { storage.fields.title = newValue }
+        _modify { yield &storage.fields.title }
     }
     /// True when the title came from the body's first H1 (the page then does not repeat it).
     public var titleFromHeading: Bool {
-        get { box.fields.titleFromHeading }
-        set { unshare(); box.fields.titleFromHeading = newValue }
-        _modify { unshare(); yield &box.fields.titleFromHeading }
+        get { storage.fields.titleFromHeading }
+        set { storage.fields.titleFromHeading = newValue }
+        _modify { yield &storage.fields.titleFromHeading }
     }
     public var kind: ArticleKind {
-        get { box.fields.kind }
-        set { unshare(); box.fields.kind = newValue }
-        _modify { unshare(); yield &box.fields.kind }
+        get { storage.fields.kind }
+        set { storage.fields.kind = newValue }
+        _modify { yield &storage.fields.kind }
     }
     public var kindLocation: SourceLocation? {
-        get { box.fields.kindLocation }
-        set { unshare(); box.fields.kindLocation = newValue }
-        _modify { unshare(); yield &box.fields.kindLocation }
+        get { storage.fields.kindLocation }
+        set { storage.fields.kindLocation = newValue }
+        _modify { yield &storage.fields.kindLocation }
     }
     public var summary: String {
-        get { box.fields.summary }
-        set { unshare(); box.fields.summary = newValue }
-        _modify { unshare(); yield &box.fields.summary }
+        get { storage.fields.summary }
+        set { storage.fields.summary = newValue }
+        _modify { yield &storage.fields.summary }
     }
     public var platforms: [Platform] {
-        get { box.fields.platforms }
-        set { unshare(); box.fields.platforms = newValue }
-        _modify { unshare(); yield &box.fields.platforms }
+        get { storage.fields.platforms }
+        set { storage.fields.platforms = newValue }
+        _modify { yield &storage.fields.platforms }
     }
     public var tools: [String] {
-        get { box.fields.tools }
-        set { unshare(); box.fields.tools = newValue }
-        _modify { unshare(); yield &box.fields.tools }
+        get { storage.fields.tools }
+        set { storage.fields.tools = newValue }
+        _modify { yield &storage.fields.tools }
     }
     public var env: [String] {
-        get { box.fields.env }
-        set { unshare(); box.fields.env = newValue }
-        _modify { unshare(); yield &box.fields.env }
+        get { storage.fields.env }
+        set { storage.fields.env = newValue }
+        _modify { yield &storage.fields.env }
     }
     public var components: [String] {
-        get { box.fields.components }
-        set { unshare(); box.fields.components = newValue }
-        _modify { unshare(); yield &box.fields.components }
+        get { storage.fields.components }
+        set { storage.fields.components = newValue }
+        _modify { yield &storage.fields.components }
     }
     public var tags: [String] {
-        get { box.fields.tags }
-        set { unshare(); box.fields.tags = newValue }
-        _modify { unshare(); yield &box.fields.tags }
+        get { storage.fields.tags }
+        set { storage.fields.tags = newValue }
+        _modify { yield &storage.fields.tags }
     }
     public var errors: [ErrorSignature] {
-        get { box.fields.errors }
-        set { unshare(); box.fields.errors = newValue }
-        _modify { unshare(); yield &box.fields.errors }
+        get { storage.fields.errors }
+        set { storage.fields.errors = newValue }
+        _modify { yield &storage.fields.errors }
     }
     public var causes: [Ref] {
-        get { box.fields.causes }
-        set { unshare(); box.fields.causes = newValue }
-        _modify { unshare(); yield &box.fields.causes }
+        get { storage.fields.causes }
+        set { storage.fields.causes = newValue }
+        _modify { yield &storage.fields.causes }
     }
     public var fixes: [Ref] {
-        get { box.fields.fixes }
-        set { unshare(); box.fields.fixes = newValue }
-        _modify { unshare(); yield &box.fields.fixes }
+        get { storage.fields.fixes }
+        set { storage.fields.fixes = newValue }
+        _modify { yield &storage.fields.fixes }
     }
     public var seeAlso: [Ref] {
-        get { box.fields.seeAlso }
-        set { unshare(); box.fields.seeAlso = newValue }
-        _modify { unshare(); yield &box.fields.seeAlso }
+        get { storage.fields.seeAlso }
+        set { storage.fields.seeAlso = newValue }
+        _modify { yield &storage.fields.seeAlso }
     }
     public var requires: [Ref] {
-        get { box.fields.requires }
-        set { unshare(); box.fields.requires = newValue }
-        _modify { unshare(); yield &box.fields.requires }
+        get { storage.fields.requires }
+        set { storage.fields.requires = newValue }
+        _modify { yield &storage.fields.requires }
     }
     public var alerts: [String] {
-        get { box.fields.alerts }
-        set { unshare(); box.fields.alerts = newValue }
-        _modify { unshare(); yield &box.fields.alerts }
+        get { storage.fields.alerts }
+        set { storage.fields.alerts = newValue }
+        _modify { yield &storage.fields.alerts }
     }
     public var severity: Severity? {
-        get { box.fields.severity }
-        set { unshare(); box.fields.severity = newValue }
-        _modify { unshare(); yield &box.fields.severity }
+        get { storage.fields.severity }
+        set { storage.fields.severity = newValue }
+        _modify { yield &storage.fields.severity }
     }
     public var sources: [String] {
-        get { box.fields.sources }
-        set { unshare(); box.fields.sources = newValue }
-        _modify { unshare(); yield &box.fields.sources }
+        get { storage.fields.sources }
+        set { storage.fields.sources = newValue }
+        _modify { yield &storage.fields.sources }
     }
     /// Software → version, in the order written.
     public var verified: [[String]] {
-        get { box.fields.verified }
-        set { unshare(); box.fields.verified = newValue }
-        _modify { unshare(); yield &box.fields.verified }
+        get { storage.fields.verified }
+        set { storage.fields.verified = newValue }
+        _modify { yield &storage.fields.verified }
     }
     public var updated: String? {
-        get { box.fields.updated }
-        set { unshare(); box.fields.updated = newValue }
-        _modify { unshare(); yield &box.fields.updated }
+        get { storage.fields.updated }
+        set { storage.fields.updated = newValue }
+        _modify { yield &storage.fields.updated }
     }
     // Read from other generators' front matter (see Compat/).
     /// Position among its siblings (`weight`, `sidebar_position`, `nav_order`); lower first.
     public var order: Double? {
-        get { box.fields.order }
-        set { unshare(); box.fields.order = newValue }
-        _modify { unshare(); yield &box.fields.order }
+        get { storage.fields.order }
+        set { storage.fields.order = newValue }
+        _modify { yield &storage.fields.order }
     }
     /// Old addresses that redirect here (`aliases`, `redirect_from`), as written.
     public var aliases: [String] {
-        get { box.fields.aliases }
-        set { unshare(); box.fields.aliases = newValue }
-        _modify { unshare(); yield &box.fields.aliases }
+        get { storage.fields.aliases }
+        set { storage.fields.aliases = newValue }
+        _modify { yield &storage.fields.aliases }
     }
     /// Not published unless the build asks for drafts.
     public var draft: Bool {
-        get { box.fields.draft }
-        set { unshare(); box.fields.draft = newValue }
-        _modify { unshare(); yield &box.fields.draft }
+        get { storage.fields.draft }
+        set { storage.fields.draft = newValue }
+        _modify { yield &storage.fields.draft }
     }
     /// The address the source generator served the page at (`slug`, `url`), site-absolute.
     public var address: String? {
-        get { box.fields.address }
-        set { unshare(); box.fields.address = newValue }
-        _modify { unshare(); yield &box.fields.address }
+        get { storage.fields.address }
+        set { storage.fields.address = newValue }
+        _modify { yield &storage.fields.address }
     }
     /// A shorter title for navigation (`linkTitle`, `sidebar_label`).
     public var navTitle: String? {
-        get { box.fields.navTitle }
-        set { unshare(); box.fields.navTitle = newValue }
-        _modify { unshare(); yield &box.fields.navTitle }
+        get { storage.fields.navTitle }
+        set { storage.fields.navTitle = newValue }
+        _modify { yield &storage.fields.navTitle }
     }
     /// Page parts the author hid (MkDocs `hide`: `toc`, `navigation`).
     public var hide: [String] {
-        get { box.fields.hide }
-        set { unshare(); box.fields.hide = newValue }
-        _modify { unshare(); yield &box.fields.hide }
+        get { storage.fields.hide }
+        set { storage.fields.hide = newValue }
+        _modify { yield &storage.fields.hide }
     }
     /// Front-matter keys kb does not use, kept for templates: [key, value as written].
     public var extra: [[String]] {
-        get { box.fields.extra }
-        set { unshare(); box.fields.extra = newValue }
-        _modify { unshare(); yield &box.fields.extra }
+        get { storage.fields.extra }
+        set { storage.fields.extra = newValue }
+        _modify { yield &storage.fields.extra }
     }
     public var headings: [Heading] {
-        get { box.fields.headings }
-        set { unshare(); box.fields.headings = newValue }
-        _modify { unshare(); yield &box.fields.headings }
+        get { storage.fields.headings }
+        set { storage.fields.headings = newValue }
+        _modify { yield &storage.fields.headings }
     }
     public var links: [Link] {
-        get { box.fields.links }
-        set { unshare(); box.fields.links = newValue }
-        _modify { unshare(); yield &box.fields.links }
+        get { storage.fields.links }
+        set { storage.fields.links = newValue }
+        _modify { yield &storage.fields.links }
     }
     public var blocks: [Block] {
-        get { box.fields.blocks }
-        set { unshare(); box.fields.blocks = newValue }
-        _modify { unshare(); yield &box.fields.blocks }
+        get { storage.fields.blocks }
+        set { storage.fields.blocks = newValue }
+        _modify { yield &storage.fields.blocks }
     }
     /// Problems found while parsing this file alone.
     public var diagnostics: [Diagnostic] {
-        get { box.fields.diagnostics }
-        set { unshare(); box.fields.diagnostics = newValue }
-        _modify { unshare(); yield &box.fields.diagnostics }
+        get { storage.fields.diagnostics }
+        set { storage.fields.diagnostics = newValue }
+        _modify { yield &storage.fields.diagnostics }
     }
     public var contentHash: String {
-        get { box.fields.contentHash }
-        set { unshare(); box.fields.contentHash = newValue }
-        _modify { unshare(); yield &box.fields.contentHash }
+        get { storage.fields.contentHash }
+        set { storage.fields.contentHash = newValue }
+        _modify { yield &storage.fields.contentHash }
     }
     /// The first location in the file, for messages about the whole article.
     public var location: SourceLocation { SourceLocation(path: displayPath, line: 1, column: 1) }

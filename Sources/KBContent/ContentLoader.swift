@@ -86,13 +86,20 @@ public struct ContentLoader: Sendable {
         var at: SourceLocation { SourceLocation(path: Project.displayPath(full), line: 1, column: 1) }
         // Control characters (a newline ends a line of a generated script) and bidirectional
         // overrides (they make a name read as another one: "Trojan Source").
-        if entry.relativePath.unicodeScalars.contains(where: TerminalText.isHostile) {
+        // (Bytes first: only a name with a control or non-ASCII byte is read scalar by scalar.)
+        let utf8 = entry.relativePath.utf8
+        if utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }), entry.relativePath.unicodeScalars.contains(where: TerminalText.isHostile) {
             let shown = TerminalText.escape(entry.relativePath)
             diagnostics.append(.error("file name has a control or bidirectional-override character (\(shown)); rename it", rule: .badFileName,
                                       at: SourceLocation(path: Project.displayPath(root) + "/" + shown, line: 1, column: 1)))
             return false
         }
-        if let long = entry.relativePath.split(separator: "/").first(where: { $0.utf8.count > maxNameBytes }) {
+        var run = 0, longest = 0
+        for b in utf8 {
+            run = b == UInt8(ascii: "/") ? 0 : run + 1
+            longest = max(longest, run)
+        }
+        if longest > maxNameBytes, let long = entry.relativePath.split(separator: "/").first(where: { $0.utf8.count > maxNameBytes }) {
             diagnostics.append(.error("name '\(long.prefix(40))…' is \(long.utf8.count) bytes long (at most \(maxNameBytes)); shorten it",
                                       rule: .badFileName, at: at))
             return false

@@ -94,6 +94,17 @@ extension KnowledgeGraph {
 
     static func isExternal(_ url: String) -> Bool {
         if url.hasPrefix("//") { return true }
+        // Bytes first (every link of every article comes here at each build); a scheme with a
+        // letter beyond ASCII is read as characters below.
+        let utf8 = url.utf8
+        guard let colonByte = utf8.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        let head = utf8[..<colonByte]
+        if head.allSatisfy({ $0 < 0x80 }) {
+            return !head.isEmpty && head.allSatisfy { b in
+                let lower = b | 0x20
+                return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || URLPolicy.isSchemeSymbol(b)
+            }
+        }
         guard let colon = url.firstIndex(of: ":") else { return false }
         let scheme = url[..<colon]
         return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }

@@ -166,6 +166,10 @@ public struct KnowledgeGraph: Sendable {
     // the article's position: they run over every article of the KB on every build.
 
     private mutating func index() {
+        // Sized once: grown an entry at a time, the tables were rehashed a dozen times each.
+        byKey.reserveCapacity(articles.count)
+        byPath.reserveCapacity(articles.count)
+        byShort.reserveCapacity(articles.count)
         for i in articles.indices {
             let lang = articles[i].lang, canonicalID = articles[i].canonicalID
             let k = Self.key(lang, canonicalID)

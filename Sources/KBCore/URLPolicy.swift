@@ -4,17 +4,30 @@
 public enum URLPolicy {
     public static let allowedSchemes: Set<String> = ["http", "https", "mailto", "tel", "ftp", "kb"]
 
-    /// The scheme of `url` (lowercased), nil for a relative URL.
+    /// The scheme of `url` (lowercased), nil for a relative URL. Read byte by byte: it runs on
+    /// every link of every article at each build.
     public static func scheme(_ url: String) -> String? {
-        let trimmed = url.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" }
-        guard let colon = trimmed.firstIndex(of: ":") else { return nil }
-        let candidate = trimmed[..<colon]
-        // Browsers ignore tabs and newlines inside a scheme ("java\tscript:").
-        let cleaned = candidate.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }
-        guard let first = cleaned.first, first.isASCII, first.isLetter,
-              cleaned.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
-        else { return nil }
-        return cleaned.lowercased()
+        var rest = Substring(url).utf8
+        // Browsers skip leading spaces and controls of this kind ...
+        while let b = rest.first, b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C { rest = rest.dropFirst() }
+        guard let colon = rest.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        var scheme: [UInt8] = []
+        for b in rest[..<colon] where b != 0x09 && b != 0x0A && b != 0x0D { // ... and tabs and newlines inside one ("java\tscript:")
+            let lower = b | 0x20
+            if lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") {
+                scheme.append(lower)
+            } else if !scheme.isEmpty, isSchemeSymbol(b) {
+                scheme.append(b)
+            } else {
+                return nil
+            }
+        }
+        return scheme.isEmpty ? nil : String(decoding: scheme, as: UTF8.self)
+    }
+
+    /// A digit, `+`, `-` or `.`: what a scheme holds besides letters (RFC 3986 §3.1).
+    public static func isSchemeSymbol(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
     }
 
     public static func isSafeLink(_ url: String) -> Bool {

@@ -56,11 +56,21 @@ public enum SearchIndexer {
             // Read in several transactions: a `kb search` refreshing the store meanwhile changes its
             // fingerprint, and then nothing read is trusted.
             let before = try? store.meta("fingerprint")
+            if let before, let kept = SearchIndexer.kept.withLock({ $0.states[store.path] }), kept.fingerprint == before { return kept }
             let previous = Previous(stored: (try? store.stored()) ?? [:], files: (try? store.siteFiles()) ?? [:],
                                     fingerprint: before, averages: (try? store.averages()) ?? [:])
             return before != nil && (try? store.meta("fingerprint")) == before ? previous : Previous()
         }
     }
+
+    /// What this process's last refresh left in the store, once `keepStateBetweenRefreshes()` was
+    /// called (`kb serve`, which rebuilds in one process): the next refresh takes it instead of
+    /// reading and decoding every stored document again, as long as the store still holds that
+    /// state (its fingerprint; a `kb search` beside it may have refreshed the store).
+    /// By store path.
+    static let kept = Locked<(on: Bool, states: [String: Previous])>((false, [:]))
+
+    public static func keepStateBetweenRefreshes() { kept.withLock { $0.on = true } }
 
     /// Refreshes the store at `storePath` from `graph` (on another thread: call `saved()` on the
     /// result before relying on the store); `url` gives an article's site address and
@@ -195,10 +205,17 @@ public enum SearchIndexer {
         }
         let (made, hashes) = (output.indexes, output.documentFiles.map { $0.map(\.hash) })
         let (terms, digests, touched) = (allTerms, allDigests, allTouched)
+        let keeping = kept.withLock { k in
+            k.states[storePath] = nil // from here on, what the store holds is this refresh's
+            return k.on
+        }
         output.saving = Background {
             var timing = Timing()
             try store.save(made, terms: terms, digests: digests, files: hashes, fingerprint: fingerprint, touched: touched)
             timing.lap("store (beside the site files)")
+            if keeping, let state = Previous(saved: made, terms: terms, digests: digests, files: hashes, fingerprint: fingerprint) {
+                kept.withLock { $0.states[storePath] = state }
+            }
         }
         return output
     }
@@ -310,5 +327,22 @@ public enum SearchIndexer {
             FileHandle.standardError.write(Data("search: \(what) \(String(format: "%.3f", Date().timeIntervalSince(last))) s\(memory)\n".utf8))
             last = Date()
         }
+    }
+}
+
+extension SearchIndexer.Previous {
+    /// What `read` gives back from a store that `SearchStore.save` has just written with these
+    /// (nil when a language's term counts are packed: a full refresh, whose next one reads).
+    init?(saved indexes: [LanguageIndex], terms: [SearchStore.Terms], digests: [[String]], files: [[String]], fingerprint: String) {
+        self.init()
+        for (i, index) in indexes.enumerated() {
+            guard case .documents(let counts) = terms[i], counts.count == index.documents.count else { return nil }
+            for (n, doc) in index.documents.enumerated() {
+                stored[doc.path] = SearchStore.Stored(lang: index.lang, n: n, doc: doc, terms: counts[n], digest: digests[i][n])
+            }
+            self.files[index.lang] = (index.documents.count, Dictionary(uniqueKeysWithValues: files[i].enumerated().map { ($0, $1) }))
+            if !index.averages.isEmpty { averages[index.lang] = index.averages }
+        }
+        self.fingerprint = fingerprint
     }
 }

@@ -9,9 +9,12 @@ public final class SearchStore: Sendable {
     public static let formatVersion = "kb-search-9.\(StoreCodec.version)"
 
     let queue: DatabaseQueue
+    /// Where the store's file is.
+    public let path: String
     static let documentColumns: Set<String> = ["lang", "n", "path", "hash", "digest", "data", "terms"]
 
     public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
         var config = Configuration()
         // Another kb process (a search beside a build) may hold the write lock for a moment.
         config.busyMode = .timeout(10)

@@ -38,17 +38,15 @@ struct ChromeBuilder: Sendable {
         var facetsSeen = Set<String>()
         var hasAlerts = false
         var usedLanguages = Set<String>()
+        // Articles per folder first, then each folder's count added to it and its ancestors once:
+        // splitting and joining every article's folder path was most of this loop.
+        var direct: [String: Int] = [:]
         for i in articles.indices {
-            usedLanguages.insert(articles[i].lang)
-            guard articles[i].lang == lang else { continue }
+            let articleLang = articles[i].lang
+            if !usedLanguages.contains(articleLang) { usedLanguages.insert(articleLang) }
+            guard articleLang == lang else { continue }
             let isIndex = articles[i].isSectionIndex
-            var parts = articles[i].section.split(separator: "/").map(String.init)
-            while !parts.isEmpty {
-                let s = parts.joined(separator: "/")
-                set.insert(s)
-                if !isIndex { counts[s, default: 0] += 1 }
-                parts.removeLast()
-            }
+            direct[articles[i].section, default: 0] += isIndex ? 0 : 1
             if isIndex {
                 titles[articles[i].canonicalID] = articles[i].navTitle ?? articles[i].title
                 summaries[articles[i].canonicalID] = articles[i].summary
@@ -59,6 +57,15 @@ struct ChromeBuilder: Sendable {
                 }
             }
             if !hasAlerts && !articles[i].alerts.isEmpty { hasAlerts = true }
+        }
+        for (section, n) in direct {
+            var parts = section.split(separator: "/")
+            while !parts.isEmpty {
+                let s = parts.joined(separator: "/")
+                set.insert(s)
+                if n > 0 { counts[s, default: 0] += n }
+                parts.removeLast()
+            }
         }
         // Untranslated section titles fall back to the default language's.
         for i in articles.indices where articles[i].isSectionIndex && articles[i].lang == graph.config.defaultLanguage

@@ -1,7 +1,7 @@
 import Foundation
 import KBContent
 import KBCore
-import KBSearch
+@testable import KBSearch
 import KBSite
 import KBTesting
 import Testing
@@ -102,6 +102,58 @@ func inode(_ path: String) -> UInt64 {
         _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: kb + "/Site2"))
         #expect(decodes() == 2, "a changed row is decoded again, once")
         #expect(TestSupport.read(kb + "/Site2/" + probe.replacingOccurrences(of: ".md", with: ".html")).contains("Kept probe, renamed"))
+    }
+
+    /// The plan's state is kept as a few columns of joined names: it comes back as it was, page
+    /// entries without an article, unlisted ones and empty names included.
+    @Test func aPlanStateComesBackAsItWasSaved() throws {
+        var state = PlanState(structure: "s", paths: ["go/a.md", "go/b.zh.md", "名前 with spaces.md"], hashes: ["h1", "h2", "h3"])
+        state.entries = [PageEntry(path: "go/a.html", article: 0, lang: "en", isListed: true),
+                         PageEntry(path: "404.html", article: nil, lang: "en", isListed: false),
+                         PageEntry(path: "zh/go/b.html", article: 1, lang: "zh", isListed: true)]
+        var blank = state
+        blank.entries[1].lang = ""
+        for s in [state, blank, PlanState(structure: "", paths: [], hashes: [])] {
+            let back = try BinaryCodec.decode(PlanState.self, from: try BinaryCodec.encode(s))
+            #expect(back.structure == s.structure && back.paths == s.paths && back.hashes == s.hashes && back.entries == s.entries)
+        }
+    }
+
+    /// `kb serve` refreshes the search store it refreshed last: what each in-place refresh left in
+    /// the store is kept in memory for the next one, and it is exactly what reading the store gives.
+    @Test func aServedRebuildKeepsTheSearchStateItSaved() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let options = BuildOptions(content: kb + "/Content", output: kb + "/Site")
+        _ = try SiteBuilder.build(options)
+        SearchIndexer.keepStateBetweenRefreshes()
+        let storePath = SearchIndexing.storePath(try Project.discover(content: options.content))
+        for (n, edited) in ["net/dns-fails.md", "net/resolver-down.md", "net/dns-fails.md"].enumerated() {
+            let path = kb + "/Content/" + edited
+            try TestSupport.write(TestSupport.read(path) + "\nEdit \(n): \(["quokka", "wombat", "platypus"][n]) stub.\n", to: path)
+            _ = try SiteBuilder.build(options)
+            let kept = try #require(SearchIndexer.kept.withLock { $0.states[storePath] }, "edit \(n): nothing kept")
+            let store = try SearchStore(path: storePath)
+            #expect(kept.fingerprint == (try store.meta("fingerprint")))
+            let stored = try store.stored()
+            #expect(Set(kept.stored.keys) == Set(stored.keys))
+            for (p, s) in stored {
+                let k = try #require(kept.stored[p])
+                #expect(k.lang == s.lang && k.n == s.n && k.digest == s.digest && k.doc == s.doc && k.terms == s.terms, "\(p)")
+            }
+            let files = try store.siteFiles()
+            #expect(Set(kept.files.keys) == Set(files.keys))
+            for (lang, f) in files {
+                #expect(kept.files[lang]?.count == f.count && kept.files[lang]?.hashes == f.hashes, "\(lang)")
+            }
+            #expect(kept.averages == (try store.averages()))
+        }
+        // The kept state is used: the last edit's words are found in the store and on the site.
+        let reader = try SearchStore(path: storePath).reader(lang: "en")
+        let found = try Searcher.search(SearchQuery(text: "platypus", prefix: false), readers: [reader])
+        #expect(found.map(\.document.path) == ["net/dns-fails.md"])
+        _ = try SiteBuilder.build(BuildOptions(content: kb + "/Content", output: kb + "/Forced", force: true))
+        #expect(TestSupport.snapshot(kb + "/Site/search") == TestSupport.snapshot(kb + "/Forced/search"))
     }
 
     /// A search file an in-place update would keep, removed from the current site by hand, is made

@@ -521,6 +521,36 @@ enum TestFiles {
     }
 }
 
+@Suite struct TeardownTests {
+    final class Tracked: Sendable {
+        let freed: Locked<[String]>
+        let name: String
+        init(_ freed: Locked<[String]>, _ name: String) { self.freed = freed; self.name = name }
+        deinit { freed.withLock { [name] in $0.append(name) } }
+    }
+
+    /// A handed value is not freed when the handing scope ends (not on the caller's path), but in
+    /// the background a moment later; after `keepUntilExit()`, handed values are not freed at all.
+    @Test func handedValuesAreFreedLaterOrKeptUntilExit() async throws {
+        let freed = Locked<[String]>([])
+        let background = Teardown(delay: 0.05)
+        do {
+            let value = [Tracked(freed, "a"), Tracked(freed, "b")]
+            background.hand(value)
+        }
+        #expect(freed.withLock { $0 }.isEmpty, "freed as the scope ended")
+        for _ in 0..<500 where freed.withLock({ $0.count }) < 2 { try await Task.sleep(nanoseconds: 10_000_000) }
+        #expect(freed.withLock { $0 }.sorted() == ["a", "b"])
+
+        let atExit = Teardown(delay: 0.01)
+        atExit.keepUntilExit()
+        let kept = Locked<[String]>([])
+        do { atExit.hand(Tracked(kept, "c")) }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(kept.withLock { $0 }.isEmpty)
+    }
+}
+
 @Suite struct BinaryCodecTests {
     enum Mode: String, Codable, Equatable { case run, lint }
     struct Inner: Codable, Equatable {

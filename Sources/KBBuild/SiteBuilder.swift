@@ -46,13 +46,13 @@ public enum SiteBuilder {
             run.stats.seconds = Date().timeIntervalSince(start)
             return BuildResult(outputDirectory: output, upToDate: true, diagnostics: run.diagnostics, stats: run.stats, graph: nil)
         }
+        // The templates depend on no article: they are parsed beside the load and resolve steps.
+        let templates = project.root + "/Templates"
+        let parsedTheme = Background { try Theme(overrides: templates) }
         // An edit's rebuild reads what the search store holds while the content loads (its refresh
         // reuses nearly all of it). A larger one reads it at its search step instead, once render
         // has let its pages go: held from the start, it raised a 10k-article build's peak memory
         // by a quarter.
-        // The templates depend on no article: they are parsed beside the load and resolve steps.
-        let templates = project.root + "/Templates"
-        let parsedTheme = Background { try Theme(overrides: templates) }
         let storePath = SearchIndexing.storePath(project)
         let prefetch = Locked<Background<SearchIndexer.Previous>?>(nil)
         defer { _ = try? prefetch.withLock({ $0 })?.wait() } // never left running when a phase fails

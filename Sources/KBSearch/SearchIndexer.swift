@@ -63,11 +63,11 @@ public enum SearchIndexer {
         }
     }
 
-    /// What this process's last refresh left in the store, once `keepStateBetweenRefreshes()` was
-    /// called (`kb serve`, which rebuilds in one process): the next refresh takes it instead of
-    /// reading and decoding every stored document again, as long as the store still holds that
-    /// state (its fingerprint; a `kb search` beside it may have refreshed the store).
-    /// By store path.
+    /// What this process's last refresh of each store (by path) left in it, once
+    /// `keepStateBetweenRefreshes()` was called (`kb serve`, which rebuilds in one process): the
+    /// next refresh takes it instead of reading and decoding every stored document again, as long
+    /// as the store still holds that state (its fingerprint; a `kb search` beside it may have
+    /// refreshed the store).
     static let kept = Locked<(on: Bool, states: [String: Previous])>((false, [:]))
 
     public static func keepStateBetweenRefreshes() { kept.withLock { $0.on = true } }

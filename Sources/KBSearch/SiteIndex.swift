@@ -7,7 +7,7 @@ import KBContent
 ///
 ///     search/<lang>/meta.js       document count, shard boundaries, what the error and facet files hold
 ///     search/<lang>/t<k>.js       a run of terms (UTF-16 order) with their postings
-///     search/<lang>/d/<k>.js      documents 8k…8k+7: title, url, kind, summary, text for snippets;
+///     search/<lang>/d/<k>.js      documents 2k and 2k+1: title, url, kind, summary, text for snippets;
 ///                                 a symptom's cause numbers and error-text terms
 ///     search/<lang>/e<L>-<b>.js   error signatures of L terms whose mixed hash falls in bucket b
 ///     search/<lang>/e<L>.js       a filter of those signatures' hashes (for a query with many windows)
@@ -18,19 +18,25 @@ import KBContent
 /// A query loads meta.js, the shards holding its terms, the error buckets its own windows hash to,
 /// and the files of the documents it shows. meta.js does not grow with the number of error texts
 /// or facet values: it holds only their lengths, bucket counts and file sizes.
-/// Documents travel eight to a file: one file per page made the search index most of the files
-/// a build creates, and creating files is what a build spends its time on.
+/// Documents travel two to a file: a page of ten results loads ten files, so the bytes a query
+/// loads grow with the documents per file (eight a file: 110–230 KB for ten results at 100,000
+/// articles; two: 53–60 KB), while one file per page would make the search index most of the
+/// files a build creates, and creating files is what a build spends its time on.
+/// Term shards are small (4–16 KB of postings) for the same reason: a query loads the whole shard
+/// of each of its terms, so a rare term costs a shard (with 16–64 KB a shard, the median shard
+/// file at 100,000 articles was 60 KB in English and 22 KB in Chinese; with 4–16 KB, 14 and 5 KB),
+/// at the price of a longer shard list in meta.js (11 → 40 KB) and four times the shard files.
 public enum SiteIndex {
-    public static let version = 6
+    public static let version = 7
     /// Documents per `d/<k>.js` file.
-    public static let documentsPerFile = 8
+    public static let documentsPerFile = 2
     /// Shard sizes in bytes of encoded postings (a term's postings are never split). Boundaries
     /// depend on the terms, not on the bytes before them: a shard ends before the first term past
     /// `shardMinimum` whose hash is a multiple of `shardSpacing` (or at `shardMaximum`). One
     /// changed document then rewrites the shards holding its terms, not every shard after them.
-    public static let shardMinimum = 16 * 1024
-    public static let shardMaximum = 64 * 1024
-    public static let shardSpacing: UInt64 = 64
+    public static let shardMinimum = 4 * 1024
+    public static let shardMaximum = 16 * 1024
+    public static let shardSpacing: UInt64 = 16
 
     /// Whether `term` may start a shard (the content-defined part of the boundary rule).
     static func isBoundary(_ term: String) -> Bool {
@@ -459,7 +465,7 @@ public enum SiteIndex {
 
     public static func documentsPath(lang: String, _ k: Int) -> String { "search/\(lang)/d/\(k).js" }
 
-    /// `search/<lang>/d/<k>.js`: what results show, for eight documents.
+    /// `search/<lang>/d/<k>.js`: what results show, for `documentsPerFile` documents.
     public static func documentsFile(_ index: LanguageIndex, _ k: Int, textLimit: Int = SiteIndex.textLimit) throws -> (String, Data) {
         let range = (k * documentsPerFile)..<min(index.documents.count, (k + 1) * documentsPerFile)
         let docs = range.map { n in

@@ -238,7 +238,7 @@
     } else if (o.type === "facet") {
       data.facet[o.lang + "/" + o.facet] = o.values;
     } else if (o.type === "docs") {
-      // Eight documents a file, one-letter keys on disk (SiteIndex.Doc).
+      // A few documents a file (meta.js `per`), one-letter keys on disk (SiteIndex.Doc).
       for (var j = 0; j < o.d.length; j++) {
         var d = o.d[j];
         data.doc[d.l + "/" + d.n] = { lang: d.l, n: d.n, id: d.i, title: d.h, url: d.u, kind: d.k, summary: d.s || "", text: d.x || "",

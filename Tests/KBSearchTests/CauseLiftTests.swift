@@ -161,7 +161,7 @@ import KBCore
         defer { TestSupport.remove(dir) }
         let kb = dir + "/kb"
         try TestSupport.write("title: Lift\n", to: kb + "/kb.yml")
-        // Documents 0–7 (one document file): seven fillers and the symptom; the cause is document 8.
+        // Documents 0–7: seven fillers and the symptom (in the file of document 7); the cause is document 8.
         for i in 1...7 { try TestSupport.write(Self.page("Filler \(i)", kind: "concept"), to: kb + "/Content/a/f\(i).md") }
         try TestSupport.write(Self.page("Go is not recognized", kind: "symptom",
                                         extra: "errors:\n  - \"'go' is not recognized as an internal or external command\"\ncauses: [z-cause]\n"),
@@ -172,7 +172,7 @@ import KBCore
             try #require(r.status == 0, "\(r.stderr.prefix(2000))")
         }
         func causes(_ site: String) throws -> String? {
-            let text = TestSupport.read(site + "/search/en/d/0.js")
+            let text = TestSupport.read(site + "/search/en/d/\(7 / SiteIndex.documentsPerFile).js")
             return text.firstMatch(of: /"c":\[([0-9,]*)\]/).map { String($0.1) }
         }
         try build(dir + "/site")

@@ -100,10 +100,7 @@ extension KnowledgeGraph {
         guard let colonByte = utf8.firstIndex(of: UInt8(ascii: ":")) else { return false }
         let head = utf8[..<colonByte]
         if head.allSatisfy({ $0 < 0x80 }) {
-            return !head.isEmpty && head.allSatisfy { b in
-                let lower = b | 0x20
-                return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || URLPolicy.isSchemeSymbol(b)
-            }
+            return !head.isEmpty && head.allSatisfy { URLPolicy.isASCIILetter($0) || URLPolicy.isSchemeSymbol($0) }
         }
         guard let colon = url.firstIndex(of: ":") else { return false }
         let scheme = url[..<colon]

@@ -13,9 +13,8 @@ public enum URLPolicy {
         guard let colon = rest.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         var scheme: [UInt8] = []
         for b in rest[..<colon] where b != 0x09 && b != 0x0A && b != 0x0D { // ... and tabs and newlines inside one ("java\tscript:")
-            let lower = b | 0x20
-            if lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") {
-                scheme.append(lower)
+            if isASCIILetter(b) {
+                scheme.append(b | 0x20)
             } else if !scheme.isEmpty, isSchemeSymbol(b) {
                 scheme.append(b)
             } else {
@@ -23,6 +22,12 @@ public enum URLPolicy {
             }
         }
         return scheme.isEmpty ? nil : String(decoding: scheme, as: UTF8.self)
+    }
+
+    /// `A`–`Z` or `a`–`z` (setting bit 5 lowercases a letter and moves no other byte into `a`–`z`).
+    public static func isASCIILetter(_ b: UInt8) -> Bool {
+        let lower = b | 0x20
+        return lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
     }
 
     /// A digit, `+`, `-` or `.`: what a scheme holds besides letters (RFC 3986 §3.1).

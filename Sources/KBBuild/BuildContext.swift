@@ -121,15 +121,15 @@ struct PlanState: Codable, Sendable {
 
 extension PlanState {
     // Kept as a few columns, each list one string: coding 7,600 paths, hashes and page entries one
-    // value at a time was a tenth of an edit's rebuild of tldr (its commit and its plan). Names
-    // are joined by NUL, which no path, hash or language code holds.
+    // value at a time was a tenth of an edit's rebuild of tldr (its commit and its plan). Each name
+    // follows a NUL, which no path, hash or language code holds: `[]` is "", `[""]` is "\0".
     private enum CodingKeys: String, CodingKey { case structure, paths, hashes, pagePaths, pageArticles, pageLangs, pageListed }
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func names(_ key: CodingKeys) throws -> [String] {
             let joined = try c.decode(String.self, forKey: key)
-            return joined.isEmpty ? [] : joined.utf8.split(separator: 0, omittingEmptySubsequences: false).map { String(Substring($0)) }
+            return joined.utf8.split(separator: 0, omittingEmptySubsequences: false).dropFirst().map { String(Substring($0)) }
         }
         structure = try c.decode(String.self, forKey: .structure)
         paths = try names(.paths)
@@ -150,11 +150,12 @@ extension PlanState {
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(structure, forKey: .structure)
-        try c.encode(paths.joined(separator: "\u{0}"), forKey: .paths)
-        try c.encode(hashes.joined(separator: "\u{0}"), forKey: .hashes)
-        try c.encode(entries.map(\.path).joined(separator: "\u{0}"), forKey: .pagePaths)
-        try c.encode(entries.map { $0.article.map(String.init) ?? "-" }.joined(separator: "\u{0}"), forKey: .pageArticles)
-        try c.encode(entries.map(\.lang).joined(separator: "\u{0}"), forKey: .pageLangs)
+        func joined(_ names: [String]) -> String { names.map { "\u{0}" + $0 }.joined() }
+        try c.encode(joined(paths), forKey: .paths)
+        try c.encode(joined(hashes), forKey: .hashes)
+        try c.encode(joined(entries.map(\.path)), forKey: .pagePaths)
+        try c.encode(joined(entries.map { $0.article.map(String.init) ?? "-" }), forKey: .pageArticles)
+        try c.encode(joined(entries.map(\.lang)), forKey: .pageLangs)
         try c.encode(String(entries.map { $0.isListed ? Character("1") : Character("0") }), forKey: .pageListed)
     }
 }

@@ -113,7 +113,9 @@ func inode(_ path: String) -> UInt64 {
                          PageEntry(path: "zh/go/b.html", article: 1, lang: "zh", isListed: true)]
         var blank = state
         blank.entries[1].lang = ""
-        for s in [state, blank, PlanState(structure: "", paths: [], hashes: [])] {
+        var lone = PlanState(structure: "", paths: ["a.md"], hashes: [""])
+        lone.entries = [PageEntry(path: "a.html", article: nil, lang: "", isListed: false)]
+        for s in [state, blank, lone, PlanState(structure: "", paths: [], hashes: [])] {
             let back = try BinaryCodec.decode(PlanState.self, from: try BinaryCodec.encode(s))
             #expect(back.structure == s.structure && back.paths == s.paths && back.hashes == s.hashes && back.entries == s.entries)
         }

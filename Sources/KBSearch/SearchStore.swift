@@ -7,6 +7,8 @@ import KBCore
 public final class SearchStore: Sendable {
     /// Bump when the tokenizer, the weights or the tables change: the index is then rebuilt.
     public static let formatVersion = "kb-search-9.\(StoreCodec.version)"
+    /// The form of the site document files whose hashes the `files` table holds.
+    static let filesFormat = "\(SiteIndex.version).\(SiteIndex.documentsPerFile).\(SiteIndex.textLimit)"
 
     let queue: DatabaseQueue
     /// Where the store's file is.
@@ -94,12 +96,16 @@ public final class SearchStore: Sendable {
 
     /// Per language, the document count and the hash of each site document file (`d/<k>.js`) the
     /// store was last saved with.
+    /// Hashes recorded for another site format's files (an upgraded kb) are not given: those files
+    /// are made again, once. Were they given, a file known by such a hash would never match the
+    /// site's copy, and every rebuild would write it again without recording its new hash.
     public func siteFiles() throws -> [String: (count: Int, hashes: [Int: String])] {
         try queue.read { db in
             var out: [String: (count: Int, hashes: [Int: String])] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'count:%'") {
                 out[String((row["key"] as String).dropFirst("count:".count))] = (Int(row["value"] as String) ?? -1, [:])
             }
+            guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'files-format'") == Self.filesFormat else { return out }
             for row in try Row.fetchAll(db, sql: "SELECT lang, k, hash FROM files") {
                 out[row["lang"], default: (-1, [:])].hashes[row["k"]] = row["hash"]
             }
@@ -145,6 +151,7 @@ public final class SearchStore: Sendable {
         try queue.write { db in
             for table in ["docs", "terms", "errors", "vocab", "signatures", "facets", "files"] { try db.execute(sql: "DELETE FROM \(table)") }
             try db.execute(sql: "DELETE FROM meta WHERE key <> 'format'")
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('files-format', ?)", arguments: [Self.filesFormat])
         }
     }
 
@@ -188,6 +195,7 @@ public final class SearchStore: Sendable {
                 try db.execute(sql: "DELETE FROM \(table) WHERE lang NOT IN (\(placeholders))", arguments: StatementArguments(langs))
             }
             try db.execute(sql: "DELETE FROM meta WHERE key <> 'format'")
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('files-format', ?)", arguments: [Self.filesFormat])
             let docStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO docs (lang, n, path, hash, digest, data, terms) VALUES (?, ?, ?, ?, ?, ?, ?)")
             let fileStatement = try db.makeStatement(sql: "INSERT INTO files (lang, k, hash) VALUES (?, ?, ?)")
             let termStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO terms (lang, term, postings) VALUES (?, ?, ?)")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import KBContent
 import KBCore
 @testable import KBSearch
@@ -468,5 +469,56 @@ func inode(_ path: String) -> UInt64 {
         try edit("go-command-not-found.md") { $0.replacingOccurrences(of: "zorblaxed", with: "written") + "\nAnd a last sentence.\n" }
         stats = try rebuildEqualsForced("a page removed by hand")
         #expect(stats.modelled < stats.pages / 4)
+    }
+
+    /// A store written by another kb holds hashes of another form of the site's document files
+    /// (`search/<lang>/d/<k>.js`). They are not trusted: the first rebuild makes those files and
+    /// records their hashes, and the next edit writes only the file that holds the edited page.
+    /// (Trusted, every rebuild wrote them all again, as their site copies never matched.)
+    @Test func anUpgradedStoreGetsItsDocumentFilesRightOnce() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let content = kb + "/Content", site = kb + "/Site"
+        _ = try SiteBuilder.build(BuildOptions(content: content, output: site))
+        let queue = try DatabaseQueue(path: kb + "/.build-kb/search.sqlite")
+        try queue.write { db in
+            try #require(try Int.fetchOne(db, sql: "SELECT count(*) FROM files WHERE lang = 'en'") ?? 0 >= 3)
+            try db.execute(sql: "UPDATE files SET hash = 'older'")
+            try db.execute(sql: "UPDATE meta SET value = 'older' WHERE key = 'files-format'")
+        }
+        try queue.close()
+        let files = try FileManager.default.contentsOfDirectory(atPath: site + "/search/en/d").sorted()
+        func inodes() -> [UInt64] { files.map { inode(site + "/search/en/d/" + $0) } }
+        for edit in 1...2 {
+            let before = inodes()
+            try TestSupport.write(TestSupport.read(content + "/plain.md") + "\nEdit \(edit).\n", to: content + "/plain.md")
+            _ = try SiteBuilder.build(BuildOptions(content: content, output: site))
+            let written = zip(before, inodes()).filter { $0 != $1 }.count
+            if edit == 2 { #expect(written == 1, "the second edit rewrote \(written) of \(files.count) document files") }
+        }
+        let forced = kb + "/Forced"
+        _ = try SiteBuilder.build(BuildOptions(content: content, output: forced, force: true))
+        for name in files { #expect(TestSupport.read(site + "/search/en/d/" + name) == TestSupport.read(forced + "/search/en/d/" + name), "\(name)") }
+    }
+
+    /// A document file known by the hash the store recorded is taken unread only from a site
+    /// written from that store state: here the store was last refreshed by a build of another
+    /// output, so the first site's copy of the edited page's file is stale and is made again.
+    @Test func aSiteBuiltFromAnotherStoreStateHasItsDocumentFilesChecked() throws {
+        let kb = try TestSupport.fixture("basic")
+        defer { TestSupport.remove((kb as NSString).deletingLastPathComponent) }
+        let content = kb + "/Content", site = kb + "/Site", other = kb + "/Other", forced = kb + "/Forced"
+        func append(_ file: String, _ line: String) throws {
+            try TestSupport.write(TestSupport.read(content + "/" + file) + "\n" + line + "\n", to: content + "/" + file)
+        }
+        _ = try SiteBuilder.build(BuildOptions(content: content, output: site))
+        try append("plain.md", "A sentence only the other output saw.")
+        _ = try SiteBuilder.build(BuildOptions(content: content, output: other))
+        try append("net/dns-concept.md", "A sentence for the first output.")
+        _ = try SiteBuilder.build(BuildOptions(content: content, output: site))
+        _ = try SiteBuilder.build(BuildOptions(content: content, output: forced, force: true))
+        let files = try FileManager.default.contentsOfDirectory(atPath: forced + "/search/en/d").sorted()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site + "/search/en/d").sorted() == files)
+        for name in files { #expect(TestSupport.read(site + "/search/en/d/" + name) == TestSupport.read(forced + "/search/en/d/" + name), "\(name)") }
     }
 }

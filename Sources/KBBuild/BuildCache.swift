@@ -60,7 +60,7 @@ public final class BuildCache: ParseCache, Sendable {
 
     /// Articles are kept in `BinaryCodec`'s form: decoding the whole tldr corpus from JSON was a
     /// third of a one-file rebuild. A row that does not decode is a miss (the file is parsed again).
-    static func decode(_ data: Data) -> Article? { try? BinaryCodec.decode(Article.self, from: [UInt8](data)) }
+    static func decode(_ data: Data) -> Article? { try? Article.decodeCached([UInt8](data)) }
 
     /// Articles this process decoded, by path, with the row each came from (its file's size,
     /// mtime and content hash), once `keepDecodedArticles()` was called (`kb serve`, which

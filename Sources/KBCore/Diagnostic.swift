@@ -37,6 +37,18 @@ public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible, 
     }
 }
 
+extension Diagnostic {
+    /// Read from `BinaryCodec`'s bytes of its `Codable` form, in its fields' order (the rule by
+    /// its id, as `Rule` encodes itself).
+    public init(binary r: inout BinaryCodec.Input) throws {
+        let severity = try r.rawValue(Severity.self), message = try r.string()
+        try r.single()
+        let id = try r.string()
+        guard let rule = Rule.named(id) else { throw r.corrupt("unknown rule '\(id)'") }
+        self.init(severity, message, rule: rule, at: try r.optional { try SourceLocation(binary: &$0) })
+    }
+}
+
 /// Thrown when input cannot be used at all; carries the diagnostics that say why.
 public struct DiagnosticError: Error, CustomStringConvertible, Sendable {
     public var diagnostics: [Diagnostic]

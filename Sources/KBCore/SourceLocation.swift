@@ -27,3 +27,10 @@ public enum Paths {
         return absolutePath
     }
 }
+
+extension SourceLocation {
+    /// Read from `BinaryCodec`'s bytes of its `Codable` form, in its fields' order.
+    @inlinable public init(binary r: inout BinaryCodec.Input) throws {
+        self.init(path: try r.string(), line: try r.int(), column: try r.int())
+    }
+}

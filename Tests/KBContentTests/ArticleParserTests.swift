@@ -183,7 +183,8 @@ func parse(_ text: String, path: String = "sec/page.md", config: KBConfig = KBCo
 
 @Suite struct ArticleCacheFormTests {
     /// The build cache keeps parsed articles in BinaryCodec's form: every article of the real KB,
-    /// and of the tldr corpus when it is there, reads back equal to what was parsed.
+    /// and of the tldr corpus when it is there, reads back equal to what was parsed — through the
+    /// generic decoding and through the cache's hand-written one (`Article.decodeCached`).
     @Test func everyRealArticleReadsBackEqual() throws {
         var roots = [TestSupport.packageRoot + "/Content"]
         if let tldr = TestSupport.tldrCorpus { roots.append(tldr) }
@@ -192,12 +193,50 @@ func parse(_ text: String, path: String = "sec/page.md", config: KBConfig = KBCo
             let project = try Project.discover(content: root)
             let content = try ContentLoader().load(project, cache: nil)
             for a in content.articles.prefix(3000) {
-                let back = try BinaryCodec.decode(Article.self, from: try BinaryCodec.encode(a))
-                #expect(back == a, "\(a.path)")
+                let bytes = try BinaryCodec.encode(a)
+                #expect(try BinaryCodec.decode(Article.self, from: bytes) == a, "\(a.path)")
+                #expect(try Article.decodeCached(bytes) == a, "\(a.path)")
                 checked += 1
             }
         }
         #expect(checked > 80)
+    }
+
+    /// The hand-written reader follows every field the synthesized encoding writes: an article
+    /// with each field, and each field of its nested values, set to something other than its
+    /// default reads back equal (a field the reader skipped would leave bytes over, or shift
+    /// the next one); and bytes cut short or with a byte more throw instead of trapping.
+    @Test func theCachesReaderTakesEveryField() throws {
+        let at = SourceLocation(path: "Content/sec/page.md", line: 3, column: 7)
+        let ref = Ref(id: "other", location: SourceLocation(path: "Content/sec/page.md", line: 4, column: 2))
+        var block = Block(language: "bash", role: .check, id: "probe", os: ["linux"], timeout: 12.5, forID: ref, detects: ref,
+                          effect: .mutates, admin: true, ci: .lint, match: .regex, code: "echo ok\n", location: at,
+                          attributes: [["check"], ["timeout", "12.5"]])
+        block.cpuSeconds = 3
+        block.memoryBytes = 1 << 30
+        block.fileSizeBytes = 4096
+        block.processes = 8
+        block.needs = ["etcd"]
+        let fields = Article.Fields(
+            path: "sec/page.md", displayPath: "Content/sec/page.md", canonicalID: "sec/page", shortID: "page", hasExplicitID: true,
+            idLocation: at, lang: "zh", isSectionIndex: true, section: "sec", title: "标题 Title", titleFromHeading: true, kind: .runbook,
+            kindLocation: at, summary: "Summary.", platforms: [.windows, .kubernetes], tools: ["go"], env: ["GOPATH"],
+            components: ["etcd"], tags: ["t"], errors: [ErrorSignature(text: "no such host", isRegex: true, location: at, platforms: [.linux])],
+            causes: [ref], fixes: [ref, ref], seeAlso: [ref], requires: [ref], alerts: ["EtcdDown"], severity: .critical,
+            sources: ["https://go.dev/doc/install"], verified: [["go", "1.23"]], updated: "2026-11-30", order: -2.25,
+            aliases: ["/old/"], draft: true, address: "/custom/", navTitle: "Nav", hide: ["toc"], extra: [["k", "v"]],
+            headings: [Heading(level: 2, text: "Fix", anchor: "fix", location: at)],
+            links: [Link(url: "other.md", location: at, text: "other")], blocks: [block],
+            diagnostics: [.warning("a warning", rule: .danglingReference, at: at), .error("no place", rule: .io, at: nil)],
+            contentHash: "0123456789abcdef")
+        let article = Article(fields: fields)
+        let bytes = try BinaryCodec.encode(article)
+        #expect(try Article.decodeCached(bytes) == article)
+        #expect(try BinaryCodec.decode(Article.self, from: bytes) == article)
+        for end in stride(from: 0, to: bytes.count, by: 1) {
+            #expect(throws: DecodingError.self, "cut at \(end)") { try Article.decodeCached(Array(bytes[..<end])) }
+        }
+        #expect(throws: DecodingError.self) { try Article.decodeCached(bytes + [0]) }
     }
 
     /// An article's fields live in one shared box (a copy is one retain), yet it stays a value:

@@ -53,6 +53,10 @@ public final class BuildCache: ParseCache, Sendable {
         }
     }
 
+    public func holds(_ entry: FileEntry) -> Bool {
+        articlesByPath[entry.relativePath].map { $0.size == entry.size && $0.mtime == entry.modified } ?? false
+    }
+
     public func article(for entry: FileEntry) -> Article? {
         guard let hit = articlesByPath[entry.relativePath], hit.size == entry.size, hit.mtime == entry.modified else { return nil }
         return decode(hit, path: entry.relativePath)

@@ -10,10 +10,14 @@ public protocol ParseCache: Sendable {
     func article(path: String, contentHash: String) -> Article?
     /// The article last stored for this path, whatever its bytes were (nil: none).
     func previousArticle(path: String) -> Article?
+    /// Whether `article(for:)` has an article for this file to decode (its path, size and
+    /// modification time match), asked before decoding any.
+    func holds(_ entry: FileEntry) -> Bool
 }
 
 extension ParseCache {
     public func previousArticle(path: String) -> Article? { nil }
+    public func holds(_ entry: FileEntry) -> Bool { article(for: entry) != nil }
 }
 
 /// Everything loaded from a content folder.
@@ -202,10 +206,15 @@ public struct ContentLoader: Sendable {
         let root = project.contentDirectory
         let lazy = project.config.compat == nil ? wanted : nil
         // Cache answers by size and modification time first: they decide whether this load keeps
-        // the trees it parses (LoadedContent.treeShare).
-        let known: [Article?] = cache.map { cache in markdown.parallelMap { cache.article(for: $0) } } ?? markdown.map { _ in nil }
-        let reading = known.lazy.filter { $0 == nil }.count
+        // the trees it parses (LoadedContent.treeShare). How many files are read is known before
+        // any cached article is decoded: `willParse` (an edit's rebuild starts reading the search
+        // store on another thread) runs beside the decoding.
+        let held = cache.map { cache in markdown.map { cache.holds($0) } } ?? markdown.map { _ in false }
+        let reading = held.lazy.filter { !$0 }.count
         willParse?(reading, markdown.count)
+        let known: [Article?] = cache.map { cache in
+            Array(markdown.indices).parallelMap { held[$0] ? cache.article(for: markdown[$0]) : nil }
+        } ?? markdown.map { _ in nil }
         let keepTrees = reading * LoadedContent.treeShare <= markdown.count
         typealias Loaded = (article: Article, parsed: Bool, source: LoadedContent.SourceFile?, reparsed: LoadedContent.Reparsed?)
         let results: [Loaded] = Array(markdown.enumerated()).parallelMap { n, entry in

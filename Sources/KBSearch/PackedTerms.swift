@@ -34,6 +34,7 @@ public struct PackedTerms: Sendable {
 
     /// Appends the next document.
     public mutating func append(_ t: DocumentTerms) {
+        let t = t.decoded()
         var row: [UInt8] = []
         row.reserveCapacity(8 + 12 * t.counts.count + 6 * t.counts.reduce(0) { $0 + $1.count })
         func put(_ value: Int) {

@@ -68,23 +68,36 @@ public enum ErrorText {
 }
 
 /// Term counts of one document, per field: what the index reuses while its source is unchanged.
-public struct DocumentTerms: Sendable, Codable, Hashable {
-    /// Per field: term → count.
-    public var counts: [TermCounts]
+///
+/// One read from the store (`StoreCodec.decodeTerms`) holds its row's bytes and its field lengths
+/// only, and decodes its counts when they are asked: an edit's rebuild takes every stored
+/// document's terms (7,600 on tldr, their strings a third of its search step's time) and reads the
+/// counts of few of them — the edited documents, those a changed document frequency rescores.
+/// `counts` decodes the row at each call: a reader that reads them more than once takes
+/// `decoded()` first. Compared and hashed by what they hold, in either form.
+public struct DocumentTerms: Sendable, Hashable {
     /// Per field: number of tokens.
-    public var lengths: [Int]
-    /// Query-mode terms of each literal error text.
-    public var errorTerms: [[String]]
+    public let lengths: [Int]
+    private let held: Held
+
+    private enum Held: Sendable {
+        case values(counts: [TermCounts], errorTerms: [[String]])
+        /// A store row `StoreCodec.decodeTerms` checked (its bounds, counts and term order).
+        case row([UInt8])
+    }
 
     init(counts: [TermCounts], lengths: [Int], errorTerms: [[String]]) {
-        self.counts = counts
         self.lengths = lengths
-        self.errorTerms = errorTerms
+        held = .values(counts: counts, errorTerms: errorTerms)
+    }
+
+    init(lengths: [Int], row: [UInt8]) {
+        self.lengths = lengths
+        held = .row(row)
     }
 
     public init(_ doc: SearchDocument) {
-        counts = []
-        lengths = []
+        var counts: [TermCounts] = [], lengths: [Int] = []
         for text in doc.fields {
             var c: [String: Int] = [:]
             let terms = Tokenizer.terms(text, mode: .index)
@@ -92,7 +105,44 @@ public struct DocumentTerms: Sendable, Codable, Hashable {
             counts.append(TermCounts(c))
             lengths.append(terms.count)
         }
-        errorTerms = doc.errors.map { ErrorText.parse($0).terms }.filter { !$0.isEmpty }
+        self.init(counts: counts, lengths: lengths, errorTerms: doc.errors.map { ErrorText.parse($0).terms }.filter { !$0.isEmpty })
+    }
+
+    /// Per field: term → count.
+    public var counts: [TermCounts] { values.counts }
+    /// Query-mode terms of each literal error text.
+    public var errorTerms: [[String]] { values.errorTerms }
+
+    private var values: (counts: [TermCounts], errorTerms: [[String]]) {
+        switch held {
+        case .values(let counts, let errorTerms): return (counts, errorTerms)
+        case .row(let bytes): return StoreCodec.termValues(bytes, fields: lengths.count)
+        }
+    }
+
+    /// The same terms with their counts decoded (itself when they are).
+    public func decoded() -> DocumentTerms {
+        guard case .row = held else { return self }
+        let v = values
+        return DocumentTerms(counts: v.counts, lengths: lengths, errorTerms: v.errorTerms)
+    }
+
+    /// The store row these were read from (nil: made from a document).
+    var row: [UInt8]? {
+        if case .row(let bytes) = held { return bytes }
+        return nil
+    }
+
+    public static func == (a: DocumentTerms, b: DocumentTerms) -> Bool {
+        if let x = a.row, let y = b.row { return x == y }
+        return a.lengths == b.lengths && a.values == b.values
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(lengths)
+        let v = values
+        hasher.combine(v.counts)
+        hasher.combine(v.errorTerms)
     }
 }
 
@@ -249,10 +299,17 @@ public struct LanguageIndex: Sendable {
         var encoded = stored
         for term in touched { encoded[term] = nil }
         let editedSet = Set(edited), editedSorted = editedSet.sorted()
+        // Each document's counts decoded once (a stored document's are decoded when first asked).
+        var decoded: [Int: [TermCounts]] = [:]
         func score(_ d: Int, _ term: String) -> Double {
+            let counts: [TermCounts]
+            if let known = decoded[d] { counts = known } else {
+                counts = docTerms[d].counts
+                decoded[d] = counts
+            }
             var acc = 0.0
             for f in 0..<Field.allCases.count {
-                guard let count = docTerms[d].counts[f].count(of: term) else { continue }
+                guard let count = counts[f].count(of: term) else { continue }
                 acc += Self.fieldScore(tf: Double(count), field: f, norm: Self.norm(docTerms[d], f, avg))
             }
             return acc

@@ -39,6 +39,7 @@ enum StoreCodec {
         var at = 0
 
         init(_ data: Data) { bytes = [UInt8](data) }
+        init(bytes: [UInt8]) { self.bytes = bytes }
 
         mutating func int() throws -> Int {
             var v: UInt64 = 0, shift: UInt64 = 0
@@ -60,9 +61,14 @@ enum StoreCodec {
         }
 
         mutating func string() throws -> String {
+            String(decoding: bytes[try stringBytes()], as: UTF8.self)
+        }
+
+        /// Where the next string's UTF-8 is, skipped over.
+        mutating func stringBytes() throws -> Range<Int> {
             let n = try count()
             defer { at += n }
-            return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+            return at..<(at + n)
         }
 
         mutating func strings() throws -> [String] {
@@ -101,6 +107,7 @@ enum StoreCodec {
     }
 
     static func encode(_ t: DocumentTerms) -> Data {
+        if let row = t.row { return Data(row) }
         var w = Writer()
         w.int(t.counts.count)
         for (field, counts) in t.counts.enumerated() {
@@ -117,28 +124,58 @@ enum StoreCodec {
         return Data(w.bytes)
     }
 
+    /// A stored row of term counts, checked whole — its bounds and counts, and its terms in order
+    /// (their UTF-8 bytes: terms are NFKC-normalized, where that is String's order) — with its
+    /// field lengths read; its terms stay bytes until asked (`DocumentTerms`).
     static func decodeTerms(_ data: Data) throws -> DocumentTerms {
         var r = Reader(data)
         let fields = try r.count()
         guard fields == Field.allCases.count else { throw SearchError.corrupt("stored term counts have \(fields) fields") }
-        var counts: [TermCounts] = [], lengths: [Int] = []
+        var lengths: [Int] = []
+        lengths.reserveCapacity(fields)
         for _ in 0..<fields {
             lengths.append(try r.int())
-            let n = try r.count()
-            var terms: [String] = [], numbers: [UInt32] = []
-            terms.reserveCapacity(n)
-            numbers.reserveCapacity(n)
-            for _ in 0..<n {
-                let term = try r.string()
+            var last: Range<Int>?
+            for _ in 0..<(try r.count()) {
+                let term = try r.stringBytes()
                 // Stored in order by `encode`; a row out of order (or repeating a term) is damaged.
-                guard terms.last.map({ $0 < term }) ?? true else { throw SearchError.corrupt("stored term counts out of order") }
-                terms.append(term)
-                numbers.append(UInt32(clamping: try r.int()))
+                if let last, !r.bytes[last].lexicographicallyPrecedes(r.bytes[term]) {
+                    throw SearchError.corrupt("stored term counts out of order")
+                }
+                last = term
+                _ = try r.int()
             }
-            counts.append(TermCounts(sorted: terms, counts: numbers))
         }
-        var errorTerms: [[String]] = []
-        for _ in 0..<(try r.count()) { errorTerms.append(try r.strings()) }
-        return DocumentTerms(counts: counts, lengths: lengths, errorTerms: errorTerms)
+        for _ in 0..<(try r.count()) {
+            for _ in 0..<(try r.count()) { _ = try r.stringBytes() }
+        }
+        guard r.at == r.bytes.count else { throw SearchError.corrupt("bytes left over in stored term counts") }
+        return DocumentTerms(lengths: lengths, row: r.bytes)
+    }
+
+    /// The counts and error terms of a row `decodeTerms` checked (`fields` empty fields should a
+    /// row that passed the check fail here, which it cannot).
+    static func termValues(_ bytes: [UInt8], fields: Int) -> (counts: [TermCounts], errorTerms: [[String]]) {
+        var r = Reader(bytes: bytes)
+        do {
+            var counts: [TermCounts] = []
+            for _ in 0..<(try r.count()) {
+                _ = try r.int()
+                let n = try r.count()
+                var terms: [String] = [], numbers: [UInt32] = []
+                terms.reserveCapacity(n)
+                numbers.reserveCapacity(n)
+                for _ in 0..<n {
+                    terms.append(try r.string())
+                    numbers.append(UInt32(clamping: try r.int()))
+                }
+                counts.append(TermCounts(sorted: terms, counts: numbers))
+            }
+            var errorTerms: [[String]] = []
+            for _ in 0..<(try r.count()) { errorTerms.append(try r.strings()) }
+            return (counts, errorTerms)
+        } catch {
+            return (Array(repeating: TermCounts([:]), count: fields), [])
+        }
     }
 }

@@ -308,6 +308,29 @@ func top(_ query: String, _ idx: LanguageIndex, filters: [Facet: [String]] = [:]
         #expect(throws: SearchError.self) { try StoreCodec.decodeDocument(bytes.prefix(bytes.count / 2)) }
     }
 
+    /// Term counts read from the store keep their row until asked: they equal (and hash as) the
+    /// counts they were written from, give them back whole, and write back the same row. A row cut
+    /// anywhere, with a byte more, or with its terms out of order is refused when read, not later.
+    @Test func storedTermCountsAreDecodedWhenAsked() throws {
+        let t = DocumentTerms(Self.doc("dns", "lookup 中文 timeout timeout zeta alpha"))
+        let row = StoreCodec.encode(t)
+        let stored = try StoreCodec.decodeTerms(row)
+        #expect(stored.row != nil && t.row == nil)
+        #expect(stored == t && Set([stored, t]).count == 1)
+        #expect(stored.lengths == t.lengths && stored.counts == t.counts && stored.errorTerms == t.errorTerms)
+        #expect(stored.decoded().row == nil && stored.decoded() == t)
+        #expect(stored.counts[Field.body.rawValue].count(of: "timeout") == 2)
+        #expect(StoreCodec.encode(stored) == row)
+        for end in 0..<row.count {
+            #expect(throws: SearchError.self, "cut at \(end)") { try StoreCodec.decodeTerms(row.prefix(end)) }
+        }
+        #expect(throws: SearchError.self) { try StoreCodec.decodeTerms(row + [0]) }
+        var fields = t.counts
+        fields[Field.body.rawValue] = TermCounts(sorted: ["zeta", "alpha"], counts: [1, 1])
+        let disordered = StoreCodec.encode(DocumentTerms(counts: fields, lengths: t.lengths, errorTerms: t.errorTerms))
+        #expect(throws: SearchError.self) { try StoreCodec.decodeTerms(disordered) }
+    }
+
     /// Packed term counts give back each document's counts and its stored row byte for byte (the
     /// store writes a full build's rows from them), and count each term's documents.
     @Test func packedTermsGiveBackEachDocumentAndItsRow() throws {

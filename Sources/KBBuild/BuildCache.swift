@@ -46,8 +46,11 @@ public final class BuildCache: ParseCache, Sendable {
         let lean = Self.kept.withLock { $0.map { !$0.isEmpty } ?? false }
         articlesByPath = try queue.read { db in
             var out: [String: Entry] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, size, mtime, hash" + (lean ? "" : ", data") + " FROM articles") {
-                out[row["path"]] = Entry(size: row["size"], mtime: row["mtime"], hash: row["hash"], data: lean ? nil : row["data"])
+            // Columns by position, rows from a cursor: by name, each value's lookup lowercased
+            // its column's name (a tenth of the rows' time on tldr's 7,600).
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime, hash" + (lean ? "" : ", data") + " FROM articles")
+            while let row = try rows.next() {
+                out[row[0]] = Entry(size: row[1], mtime: row[2], hash: row[3], data: lean ? nil : row[4])
             }
             return out
         }
@@ -121,9 +124,8 @@ public final class BuildCache: ParseCache, Sendable {
     public func pageKeys(output: String) throws -> [String: String] {
         try queue.read { db in
             var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT path, key FROM pages WHERE output = ?", arguments: [output]) {
-                out[row["path"]] = row["key"]
-            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, key FROM pages WHERE output = ?", arguments: [output])
+            while let row = try rows.next() { out[row[0]] = row[1] }
             return out
         }
     }

@@ -80,9 +80,10 @@ public final class SearchStore: Sendable {
     /// The stored documents by source path, to reuse those whose source is unchanged.
     public func stored() throws -> [String: Stored] {
         let rows = try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT lang, n, data, terms, digest FROM docs").map {
-                ($0["lang"] as String, $0["n"] as Int, $0["data"] as Data, $0["terms"] as Data, $0["digest"] as String)
-            }
+            var out: [(String, Int, Data, Data, String)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT lang, n, data, terms, digest FROM docs")
+            while let row = try rows.next() { out.append((row[0], row[1], row[2], row[3], row[4])) }
+            return out
         }
         // Decoding is most of the time of a one-file rebuild's search step: on every core.
         let decoded: [Stored?] = rows.parallelMap { row in
@@ -106,9 +107,8 @@ public final class SearchStore: Sendable {
                 out[String((row["key"] as String).dropFirst("count:".count))] = (Int(row["value"] as String) ?? -1, [:])
             }
             guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'files-format'") == Self.filesFormat else { return out }
-            for row in try Row.fetchAll(db, sql: "SELECT lang, k, hash FROM files") {
-                out[row["lang"], default: (-1, [:])].hashes[row["k"]] = row["hash"]
-            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT lang, k, hash FROM files")
+            while let row = try rows.next() { out[row[0], default: (-1, [:])].hashes[row[1]] = row[2] }
             return out
         }
     }
@@ -197,7 +197,7 @@ public final class SearchStore: Sendable {
             try db.execute(sql: "DELETE FROM meta WHERE key <> 'format'")
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('files-format', ?)", arguments: [Self.filesFormat])
             let docStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO docs (lang, n, path, hash, digest, data, terms) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            let fileStatement = try db.makeStatement(sql: "INSERT INTO files (lang, k, hash) VALUES (?, ?, ?)")
+            let fileStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO files (lang, k, hash) VALUES (?, ?, ?)")
             let termStatement = try db.makeStatement(sql: "INSERT OR REPLACE INTO terms (lang, term, postings) VALUES (?, ?, ?)")
             let dropTerm = try db.makeStatement(sql: "DELETE FROM terms WHERE lang = ? AND term = ?")
             let vocabStatement = try db.makeStatement(sql: "INSERT OR IGNORE INTO vocab (lang, len, term) VALUES (?, ?, ?)")
@@ -217,9 +217,8 @@ public final class SearchStore: Sendable {
 
                 // Documents: a row is kept when it holds exactly the same document.
                 var held: [Int: String] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT n, digest FROM docs WHERE lang = ?", arguments: [lang]) {
-                    held[row["n"]] = row["digest"]
-                }
+                let rows = try Row.fetchCursor(db, sql: "SELECT n, digest FROM docs WHERE lang = ?", arguments: [lang])
+                while let row = try rows.next() { held[row[0]] = row[1] }
                 for (n, d) in index.documents.enumerated() where held[n] != digests[i][n] {
                     try docStatement.execute(arguments: [lang, n, d.path, d.contentHash, digests[i][n], StoreCodec.encode(d), terms[i].encoded(n)])
                     if held[n] != nil { try dropFacets.execute(arguments: [lang, n]) }
@@ -227,8 +226,12 @@ public final class SearchStore: Sendable {
                         for v in Set(d.facetValues(facet)) { try facetStatement.execute(arguments: [lang, facet.rawValue, v, n]) }
                     }
                 }
-                try db.execute(sql: "DELETE FROM files WHERE lang = ?", arguments: [lang])
-                for (k, hash) in files[i].enumerated() { try fileStatement.execute(arguments: [lang, k, hash]) }
+                // Only the document files whose hash changed (an edit changes one of 3,800 on tldr).
+                var heldFiles: [Int: String] = [:]
+                let fileRows = try Row.fetchCursor(db, sql: "SELECT k, hash FROM files WHERE lang = ?", arguments: [lang])
+                while let row = try fileRows.next() { heldFiles[row[0]] = row[1] }
+                for (k, hash) in files[i].enumerated() where heldFiles[k] != hash { try fileStatement.execute(arguments: [lang, k, hash]) }
+                try db.execute(sql: "DELETE FROM files WHERE lang = ? AND k >= ?", arguments: [lang, files[i].count])
                 try db.execute(sql: "DELETE FROM docs WHERE lang = ? AND n >= ?", arguments: [lang, index.documents.count])
                 try db.execute(sql: "DELETE FROM facets WHERE lang = ? AND doc >= ?", arguments: [lang, index.documents.count])
 
@@ -271,9 +274,8 @@ public final class SearchStore: Sendable {
                                        vocabStatement: Statement, dropVocab: Statement) throws {
         let lang = index.lang
         var old: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT term, postings FROM terms WHERE lang = ?", arguments: [lang]) {
-            old[row["term"]] = row["postings"]
-        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT term, postings FROM terms WHERE lang = ?", arguments: [lang])
+        while let row = try rows.next() { old[row[0]] = row[1] }
         // In order: the terms table is a B-tree on (lang, term), and rows arriving in its order
         // append to it instead of splitting pages all over it (UTF-16 order is SQLite's byte order
         // but for characters past U+FFFF).

@@ -39,8 +39,11 @@ extension KnowledgeGraph {
             guard let me = self_ else { return .broken }
             return checkAnchor(anchor, in: me, link: link)
         }
-        let decoded = pathPart.removingPercentEncoding ?? pathPart
-        let baseDir = decoded.hasPrefix("/") ? "" : path.split(separator: "/").dropLast().joined(separator: "/")
+        // (Foundation's decoding only when there is something to decode: every link of every
+        // article comes here at each build.)
+        let decoded = pathPart.utf8.contains(UInt8(ascii: "%")) ? pathPart.removingPercentEncoding ?? pathPart : pathPart
+        // The article's folder: its path up to the last slash (`normalize` below folds the rest).
+        let baseDir = decoded.hasPrefix("/") ? "" : path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) } ?? ""
         guard let target = Self.normalize(baseDir.isEmpty ? decoded : baseDir + "/" + decoded) else {
             if let t = foreignTarget(decoded, from: i, text: link.text) { return foreignResolved(t, anchor: anchor, link: link) }
             diagnostics.append(config.lenient ? .warning("link '\(url)' leaves the content folder", rule: .linkOutside, at: link.location)
@@ -71,7 +74,7 @@ extension KnowledgeGraph {
 
     private mutating func checkAnchor(_ anchor: String?, in t: Int, link: Link) -> LinkTarget {
         guard let anchor, !anchor.isEmpty else { return .article(t, anchor: nil) }
-        let decoded = anchor.removingPercentEncoding ?? anchor
+        let decoded = anchor.utf8.contains(UInt8(ascii: "%")) ? anchor.removingPercentEncoding ?? anchor : anchor
         let anchors = articles[t].headings.map(\.anchor)
         if !anchors.contains(decoded) {
             let hint = Slug.closest(to: decoded, in: anchors).map { "; did you mean '#\($0)'?" } ?? ""
@@ -114,8 +117,22 @@ extension KnowledgeGraph {
         return n
     }
 
+    /// Whether `normalize` would give `path` back as it is: no segment starts with a dot (so none
+    /// is `.` or `..`), none is empty, and it does not start with a slash.
+    static func isFolded(_ path: String) -> Bool {
+        var previous: UInt8 = UInt8(ascii: "/")
+        for b in path.utf8 {
+            if previous == UInt8(ascii: "/"), b == UInt8(ascii: ".") || b == UInt8(ascii: "/") { return false }
+            previous = b
+        }
+        return true
+    }
+
     /// Folds `.` and `..`; nil when the path climbs above the root.
     static func normalize(_ path: String) -> String? {
+        // Nothing to fold (most links: no `.` or `..` segment, no empty one, no leading slash):
+        // the path as it is, without splitting and joining it.
+        if Self.isFolded(path) { return path }
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }

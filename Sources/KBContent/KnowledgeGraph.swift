@@ -147,7 +147,7 @@ public struct KnowledgeGraph: Sendable {
         let id = raw.hasPrefix("kb:") ? String(raw.dropFirst(3)) : raw
         for lang in [fromLang, config.defaultLanguage] + config.languageCodes {
             if let i = byKey[Self.key(lang, id)] { return .found(i) }
-            if id.contains("/") { continue }
+            if id.utf8.contains(UInt8(ascii: "/")) { continue } // (Foundation's `contains("/")` bridged to NSString)
             let candidates = byShort[Self.key(lang, id)] ?? []
             if candidates.count == 1 { return .found(candidates[0]) }
             if candidates.count > 1 {

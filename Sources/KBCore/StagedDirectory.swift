@@ -108,7 +108,8 @@ public final class StagedDirectory: Sendable {
     public func reuse(_ relative: String) -> Bool {
         let old = destination + "/" + relative
         let new = path(relative)
-        guard FileManager.default.fileExists(atPath: old) else { return false }
+        // access(2), not FileManager: an edit's rebuild asks this of ~12,000 files on tldr.
+        guard access(old, F_OK) == 0 else { return false }
         if overlay {
             kept.withLock { _ = $0.insert(relative) }
             return true

@@ -63,7 +63,9 @@ public enum ErrorText {
 
     /// Holds an identifier such as `go.sum`, `GOPROXY=off`, `huawei.com/Ascend310P`, `sending_queue`, `i/o`.
     static func hasIdentifier(_ raw: String) -> Bool {
-        identifier.firstMatch(in: raw, range: NSRange(location: 0, length: (raw as NSString).length)) != nil
+        // Every match holds one of `._=/`: without one, the pattern is not run.
+        guard raw.utf8.contains(where: { $0 == 0x2E || $0 == 0x5F || $0 == 0x3D || $0 == 0x2F }) else { return false }
+        return identifier.firstMatch(in: raw, range: NSRange(location: 0, length: (raw as NSString).length)) != nil
     }
 }
 
@@ -380,6 +382,8 @@ public struct LanguageIndex: Sendable {
     static func resolvingCauses(_ documents: [SearchDocument]) -> [SearchDocument] {
         guard documents.contains(where: { !$0.causes.isEmpty || !$0.causeDocs.isEmpty }) else { return documents }
         var canonical: [String: Int] = [:], short: [String: [Int]] = [:]
+        canonical.reserveCapacity(documents.count)
+        short.reserveCapacity(documents.count)
         for (n, d) in documents.enumerated() {
             if canonical[d.canonicalID] == nil { canonical[d.canonicalID] = n }
             short[d.id, default: []].append(n)
@@ -389,10 +393,11 @@ public struct LanguageIndex: Sendable {
             var numbers: [Int] = []
             for raw in d.causes {
                 let id = raw.hasPrefix("kb:") ? String(raw.dropFirst(3)) : raw
-                let found = canonical[id] ?? (id.contains("/") ? nil : short[id].flatMap { $0.count == 1 ? $0[0] : nil })
+                let found = canonical[id] ?? (id.utf8.contains(UInt8(ascii: "/")) ? nil : short[id].flatMap { $0.count == 1 ? $0[0] : nil })
                 if let c = found, c != n, !numbers.contains(c) { numbers.append(c) }
             }
-            out[n].causeDocs = numbers
+            // (Set only when it differs: a set copies the document's fields out of their shared box.)
+            if out[n].causeDocs != numbers { out[n].causeDocs = numbers }
         }
         return out
     }

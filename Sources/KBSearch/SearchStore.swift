@@ -134,8 +134,12 @@ public final class SearchStore: Sendable {
             guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'") == fingerprint,
                   try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: ["count:" + lang]) == String(count)
             else { return nil }
+            // Sized once: grown term by term, the table was rehashed a dozen times (a quarter of this read).
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM terms WHERE lang = ?", arguments: [lang]) ?? 0
             var out: [String: String] = [:]
             var order: [String] = []
+            out.reserveCapacity(total)
+            order.reserveCapacity(total)
             let rows = try Row.fetchCursor(db, sql: "SELECT term, postings FROM terms WHERE lang = ? ORDER BY term", arguments: [lang])
             while let row = try rows.next() {
                 let term: String = row[0]
@@ -328,10 +332,13 @@ public final class StoreReader: IndexReader {
 
     public func errorSignatures() throws -> [ErrorSignatureKey] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT length, hash, doc, kind FROM errors WHERE lang = ?", arguments: [lang]).map {
-                ErrorSignatureKey(length: $0["length"], hash: UInt32(truncatingIfNeeded: $0["hash"] as Int64), doc: $0["doc"],
-                                  kind: ErrorSignatureKey.Kind(rawValue: $0["kind"]) ?? .generic)
+            var out: [ErrorSignatureKey] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT length, hash, doc, kind FROM errors WHERE lang = ?", arguments: [lang])
+            while let row = try rows.next() {
+                out.append(ErrorSignatureKey(length: row[0], hash: UInt32(truncatingIfNeeded: row[1] as Int64), doc: row[2],
+                                             kind: ErrorSignatureKey.Kind(rawValue: row[3]) ?? .generic))
             }
+            return out
         }
     }
 
@@ -387,9 +394,10 @@ public final class StoreReader: IndexReader {
 
     public func signatures() throws -> [Signature] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT doc, text, regex FROM signatures WHERE lang = ? ORDER BY rowid", arguments: [lang]).map {
-                Signature(lang: lang, doc: $0["doc"], text: $0["text"], isRegex: $0["regex"])
-            }
+            var out: [Signature] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT doc, text, regex FROM signatures WHERE lang = ? ORDER BY rowid", arguments: [lang])
+            while let row = try rows.next() { out.append(Signature(lang: lang, doc: row[0], text: row[1], isRegex: row[2])) }
+            return out
         }
     }
 }

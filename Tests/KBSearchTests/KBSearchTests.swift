@@ -550,6 +550,48 @@ func parsedVector(_ input: String) -> QueryVectorFile.Expected {
 }
 
 @Suite struct QueryParserTests {
+    /// Each noise pattern runs only on a text holding one of the pieces beside it
+    /// (`QueryParser.noiseNeeds`): every match of every pattern, on a text made to match each one
+    /// and on every line of the real KB and of tldr, holds one of its bytes, and removing the noise
+    /// gives what running all the patterns gives. The same for `ErrorText.hasIdentifier`.
+    @Test func noiseNeedsFitThePatterns() throws {
+        #expect(QueryParser.noiseNeeds.count == QueryParser.noisePatterns.count)
+        var texts = [
+            #"PS C:\Users\alice> go build ./..."#, "PS> go version", #"C:\Program Files\Go\bin>go env"#,
+            "alice@dev:~/src/app$ go run .", "root@master:~# kubectl get pods", "alice@mac ~ % go test",
+            "➜  api git:(main) ✗ go test ./...", "➜  api go vet", "2024-05-01T10:00:00.123Z error: boom", "2024/05/01 10:00:00 x",
+            "10:02:11.5 failed", "Mon, 01 Apr 2024 build failed", "x +0000 y", "C:\\Users\\me\\AppData\\Local\\Temp\\go-build123\\b001\\exe\\a.out.exe: exit",
+            "/tmp/go-build123/b001/exe/a.out: exit status 2", "I0501 12:00:00.000 1 main.go:10] etcd down", #"{"level":"error","msg":"x"}"#,
+            "level=error msg=timeout", "main.go:42: panic", "At line:1 char:1", "go.sum GOPROXY=off i/o sending_queue",
+        ]
+        var roots = [TestSupport.packageRoot + "/Content"]
+        if let tldr = TestSupport.tldrCorpus { roots.append(tldr) }
+        for root in roots {
+            let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".md") } ?? []
+            for f in files.sorted().prefix(1500) {
+                texts += (TestSupport.read(root + "/" + f)).split(separator: "\n").map(String.init)
+            }
+        }
+        #expect(texts.count > 5000)
+        var matched = Set<Int>()
+        for raw in texts {
+            let text = Tokenizer.normalize(raw)
+            var plain = text
+            for (k, (re, needs)) in zip(QueryParser.noise, QueryParser.noiseNeeds).enumerated() {
+                for m in re.matches(in: plain, range: NSRange(location: 0, length: (plain as NSString).length)) {
+                    matched.insert(k)
+                    let hit = (plain as NSString).substring(with: m.range)
+                    #expect(needs.contains { QueryParser.holds(hit, $0) }, "pattern \(k) matched \(hit.debugDescription)")
+                }
+                plain = re.stringByReplacingMatches(in: plain, range: NSRange(location: 0, length: (plain as NSString).length), withTemplate: " ")
+            }
+            #expect(QueryParser.removeNoise(text) == plain, "\(raw.debugDescription)")
+            let identifier = ErrorText.identifier.firstMatch(in: raw, range: NSRange(location: 0, length: (raw as NSString).length)) != nil
+            #expect(ErrorText.hasIdentifier(raw) == identifier, "\(raw.debugDescription)")
+        }
+        #expect(matched == Set(QueryParser.noisePatterns.indices), "patterns no text matched: \(Set(QueryParser.noisePatterns.indices).subtracting(matched).sorted())")
+    }
+
     @Test func sharedQueryVectors() throws {
         let data = try #require(FileManager.default.contents(atPath: queryVectorPath()))
         var file = try JSONDecoder().decode(QueryVectorFile.self, from: data)

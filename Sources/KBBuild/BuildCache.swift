@@ -15,7 +15,10 @@ public final class BuildCache: ParseCache, Sendable {
     private struct Entry {
         var size: Int, mtime: Double, hash: String, data: Data?
     }
-    private let articlesByPath: [String: Entry]
+    /// Every cached article's row, read on another connection and thread from the moment the cache
+    /// opens: the fingerprint step walks the content meanwhile (a no-op build never waits for it).
+    private let rows: Background<[String: Entry]>
+    private var articlesByPath: [String: Entry] { (try? rows.wait()) ?? [:] }
 
     public init(path: String, parserKey: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -44,15 +47,23 @@ public final class BuildCache: ParseCache, Sendable {
         // decoded that row before: a `kb serve` rebuild does not read the whole table again. Its
         // first load, with nothing kept yet, reads them all at once (one query, not one per row).
         let lean = Self.kept.withLock { $0.map { !$0.isEmpty } ?? false }
-        articlesByPath = try queue.read { db in
-            var out: [String: Entry] = [:]
-            // Columns by position, rows from a cursor: by name, each value's lookup lowercased
-            // its column's name (a tenth of the rows' time on tldr's 7,600).
-            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime, hash" + (lean ? "" : ", data") + " FROM articles")
-            while let row = try rows.next() {
-                out[row[0]] = Entry(size: row[1], mtime: row[2], hash: row[3], data: lean ? nil : row[4])
+        rows = Background {
+            // A row that cannot be read is a miss: the file is parsed again.
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            readOnly.busyMode = .timeout(10)
+            let reader = try DatabaseQueue(path: path, configuration: readOnly)
+            defer { try? reader.close() }
+            return try reader.read { db in
+                var out: [String: Entry] = [:]
+                // Columns by position, rows from a cursor: by name, each value's lookup lowercased
+                // its column's name (a tenth of the rows' time on tldr's 7,600).
+                let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime, hash" + (lean ? "" : ", data") + " FROM articles")
+                while let row = try rows.next() {
+                    out[row[0]] = Entry(size: row[1], mtime: row[2], hash: row[3], data: lean ? nil : row[4])
+                }
+                return out
             }
-            return out
         }
     }
 

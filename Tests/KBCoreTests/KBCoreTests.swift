@@ -358,6 +358,11 @@ enum TestFiles {
         let both = ContentFingerprint.folder(root)
         #expect(both.markdown.hasPrefix("\(count + 1):"), "\(both.markdown)")
         #expect(both.all.hasPrefix("\(walked.count):") && walked.count == count + 41, "\(both.all) vs \(walked.count)")
+        // The walk's own stats, made on several threads too, each go with their file.
+        for entry in walked where entry.relativePath.hasPrefix("pages/p") {
+            let i = entry.relativePath.dropFirst("pages/p".count).dropLast(".md".count)
+            #expect(entry.size == "page \(i)".utf8.count, "\(entry.relativePath): \(entry.size) bytes")
+        }
         for _ in 0..<5 { #expect(ContentFingerprint.folder(root) == both, "the same on every run") }
 
         var last = both.markdown

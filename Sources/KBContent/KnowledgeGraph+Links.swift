@@ -132,7 +132,11 @@ extension KnowledgeGraph {
     static func normalize(_ path: String) -> String? {
         // Nothing to fold (most links: no `.` or `..` segment, no empty one, no leading slash):
         // the path as it is, without splitting and joining it.
-        if Self.isFolded(path) { return path }
+        Self.isFolded(path) ? path : foldSegments(path)
+    }
+
+    /// `normalize`, segment by segment.
+    static func foldSegments(_ path: String) -> String? {
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }

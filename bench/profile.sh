@@ -3,24 +3,29 @@
 #   bench/profile.sh [KB]
 # Builds a copy of tldr with KB (default: the release build), appends a line to
 # pages/common/tar.md, records that rebuild with `perf record -F 4999 -g`, and prints from
+# Another KB: KB_PROFILE_CORPUS=<its folder> KB_PROFILE_FILE=<a page in it> (e.g. a folder
+# `python3 bench/synth.py 100000 <folder>` wrote and Content/s0448/a044850-cause.md), and
+# KB_PROFILE_HZ=499 to keep a long rebuild's record small.
 # `perf script`: the samples of each thread, the build thread's time in each step (inclusive
 # samples at 4999 Hz), what that thread did after its commit step (freeing the build's state,
 # before session 12's Teardown), and the functions holding the most samples on any thread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kb=${1:-$PWD/.build/release/kb}
-corpus=${KB_TLDR_CORPUS:-../shared/corpora/tldr}
-[ -d "$corpus/pages" ] || { echo "no tldr corpus at $corpus" >&2; exit 2; }
+corpus=${KB_PROFILE_CORPUS:-${KB_TLDR_CORPUS:-../shared/corpora/tldr}}
+page=${KB_PROFILE_FILE:-pages/common/tar.md}
+hz=${KB_PROFILE_HZ:-4999}
+[ -f "$corpus/$page" ] || { echo "no $page in $corpus" >&2; exit 2; }
 command -v perf >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null; }
 work=$(mktemp -d /tmp/kb-profile.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cp -r "$corpus" "$work/tldr"
-printf 'title: tldr pages\nlang_dirs:\n  pages.zh: {lang: zh, of: pages}\n' > "$work/tldr/kb.yml"
+[ -f "$work/tldr/kb.yml" ] || printf 'title: tldr pages\nlang_dirs:\n  pages.zh: {lang: zh, of: pages}\n' > "$work/tldr/kb.yml"
 "$kb" build --content "$work/tldr" --output "$work/site" >/dev/null
-echo "- profiled edit" >> "$work/tldr/pages/common/tar.md"
-perf record -q -F 4999 -g -o "$work/perf.data" "$kb" build --content "$work/tldr" --output "$work/site" >/dev/null 2>&1
+echo "- profiled edit" >> "$work/tldr/$page"
+perf record -q -F "$hz" -g -o "$work/perf.data" "$kb" build --content "$work/tldr" --output "$work/site" >/dev/null 2>&1
 perf script -i "$work/perf.data" -F tid,time,ip,sym 2>/dev/null > "$work/samples.txt"
-python3 - "$work/samples.txt" <<'PY'
+python3 - "$work/samples.txt" "$hz" <<'PY'
 import collections, sys
 samples, cur = [], None
 for line in open(sys.argv[1]):
@@ -33,7 +38,7 @@ for line in open(sys.argv[1]):
         p = line.split(None, 1)
         if len(p) > 1: cur[2].append(p[1].strip())
 if cur: samples.append(cur)
-hz = 4999.0
+hz = float(sys.argv[2])
 ms = lambda n: "%.0f ms" % (n / hz * 1000)
 t0 = min(s[1] for s in samples)
 print("samples %d over %.3f s of wall" % (len(samples), max(s[1] for s in samples) - t0))
